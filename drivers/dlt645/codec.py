@@ -1,0 +1,182 @@
+"""DL/T 645-2007 frame codec: bytes <-> ``Frame`` with no I/O, clock or logging.
+
+``parse`` finds one frame in a buffer and says how many bytes it consumed; ``StreamDecoder``
+feeds a byte stream through it; ``decode`` is the strict one-frame form used by ``smc decode``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drivers.errors import FrameError, FrameKind
+
+START = 0x68
+END = 0x16
+WAKE_UP = 0xFE
+HEADER_LEN = 10  # 68 A0..A5 68 C L
+OVERHEAD = 12  # header + CS + 16
+MAX_DATA_LEN = 200  # DL/T 645-2007 §4.1: L <= 200 for reads (writes are limited to 50)
+BROADCAST_ADDRESS = "999999999999"
+WILDCARD_ADDRESS = "AAAAAAAAAAAA"
+
+# Control code bits (DL/T 645-2007 §4.1.3).
+DIR_RESPONSE = 0x80
+ABNORMAL = 0x40
+FOLLOW_UP = 0x20
+FUNCTION_MASK = 0x1F
+
+# Every data byte is sent +0x33 and received -0x33; translate() does it in C.
+_ADD33 = bytes((i + 0x33) & 0xFF for i in range(256))
+_SUB33 = bytes((i - 0x33) & 0xFF for i in range(256))
+_ADDRESS_NIBBLES = frozenset("0123456789A")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One DL/T 645 frame: ``address`` as on the nameplate, ``data`` without the 0x33 offset."""
+
+    address: str
+    control: int
+    data: bytes = b""
+
+    @property
+    def is_response(self) -> bool:
+        return bool(self.control & DIR_RESPONSE)
+
+    @property
+    def is_abnormal(self) -> bool:
+        return bool(self.control & ABNORMAL)
+
+    @property
+    def has_follow_up(self) -> bool:
+        return bool(self.control & FOLLOW_UP)
+
+    @property
+    def function(self) -> int:
+        return self.control & FUNCTION_MASK
+
+
+def address_to_wire(address: str) -> bytes:
+    """Nameplate address (12 digits, ``A`` = wildcard digit) to the 6 wire bytes, low byte first."""
+    text = address.upper()
+    if len(text) != 12 or not set(text) <= _ADDRESS_NIBBLES:
+        raise ValueError(f"meter address must be 12 digits 0-9 (A for wildcard), got {address!r}")
+    return bytes.fromhex(text)[::-1]
+
+
+def address_from_wire(raw: bytes) -> str:
+    text = raw[::-1].hex().upper()
+    if not set(text) <= _ADDRESS_NIBBLES:
+        raise FrameError(
+            FrameKind.HEADER,
+            f"address {raw.hex(' ').upper()} is not BCD (digits 0-9 or wildcard A)",
+        )
+    return text
+
+
+def encode(frame: Frame, *, wake_up: int = 0) -> bytes:
+    """Encode ``frame``; ``wake_up`` FE bytes (0-4) are put in front as the standard allows."""
+    if len(frame.data) > MAX_DATA_LEN:
+        raise ValueError(f"data field is {len(frame.data)} bytes, DL/T 645 allows {MAX_DATA_LEN}")
+    if not 0 <= frame.control <= 0xFF:
+        raise ValueError(f"control code {frame.control} is not a byte")
+    body = (
+        bytes((START,))
+        + address_to_wire(frame.address)
+        + bytes((START, frame.control, len(frame.data)))
+        + frame.data.translate(_ADD33)
+    )
+    return bytes((WAKE_UP,)) * wake_up + body + bytes((sum(body) & 0xFF, END))
+
+
+def parse(buf: bytes | bytearray) -> tuple[Frame | FrameError | None, int]:
+    """Look for the first frame in ``buf``.
+
+    Returns ``(result, consumed)``: a ``Frame`` ending at ``consumed``; a ``FrameError`` for a
+    candidate that is complete but invalid (``consumed`` skips it); or ``None`` when more data is
+    needed, in which case the first ``consumed`` bytes are garbage that can be dropped.
+    Never raises.
+    """
+    size = len(buf)
+    pos = 0
+    while True:
+        i = buf.find(START, pos)
+        if i < 0:
+            return None, size
+        if size - i < HEADER_LEN:
+            return None, i
+        if buf[i + 7] != START:
+            pos = i + 1  # a stray 0x68 in garbage
+            continue
+        length = buf[i + 9]
+        if length > MAX_DATA_LEN:
+            return (
+                FrameError(
+                    FrameKind.LENGTH,
+                    f"data length {length} exceeds the maximum {MAX_DATA_LEN}",
+                ),
+                i + 1,
+            )
+        end = i + OVERHEAD + length
+        if size < end:
+            return None, i
+        expected = sum(buf[i : end - 2]) & 0xFF
+        if buf[end - 2] != expected:
+            return (
+                FrameError(
+                    FrameKind.CHECKSUM,
+                    f"checksum mismatch: expected {expected:02X}, got {buf[end - 2]:02X}",
+                ),
+                end,
+            )
+        if buf[end - 1] != END:
+            return (
+                FrameError(FrameKind.END_BYTE, f"end byte: expected 16, got {buf[end - 1]:02X}"),
+                end,
+            )
+        try:
+            address = address_from_wire(bytes(buf[i + 1 : i + 7]))
+        except FrameError as err:
+            return err, end
+        data = bytes(buf[i + HEADER_LEN : end - 2]).translate(_SUB33)
+        return Frame(address, buf[i + 8], data), end
+
+
+def decode(raw: bytes) -> Frame:
+    """Decode one frame (leading wake-up bytes and garbage allowed) or raise ``FrameError``."""
+    result, start = parse(raw)
+    if isinstance(result, Frame):
+        return result
+    if isinstance(result, FrameError):
+        raise result
+    if start >= len(raw):
+        if START not in raw:
+            raise FrameError(FrameKind.HEADER, "no start byte 68 found")
+        raise FrameError(FrameKind.HEADER, "no second start byte 68 after the 6-byte address")
+    have = len(raw) - start
+    need = f"at least {OVERHEAD}" if have < HEADER_LEN else str(OVERHEAD + raw[start + 9])
+    raise FrameError(FrameKind.TRUNCATED, f"frame truncated: expected {need} bytes, got {have}")
+
+
+class StreamDecoder:
+    """Feeds a byte stream through ``parse``: whole frames, pieces or single bytes alike."""
+
+    __slots__ = ("_buf",)
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[Frame | FrameError]:
+        self._buf += data
+        out: list[Frame | FrameError] = []
+        while self._buf:
+            result, consumed = parse(self._buf)
+            if consumed:
+                del self._buf[:consumed]
+            if result is None:
+                break
+            out.append(result)
+        return out
+
+    def reset(self) -> None:
+        self._buf.clear()

@@ -1,0 +1,100 @@
+"""The transport contract and the URL registry that picks an implementation.
+
+A transport moves bytes and nothing else: no checksums, no retries, no framing. Schemes are
+registered explicitly (PyInstaller cannot follow string imports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+from urllib.parse import parse_qsl, urlsplit
+
+from drivers.errors import LinkUrlError
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """A byte link to one device or one multi-drop bus; deadlines are ``time.monotonic()``."""
+
+    @property
+    def url(self) -> str: ...
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def write(self, data: bytes) -> None: ...
+
+    def read(self, max_bytes: int, deadline: float) -> bytes:
+        """Return at least one byte as soon as any is available, or ``b""`` at ``deadline``."""
+        ...
+
+    def set_baudrate(self, baudrate: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LinkUrl:
+    scheme: str
+    target: str
+    params: dict[str, str]
+    text: str
+
+    def int_param(self, name: str, default: int | None = None) -> int | None:
+        raw = self.params.get(name)
+        if raw is None:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not an integer") from None
+
+    def float_param(self, name: str, default: float) -> float:
+        raw = self.params.get(name)
+        if raw is None:
+            return default
+        try:
+            return float(raw)
+        except ValueError:
+            raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not a number") from None
+
+
+TransportFactory = Callable[[LinkUrl], Transport]
+_SCHEMES: dict[str, TransportFactory] = {}
+
+
+def register_scheme(scheme: str, factory: TransportFactory) -> None:
+    _SCHEMES[scheme] = factory
+
+
+def parse_link_url(url: str) -> LinkUrl:
+    parts = urlsplit(url)
+    if not parts.scheme:
+        raise LinkUrlError(f"link URL {url!r} has no scheme (expected e.g. loop://NAME)")
+    target = (parts.netloc + parts.path) if parts.netloc else parts.path.lstrip("/")
+    if not target:
+        raise LinkUrlError(f"link URL {url!r} names no port, host or link")
+    try:
+        params = dict(
+            parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+        )
+    except ValueError:
+        raise LinkUrlError(f"link URL {url!r} has a malformed query {parts.query!r}") from None
+    return LinkUrl(parts.scheme.lower(), target, params, url)
+
+
+def create_transport(url: str) -> Transport:
+    """Create (not open) the transport a URL names."""
+    parsed = parse_link_url(url)
+    factory = _SCHEMES.get(parsed.scheme)
+    if factory is None:
+        known = ", ".join(sorted(_SCHEMES)) or "none"
+        raise LinkUrlError(f"link URL {url!r}: unknown scheme {parsed.scheme!r} (known: {known})")
+    return factory(parsed)
+
+
+def open_link(url: str) -> Transport:
+    transport = create_transport(url)
+    transport.open()
+    return transport

@@ -1,0 +1,106 @@
+"""Schema migrations run by the program itself: upgrade on start, after a backup, and refuse a
+database written by a newer program.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from db.engine import sqlite_path
+from db.errors import DatabaseTooNewError, MigrationError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise MigrationError(f"no migration scripts found in {MIGRATIONS_DIR}")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass(frozen=True, slots=True)
+class UpgradeResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database with the online backup API (consistent even while written)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeResult:
+    """Bring the schema to the head revision.
+
+    An existing SQLite database that needs upgrading is backed up to ``backup_dir`` first.
+    Raises ``DatabaseTooNewError`` if the database carries a revision this program does not know.
+    """
+    script = ScriptDirectory.from_config(alembic_config())
+    head = head_revision()
+    current = current_revision(engine)
+    if current is not None:
+        try:
+            known = script.get_revision(current)
+        except Exception:  # alembic raises several types for unknown revisions
+            known = None
+        if known is None:
+            raise DatabaseTooNewError(
+                f"the database is at schema revision {current}, which this program does not know "
+                f"(it knows up to {head}); it was written by a newer version of the console. "
+                "Use that version, or open another database with --db."
+            )
+    if current == head:
+        return UpgradeResult(current, head, None)
+    backup: Path | None = None
+    db_file = sqlite_path(str(engine.url))
+    if current is not None and db_file is not None and backup_dir is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = backup_sqlite(db_file, backup_dir / f"{db_file.stem}-before-{head}-{stamp}.db")
+        log.info("backed up %s to %s before upgrading from %s", db_file, backup, current)
+    config = alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except Exception as err:
+        where = f"; the backup is {backup}" if backup else ""
+        raise MigrationError(
+            f"upgrading the schema from {current} to {head} failed: {err}{where}"
+        ) from err
+    log.info("database schema upgraded from %s to %s", current, head)
+    return UpgradeResult(current, head, backup)

@@ -1,0 +1,1 @@
+"""Query functions. Each takes a ``Session`` and returns plain dataclasses, never ORM rows."""

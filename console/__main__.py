@@ -1,0 +1,106 @@
+"""``smc`` / ``python -m console``: the command line of the console (and of the frozen bundle).
+
+``smc`` and ``smc gui`` open the window. Later releases add subcommands (decode, read,
+emulator, db ...) to the same parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+_STARTED = time.monotonic()
+
+from console import __version__  # noqa: E402
+from console.core import paths  # noqa: E402
+from console.core.config import LANGUAGES, THEMES, ConfigError, load_settings, with_overrides  # noqa: E402
+from console.core.logs import setup_logging  # noqa: E402
+
+VIEWS = ("panorama", "warning", "dispatch", "collection", "analytics", "admin")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _common_options(*, defaults: bool) -> argparse.ArgumentParser:
+    """Options accepted before and after the subcommand: ``smc --db X gui`` = ``smc gui --db X``."""
+    sub = argparse.SUPPRESS
+    p = argparse.ArgumentParser(add_help=False, argument_default=None if defaults else sub)
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (any SQLAlchemy URL); default: a SQLite file in the user data directory",
+    )
+    p.add_argument(
+        "--demo",
+        action=argparse.BooleanOptionalAction,
+        help="demo mode: create the demo county if the database is empty and run the "
+        "in-process emulator (default: on, see [demo] in the configuration)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        help=f"configuration file (TOML); default: {paths.default_config_path()}",
+    )
+    p.add_argument("--lang", choices=LANGUAGES, help="user interface language (default zh_CN)")
+    p.add_argument("--theme", choices=THEMES, help="colour theme (default light)")
+    p.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        type=Path,
+        help="start, wait until the view has loaded its data, save a picture of the "
+        "window to PNG and exit 0",
+    )
+    p.add_argument(
+        "--view", choices=VIEWS, help="view to open (with --screenshot: view to picture)"
+    )
+    p.add_argument("--log-level", choices=LOG_LEVELS, help="log level (default info)")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smc",
+        description="智能营销运营台 Smart Marketing Console",
+        parents=[_common_options(defaults=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"smc {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser(
+        "gui",
+        parents=[_common_options(defaults=False)],
+        help="open the console window (the default)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(paths.user_log_dir(), level=getattr(logging, (args.log_level or "info").upper()))
+    try:
+        settings = load_settings(
+            args.config or paths.default_config_path(), must_exist=args.config is not None
+        )
+        settings = with_overrides(settings, db_url=args.db, demo=args.demo, lang=args.lang)
+    except ConfigError as err:
+        parser.exit(2, f"smc: error: {err}\n")
+    if args.screenshot is not None and args.screenshot.suffix.lower() != ".png":
+        parser.error(f"--screenshot {args.screenshot}: the file name must end in .png")
+    # The only command so far is the GUI; later subcommands dispatch here. Qt is imported
+    # only now, so that --help and --version stay fast.
+    from console.ui.application import run_gui  # noqa: PLC0415
+
+    return run_gui(
+        settings,
+        theme_flag=args.theme,
+        screenshot=args.screenshot,
+        view=args.view,
+        started=_STARTED,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

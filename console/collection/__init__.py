@@ -1,0 +1,1 @@
+"""Collection: reading meters through the drivers on a schedule and storing what was read."""

@@ -1,0 +1,1 @@
+"""Shared, Qt-free basics every console package may use: paths, settings, clock, logging."""

@@ -1,0 +1,169 @@
+"""Settings: one TOML file in the user config directory, overridden by command-line flags.
+
+Every key is declared here with its type and allowed values; a typo or a bad value is an error
+that names the file, the section, the key and what was expected. ``resources/config/default.toml``
+documents every key with its default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("zh_CN", "en_US")
+THEMES = ("light", "dark")
+DEMO_PROFILES = ("demo", "small")
+BAUD_RATES = (0, 300, 600, 1200, 2400, 4800, 9600, 19200)
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message says where and why."""
+
+
+def _choice(default: Any, choices: tuple[Any, ...]) -> Any:
+    return field(default=default, metadata={"choices": choices})
+
+
+def _range(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
+    return field(default=default, metadata={"min": lo, "max": hi})
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str = ""  # empty: SQLite file in the user data directory
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSettings:
+    enabled: bool = True
+    profile: str = _choice("demo", DEMO_PROFILES)
+    seed: int = _range(20261121, 0, 2**31 - 1)
+    history_days: int = _range(2, 1, 60)
+    reply_delay_ms: int = _range(0, 0, 5000)
+    baudrate: int = _choice(0, BAUD_RATES)  # 0: bytes move instantly on the in-process links
+    dead_meter_ratio: float = _range(0.001, 0.0, 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionSettings:
+    enabled: bool = True
+    interval_s: int = _range(300, 10, 86400)
+    workers: int = _range(4, 1, 64)
+    timeout_s: float = _range(1.0, 0.05, 30.0)
+    retries: int = _range(1, 0, 5)
+
+
+@dataclass(frozen=True, slots=True)
+class UiSettings:
+    lang: str = _choice("zh_CN", LANGUAGES)
+    theme: str = _choice("light", THEMES)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: DatabaseSettings = DatabaseSettings()
+    demo: DemoSettings = DemoSettings()
+    collection: CollectionSettings = CollectionSettings()
+    ui: UiSettings = UiSettings()
+    source: Path | None = field(default=None, compare=False)
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "database": DatabaseSettings,
+    "demo": DemoSettings,
+    "collection": CollectionSettings,
+    "ui": UiSettings,
+}
+_TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def _convert(where: str, f: dataclasses.Field[Any], value: Any) -> Any:
+    kind = type(f.default)
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise ConfigError(f"{where} = {value!r}: expected {_TYPE_NAMES[kind]}")
+    meta = f.metadata
+    if "choices" in meta and value not in meta["choices"]:
+        allowed = ", ".join(repr(c) for c in meta["choices"])
+        raise ConfigError(f"{where} = {value!r}: expected one of {allowed}")
+    if meta.get("min") is not None and value < meta["min"]:
+        raise ConfigError(f"{where} = {value!r}: must be at least {meta['min']}")
+    if meta.get("max") is not None and value > meta["max"]:
+        raise ConfigError(f"{where} = {value!r}: must be at most {meta['max']}")
+    return value
+
+
+def parse_settings(data: dict[str, Any], source: str) -> Settings:
+    sections: dict[str, Any] = {}
+    for name, body in data.items():
+        cls = _SECTIONS.get(name)
+        if cls is None:
+            known = ", ".join(f"[{s}]" for s in _SECTIONS)
+            raise ConfigError(f"{source}: unknown section [{name}] (known: {known})")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table of keys")
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        values = {}
+        for key, value in body.items():
+            f = fields.get(key)
+            if f is None:
+                raise ConfigError(
+                    f"{source}: [{name}] has no key {key!r} (known: {', '.join(fields)})"
+                )
+            values[key] = _convert(f"{source}: [{name}] {key}", f, value)
+        sections[name] = cls(**values)
+    return Settings(**sections)
+
+
+def load_settings(path: Path | None, *, must_exist: bool = False) -> Settings:
+    """Read ``path``; a missing file gives the defaults unless ``must_exist`` (``--config``)."""
+    if path is None or not path.exists():
+        if must_exist:
+            raise ConfigError(f"configuration file {path} does not exist")
+        return Settings()
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot be read: {err.strerror}") from None
+    return dataclasses.replace(parse_settings(data, str(path)), source=path)
+
+
+def with_overrides(
+    settings: Settings,
+    *,
+    db_url: str | None = None,
+    demo: bool | None = None,
+    lang: str | None = None,
+    theme: str | None = None,
+) -> Settings:
+    """Apply command-line flags on top of the file's settings (validated the same way)."""
+    flag_source = "command line"
+    if db_url is not None:
+        settings = dataclasses.replace(settings, database=DatabaseSettings(url=db_url))
+    if demo is not None:
+        settings = dataclasses.replace(
+            settings, demo=dataclasses.replace(settings.demo, enabled=demo)
+        )
+    ui = {}
+    if lang is not None:
+        ui["lang"] = lang
+    if theme is not None:
+        ui["theme"] = theme
+    if ui:
+        merged = {"lang": settings.ui.lang, "theme": settings.ui.theme, **ui}
+        settings = dataclasses.replace(settings, ui=parse_settings({"ui": merged}, flag_source).ui)
+    return settings

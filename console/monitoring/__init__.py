@@ -1,0 +1,1 @@
+"""Panoramic monitoring: KPIs and load curves by organisation scope, as plain data."""

@@ -1,0 +1,239 @@
+"""The GUI's life: show the window at once, bootstrap the services on a worker thread (with a
+progress dialog while the demo county is generated), attach them, start collection, shut down.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from console.app import AppContext, StartupStage, bootstrap
+from console.core.clock import Clock
+from console.core.config import Settings
+from console.core.paths import APP_AUTHOR, APP_NAME
+from console.ui import i18n, theme
+from console.ui.bridge import CollectionBridge
+from console.ui.main_window import MainWindow
+from console.ui.settings_store import SettingsStore
+from console.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+_PROCESS_START = time.monotonic()
+
+
+class _FirstPaintProbe(QObject):
+    """Logs how long after start the main window first painted (``smc`` start-up figure)."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self._started = started
+        self.seconds: float | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.seconds is None and event.type() == QEvent.Type.Paint:
+            self.seconds = time.monotonic() - self._started
+            log.info("first paint %.2f s after start", self.seconds)
+            watched.removeEventFilter(self)
+        return False
+
+
+class _ProgressRelay(QObject):
+    """Carries start-up progress from the worker thread to the GUI thread."""
+
+    progressed = Signal(str, int, int)
+
+    def __call__(self, stage: StartupStage, done: int, total: int) -> None:
+        self.progressed.emit(stage.value, done, total)
+
+
+class ConsoleSession(QObject):
+    """One running console: window, task runner, services. Tests drive this class directly."""
+
+    ready = Signal(object)  # AppContext
+    failed = Signal(str)
+
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, store: SettingsStore | None = None
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._clock = clock
+        self.runner = TaskRunner(self)
+        self.bridge = CollectionBridge(self)
+        self.window = MainWindow(self.runner, store or SettingsStore())
+        self.window.closing.connect(self.shutdown)
+        self.context: AppContext | None = None
+        self._relay = _ProgressRelay(self)
+        self._relay.progressed.connect(self._on_progress)
+        self._dialog: QProgressDialog | None = None
+        self._closed = False
+        self.started = _PROCESS_START
+
+    def start(self) -> None:
+        self.window.show()
+        settings, clock, relay = self.settings, self._clock, self._relay
+        self.runner.submit(
+            lambda: bootstrap(settings, clock=clock, progress=relay),
+            self._on_ready,
+            self._on_failed,
+        )
+
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        if not stage.startswith("demo."):
+            if self._dialog is not None and stage in (StartupStage.EMULATOR, StartupStage.READY):
+                self._dialog.setLabelText(self.tr("Starting the meter emulator…"))
+            return
+        if self._dialog is None:
+            self._dialog = QProgressDialog(self.window)
+            self._dialog.setWindowTitle(self.tr("Preparing the demo county"))
+            self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self._dialog.setCancelButton(
+                None
+            )  # generation is one transaction; it cannot stop halfway
+            self._dialog.setMinimumDuration(0)
+            self._dialog.setMinimumWidth(460)
+        labels = {
+            "demo.topology": self.tr(
+                "Creating supply stations, feeders, 台区, customers and meters…"
+            ),
+            "demo.history": self.tr("Computing daily freezes and load curves of the last days…"),
+            "demo.saving": self.tr("Saving the demo county to the database…"),
+        }
+        self._dialog.setLabelText(labels.get(stage, stage))
+        self._dialog.setMaximum(max(total, 1))
+        self._dialog.setValue(min(done, max(total, 1)))
+
+    def _on_ready(self, context: AppContext) -> None:
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog = None
+        if self._closed:  # the window was closed while we were starting
+            context.shutdown()
+            return
+        self.context = context
+        self.window.attach(context, self.bridge)
+        if context.scheduler is not None:
+            context.scheduler.add_listener(self.bridge)
+        context.start_collection()
+        log.info(
+            "console ready %.2f s after start (%s, %d meters)",
+            time.monotonic() - self.started,
+            context.db_label,
+            context.meters,
+        )
+        self.ready.emit(context)
+
+    def _on_failed(self, err: BaseException) -> None:
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog = None
+        message = str(err) or type(err).__name__
+        log.error("start-up failed: %s", message, exc_info=(type(err), err, err.__traceback__))
+        self.window.status.set_failed(message)
+        self.failed.emit(message)
+
+    def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.context is not None:
+            self.context.shutdown()
+        self.runner.wait_idle(10_000)
+
+
+class ScreenshotDirector(QObject):
+    """``--screenshot``: wait until the chosen view shows its data, grab the window, quit."""
+
+    done = Signal(int)
+
+    def __init__(self, session: ConsoleSession, path: Path, view: str, timeout_s: float) -> None:
+        super().__init__(session)
+        self._session = session
+        self._path = path
+        self._key = view
+        self._taken = False
+        session.ready.connect(self._on_ready)
+        session.failed.connect(lambda _msg: self.done.emit(1))
+        QTimer.singleShot(int(timeout_s * 1000), self._on_timeout)
+        session.window.switch_to(view)
+
+    def _on_ready(self, _context: AppContext) -> None:
+        window = self._session.window
+        view = window.view(self._key)
+        view.ready.connect(self._grab_soon)
+        window.settled.connect(self._grab_soon)
+        self._grab_soon()
+
+    def _grab_soon(self) -> None:
+        """Grab once the view shows its data and the window has settled (scope list, first run)."""
+        window = self._session.window
+        if self._taken or not (window.view(self._key).is_ready and window.is_settled):
+            return
+        self._taken = True
+        # Labels got new text in this event-loop turn; their layouts settle in the next one.
+        QTimer.singleShot(0, self._grab)
+
+    def _grab(self) -> None:
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        saved = self._session.window.grab().save(str(self._path))
+        if saved:
+            log.info("screenshot of %s saved to %s", self._key, self._path)
+        else:
+            log.error("could not save the screenshot to %s", self._path)
+        self.done.emit(0 if saved else 1)
+
+    def _on_timeout(self) -> None:
+        log.error("screenshot: the %s view did not load its data in time", self._key)
+        self.done.emit(1)
+
+
+def run_gui(
+    settings: Settings,
+    *,
+    theme_flag: str | None = None,
+    screenshot: Path | None = None,
+    view: str | None = None,
+    screenshot_timeout_s: float = 600.0,
+    started: float | None = None,
+) -> int:
+    """Run the console until its window closes (or the screenshot is taken); the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationName(APP_NAME)
+    i18n.install_translators(app, settings.ui.lang)
+    store = SettingsStore(persist=screenshot is None)
+    theme_name = theme_flag or store.theme() or settings.ui.theme
+    theme.apply(app, theme_name)
+    app.setApplicationDisplayName(QApplication.translate("MainWindow", "Smart Marketing Console"))
+
+    session = ConsoleSession(settings, store=store)
+    if started is not None:
+        session.started = started
+    exit_code = 0
+    if screenshot is not None:
+        director = ScreenshotDirector(session, screenshot, view or "panorama", screenshot_timeout_s)
+        director.done.connect(app.exit)
+    else:
+        if view is not None:
+            session.window.switch_to(view)
+
+        def on_failed(message: str) -> None:
+            title = QApplication.translate("ConsoleSession", "The console cannot start")
+            QMessageBox.critical(session.window, title, message)
+            app.exit(1)
+
+        session.failed.connect(on_failed)
+    probe = _FirstPaintProbe(started if started is not None else _PROCESS_START)
+    session.window.installEventFilter(probe)
+    session.start()
+    exit_code = app.exec()
+    session.shutdown()
+    return exit_code

@@ -1,0 +1,1 @@
+"""Reusable widgets: KPI tiles, the load-curve plot, empty states."""

@@ -1,0 +1,100 @@
+"""Load curve of one day against the day before (pyqtgraph, curves reused via setData)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from console.ui import theme
+
+
+class HourAxis(pg.AxisItem):
+    """Hours since midnight shown as HH:00."""
+
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
+        return [f"{int(v) % 25:02d}:00" if abs(v - round(v)) < 1e-6 else "" for v in values]
+
+
+def _hours(points: Sequence[tuple[datetime, float]]) -> tuple[list[float], list[float]]:
+    xs, ys = [], []
+    for at, kw in points:
+        midnight = datetime.combine(at.date(), time.min)
+        xs.append((at - midnight).total_seconds() / 3600)
+        ys.append(kw)
+    return xs, ys
+
+
+class LoadCurve(QWidget):
+    def __init__(
+        self,
+        today_label: str,
+        yesterday_label: str,
+        y_label: str,
+        empty_text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._y_label = y_label
+        self.plot = pg.PlotWidget(axisItems={"bottom": HourAxis(orientation="bottom")})
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        item = self.plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.getAxis("bottom").setTickSpacing(2, 1)
+        item.setXRange(0, 24, padding=0.01)
+        item.setClipToView(True)
+        self.legend = item.addLegend(offset=(10, 8))
+        self.yesterday = item.plot([], [], name=yesterday_label)
+        self.today = item.plot([], [], name=today_label)
+        self.apply_palette(theme.current())
+        self.empty = QLabel(
+            empty_text, self, objectName="EmptyNote", alignment=Qt.AlignmentFlag.AlignCenter
+        )
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self.setMinimumHeight(260)
+
+    def apply_palette(self, palette: theme.Palette) -> None:
+        item = self.plot.getPlotItem()
+        self.plot.setBackground(palette.panel)
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setTextPen(palette.muted)
+            axis.setPen(palette.border)
+        # After setTextPen, which would repaint the label in the tick colour.
+        item.setLabel("left", self._y_label, color=palette.text)
+        self.yesterday.setPen(
+            pg.mkPen(palette.curve_yesterday, width=1.6, style=Qt.PenStyle.DashLine)
+        )
+        self.today.setPen(pg.mkPen(palette.curve_today, width=2.4))
+        self.legend.setBrush(pg.mkBrush(palette.panel))
+        self.legend.setLabelTextColor(palette.text)
+
+    def set_data(
+        self, today: Sequence[tuple[datetime, float]], yesterday: Sequence[tuple[datetime, float]]
+    ) -> None:
+        self.today.setData(*_hours(today))
+        self.yesterday.setData(*_hours(yesterday))
+        has_data = bool(today or yesterday)
+        self.empty.setVisible(not has_data)
+        if has_data:
+            self.plot.getPlotItem().enableAutoRange(axis="y")
+
+    def resizeEvent(self, event: object) -> None:  # keep the empty note centred over the plot
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.empty.setGeometry(self.rect().adjusted(40, 40, -40, -40))
+
+    def point_count(self) -> tuple[int, int]:
+        xs_today, _ = self.today.getData()
+        xs_yesterday, _ = self.yesterday.getData()
+        return (
+            0 if xs_today is None else len(xs_today),
+            0 if xs_yesterday is None else len(xs_yesterday),
+        )

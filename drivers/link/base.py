@@ -69,7 +69,10 @@ def register_scheme(scheme: str, factory: TransportFactory) -> None:
 
 
 def parse_link_url(url: str) -> LinkUrl:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:  # e.g. "tcp://[::1" or a full-width colon in a loop name
+        raise LinkUrlError(f"link URL {url!r} is malformed: {err}") from None
     if not parts.scheme:
         raise LinkUrlError(f"link URL {url!r} has no scheme (expected e.g. loop://NAME)")
     target = (parts.netloc + parts.path) if parts.netloc else parts.path.lstrip("/")

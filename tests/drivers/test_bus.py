@@ -1,0 +1,261 @@
+"""The bus owner: request/reply exchanges against emulated meters over ``loop://`` — values,
+timeouts and retries, corrupt replies, stale input, the inter-frame gap and serialisation."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from drivers.bus import Bus, BusOptions
+from drivers.dlt645 import dataids
+from drivers.dlt645.codec import Frame, encode
+from drivers.dlt645.dataids import DataItem, Field, lookup
+from drivers.dlt645.session import ReadRequest
+from drivers.emulator.fleet import LoopFleet
+from drivers.emulator.load import ConsumerLoad, CustomerClass
+from drivers.emulator.meter import EmulatedMeter
+from drivers.errors import FrameError, FrameKind, MeterRejectedError, MeterTimeoutError
+from drivers.link import open_link
+from drivers.link.loop import LoopLink, create_loop, remove_loop
+
+NOW = datetime(2026, 11, 21, 10, 7, 30)
+ENERGY_TOTAL = lookup(dataids.FORWARD_ACTIVE_TOTAL)
+ENERGY_BLOCK = lookup(0x0001FF00)
+POWER_TOTAL = lookup(dataids.ACTIVE_POWER_TOTAL)
+ADDR_1 = "000000000001"
+ADDR_2 = "000000000002"
+FAST = BusOptions(timeout_s=0.05, retries=1)
+EPS = 1e-6  # float slack when comparing monotonic readings, not a timing margin
+
+_names = itertools.count()
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def make_meter(address: str, mean_daily_wh: int) -> EmulatedMeter:
+    model = ConsumerLoad(
+        CustomerClass.RESIDENTIAL,
+        mean_daily_wh,
+        seed=int(address),
+        reference_day=date(2026, 1, 1),
+        reference_wh=1_234_567,
+    )
+    return EmulatedMeter(address, model, fixed_clock)
+
+
+def shown_kwh(wh: int) -> Decimal:
+    """A register as the meter displays it: kWh, truncated to two decimals (10 Wh)."""
+    return Decimal(wh // 10) / 100
+
+
+@pytest.fixture
+def fleet() -> Iterator[LoopFleet]:
+    with LoopFleet() as running:
+        yield running
+
+
+@pytest.fixture
+def url(fleet: LoopFleet) -> str:
+    return fleet.add_bus(f"test-bus-{next(_names)}", [make_meter(ADDR_1, 8000)])
+
+
+def read(bus: Bus, address: str, item: DataItem) -> tuple[dataids.Value, ...]:
+    request = ReadRequest(address, item)
+    return request.interpret(bus.transact(request))
+
+
+# ----------------------------------------------------------------------------- happy path
+
+
+def test_read_returns_the_models_values(fleet: LoopFleet, url: str) -> None:
+    bus = Bus(open_link(url), BusOptions(timeout_s=2.0))
+    model = fleet.meter(ADDR_1).model
+    (energy,) = read(bus, ADDR_1, ENERGY_TOTAL)
+    assert energy.value == shown_kwh(model.register_wh(NOW))
+    assert energy.value != 0
+    block = read(bus, ADDR_1, ENERGY_BLOCK)
+    tariffs = model.tariff_registers_wh(NOW)
+    assert [v.value for v in block[1:]] == [shown_kwh(wh) for wh in tariffs]
+    (power,) = read(bus, ADDR_1, POWER_TOTAL)
+    assert power.value == (Decimal(model.power_w(NOW)) / 1000).quantize(Decimal("0.0001"))
+    assert bus.name == url
+    assert (bus.stats.exchanges, bus.stats.attempts, bus.stats.timeouts) == (3, 3, 0)
+    request_bytes = len(ReadRequest(ADDR_1, ENERGY_TOTAL).encode())
+    assert bus.stats.bytes_out == 3 * request_bytes
+    # Replies: 12 bytes of frame + 4 of DI + 4, 20 and 3 bytes of values.
+    assert bus.stats.bytes_in == 3 * 16 + 4 + 20 + 3
+
+
+def test_unsupported_item_is_rejected_by_the_meter(url: str) -> None:
+    not_in_table = DataItem(
+        0x04000103, "not served", "不支持", (Field("x", "x", "x", 1),)
+    )  # the emulator only answers items of the DI table
+    bus = Bus(open_link(url), BusOptions(timeout_s=2.0))
+    with pytest.raises(MeterRejectedError) as info:
+        read(bus, ADDR_1, not_in_table)
+    assert info.value.error_bits == ("no requested data",)
+    assert bus.stats.attempts == 1  # a rejection is an answer: no retry
+
+
+def test_options_validation() -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        BusOptions(timeout_s=0)
+    with pytest.raises(ValueError, match="timeout"):
+        BusOptions(timeout_s=-1.0)
+    with pytest.raises(ValueError, match="retries"):
+        BusOptions(retries=-1)
+    with pytest.raises(ValueError, match="gap"):
+        BusOptions(inter_frame_gap_s=-0.001)
+    assert BusOptions(retries=0, inter_frame_gap_s=0.0).retries == 0
+
+
+# ----------------------------------------------------------------------------- failures
+
+
+def test_dead_meter_times_out_after_every_attempt(fleet: LoopFleet, url: str) -> None:
+    fleet.meter(ADDR_1).dead = True
+    options = BusOptions(timeout_s=0.05, retries=2)
+    bus = Bus(open_link(url), options)
+    t0 = time.monotonic()
+    with pytest.raises(MeterTimeoutError) as info:
+        bus.transact(ReadRequest(ADDR_1, ENERGY_TOTAL))
+    assert time.monotonic() - t0 >= 3 * 0.05 - EPS  # each attempt waited its full timeout
+    assert (bus.stats.exchanges, bus.stats.attempts, bus.stats.timeouts) == (1, 3, 3)
+    message = str(info.value)
+    for part in (url, ADDR_1, "00010000", "3 attempt(s)", "0.05 s"):
+        assert part in message
+
+
+def _corrupt_checksum(data: bytes) -> bytes:
+    return data[:-2] + bytes((data[-2] ^ 0xFF,)) + data[-1:]
+
+
+def corrupt_first(count: int) -> Callable[[bytes], Iterable[tuple[float, bytes]]]:
+    """A manipulator that spoils the checksum of the first ``count`` writes."""
+    seen = itertools.count()
+
+    def manipulate(data: bytes) -> Iterable[tuple[float, bytes]]:
+        return [(0.0, _corrupt_checksum(data) if next(seen) < count else data)]
+
+    return manipulate
+
+
+def test_corrupt_reply_is_retried(fleet: LoopFleet, url: str) -> None:
+    fleet.link(url.removeprefix("loop://")).device.set_manipulator(corrupt_first(1))
+    bus = Bus(open_link(url), BusOptions(timeout_s=2.0, retries=1))
+    (energy,) = read(bus, ADDR_1, ENERGY_TOTAL)
+    assert energy.value == shown_kwh(fleet.meter(ADDR_1).model.register_wh(NOW))
+    assert (bus.stats.attempts, bus.stats.frame_errors, bus.stats.timeouts) == (2, 1, 0)
+
+
+def test_every_reply_corrupt_raises_the_frame_error(fleet: LoopFleet, url: str) -> None:
+    fleet.link(url.removeprefix("loop://")).device.set_manipulator(corrupt_first(10**6))
+    bus = Bus(open_link(url), BusOptions(timeout_s=2.0, retries=2))
+    with pytest.raises(FrameError) as info:
+        bus.transact(ReadRequest(ADDR_1, ENERGY_TOTAL))
+    assert info.value.kind is FrameKind.CHECKSUM
+    assert isinstance(info.value.__cause__, FrameError)
+    assert "corrupt reply after 3 attempt(s)" in str(info.value)
+    assert url in str(info.value)
+    assert (bus.stats.attempts, bus.stats.frame_errors, bus.stats.timeouts) == (3, 3, 0)
+
+
+# ----------------------------------------------------------------------------- hand-made device
+
+
+def _reply(kwh_bcd: bytes, address: str = ADDR_1) -> bytes:
+    return encode(Frame(address, 0x91, ENERGY_TOTAL.di_wire + kwh_bcd))
+
+
+@pytest.fixture
+def link() -> Iterator[LoopLink]:
+    name = f"test-bus-raw-{next(_names)}"
+    created = create_loop(name)
+    created.device.open()
+    yield created
+    remove_loop(name)
+
+
+def test_stale_bytes_are_discarded_before_the_request(link: LoopLink) -> None:
+    # A late reply to an earlier request (1.00 kWh) is already waiting when we ask again;
+    # the device answers the new request with 2.00 kWh.
+    stale = _reply(bytes.fromhex("00 01 00 00"))
+    fresh = _reply(bytes.fromhex("00 02 00 00"))
+    link.device.write(stale)
+    link.device.on_receive(lambda _data, _arrival: link.device.write(fresh))
+    bus = Bus(open_link(f"loop://{link.name}"), FAST)
+    (energy,) = read(bus, ADDR_1, ENERGY_TOTAL)
+    assert energy.value == Decimal("2.00")
+    assert bus.stats.bytes_in == len(stale) + len(fresh)
+    assert bus.stats.attempts == 1
+
+
+def test_echo_and_other_devices_frames_are_ignored(link: LoopLink) -> None:
+    def answer(data: bytes, _arrival: float) -> None:
+        link.device.write(data)  # the request's echo on a 2-wire bus
+        link.device.write(_reply(bytes.fromhex("00 09 00 00"), ADDR_2))  # someone else
+        link.device.write(_reply(bytes.fromhex("00 03 00 00")))
+
+    link.device.on_receive(answer)
+    bus = Bus(open_link(f"loop://{link.name}"), FAST)
+    (energy,) = read(bus, ADDR_1, ENERGY_TOTAL)
+    assert energy.value == Decimal("3.00")
+    assert bus.stats.attempts == 1
+
+
+def test_inter_frame_gap_is_respected(link: LoopLink) -> None:
+    arrivals: list[float] = []
+
+    def answer(_data: bytes, arrival: float) -> None:
+        arrivals.append(arrival)
+        link.device.write(_reply(bytes.fromhex("00 01 00 00")))
+
+    link.device.on_receive(answer)
+    bus = Bus(open_link(f"loop://{link.name}"), BusOptions(timeout_s=1.0, inter_frame_gap_s=0.05))
+    read(bus, ADDR_1, ENERGY_TOTAL)
+    read(bus, ADDR_1, ENERGY_TOTAL)
+    assert len(arrivals) == 2
+    assert arrivals[1] - arrivals[0] >= 0.05 - EPS
+
+
+# ----------------------------------------------------------------------------- threads
+
+
+def test_concurrent_callers_are_serialised(fleet: LoopFleet) -> None:
+    name = f"test-bus-{next(_names)}"
+    fleet.baudrate = 19200  # some wire time, so unserialised exchanges would overlap
+    url = fleet.add_bus(name, [make_meter(ADDR_1, 8000), make_meter(ADDR_2, 30000)])
+    bus = Bus(open_link(url), BusOptions(timeout_s=2.0, retries=0))
+    expected = {
+        address: shown_kwh(fleet.meter(address).model.register_wh(NOW))
+        for address in (ADDR_1, ADDR_2)
+    }
+    assert expected[ADDR_1] != expected[ADDR_2]
+    rounds = 8
+    start = threading.Barrier(2)
+    results: dict[str, list[object]] = {ADDR_1: [], ADDR_2: []}
+
+    def worker(address: str) -> None:
+        start.wait()
+        for _ in range(rounds):
+            try:
+                (energy,) = read(bus, address, ENERGY_TOTAL)
+                results[address].append(energy.value)
+            except Exception as err:  # reported through the results, asserted below
+                results[address].append(err)
+
+    threads = [threading.Thread(target=worker, args=(a,)) for a in (ADDR_1, ADDR_2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30.0)
+    assert results == {address: [expected[address]] * rounds for address in (ADDR_1, ADDR_2)}
+    assert (bus.stats.exchanges, bus.stats.attempts) == (2 * rounds, 2 * rounds)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -20,7 +21,8 @@ F_co = TypeVar("F_co", covariant=True)
 
 
 class FrameStream(Protocol[F_co]):
-    def feed(self, data: bytes) -> list[F_co | FrameError]: ...
+    # Sequence, not list: a list is invariant, and the frame type only ever comes out.
+    def feed(self, data: bytes) -> Sequence[F_co | FrameError]: ...
 
 
 class Exchange(Protocol, Generic[F]):
@@ -89,15 +91,15 @@ class Bus:
                 self.stats.attempts += 1
                 self.transport.write(request)
                 self.stats.bytes_out += len(request)
-                reply, error = self._await_reply(exchange, time.monotonic() + opts.timeout_s)
+                outcome = self._await_reply(exchange, time.monotonic() + opts.timeout_s)
                 self._quiet_since = time.monotonic()
-                if reply is not None:
-                    return reply
-                if error is not None:
-                    self.stats.frame_errors += 1
-                    last_error = error
-                else:
+                if outcome is None:
                     self.stats.timeouts += 1
+                elif isinstance(outcome, FrameError):
+                    self.stats.frame_errors += 1
+                    last_error = outcome
+                else:
+                    return outcome
             attempts = opts.retries + 1
             if last_error is not None:
                 raise type(last_error)(
@@ -110,21 +112,20 @@ class Bus:
                 f"({attempts} attempt(s))"
             )
 
-    def _await_reply(
-        self, exchange: Exchange[F], deadline: float
-    ) -> tuple[F | None, FrameError | None]:
+    def _await_reply(self, exchange: Exchange[F], deadline: float) -> F | FrameError | None:
+        """The matching reply, the first corrupt frame heard, or ``None`` at the deadline."""
         decoder = exchange.new_decoder()
         while True:
             chunk = self.transport.read(512, deadline)
             if not chunk:
-                return None, None
+                return None
             self.stats.bytes_in += len(chunk)
             for item in decoder.feed(chunk):
                 if isinstance(item, FrameError):
                     # The device has spoken and it came out garbled: retry now, not at the deadline.
-                    return None, item
+                    return item
                 if exchange.matches(item):
-                    return item, None
+                    return item
                 # Anything else (our own echo on a 2-wire bus, another device's frame) is ignored.
 
     def _discard_stale_input(self) -> None:

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from db.engine import sqlite_path
 from db.errors import DatabaseTooNewError, MigrationError
@@ -64,6 +64,20 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     return target
 
 
+def _begin_sqlite_ddl_transaction(conn: Connection) -> None:
+    """Open the SQLite transaction explicitly, so that a failed upgrade rolls back its DDL too.
+
+    pysqlite (in its default, legacy mode) only issues BEGIN before INSERT/UPDATE/DELETE; a
+    migration's CREATE/ALTER/DROP would otherwise each commit on their own and a failure would
+    leave a half-changed schema still stamped with the old revision.
+    """
+    if conn.dialect.name != "sqlite":
+        return  # PostgreSQL DDL is transactional already
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeResult:
     """Bring the schema to the head revision.
 
@@ -95,6 +109,7 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeResult:
     config = alembic_config()
     try:
         with engine.begin() as conn:
+            _begin_sqlite_ddl_transaction(conn)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except Exception as err:

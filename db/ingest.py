@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -74,7 +74,7 @@ def _upsert(
     where = None
     if newer_column is not None:
         where = stmt.excluded[newer_column] >= table.c[newer_column]
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=updates, where=where)  # type: ignore[assignment]
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=updates, where=where)
     session.execute(stmt, list(rows))
     return len(rows)
 
@@ -102,7 +102,8 @@ def update_meter_states(session: Session, rows: Sequence[MeterReadState]) -> int
     """Record each meter's latest read attempt (time, success, error)."""
     if not rows:
         return 0
-    table = Meter.__table__
+    # Declarative models type ``__table__`` as FromClause; a mapped class's is always a Table.
+    table = cast(Table, Meter.__table__)
     stmt = (
         update(table)
         .where(table.c.id == bindparam("b_id"))

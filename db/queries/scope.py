@@ -17,7 +17,7 @@ class OrgScope:
     station_id: int | None = None
 
 
-def scoped_meter_ids(scope: OrgScope, *, role: str | None = None) -> Select[tuple[int]]:
+def scoped_meter_ids(scope: OrgScope, *, role: str | None = None) -> Select[int]:
     """Active meters within ``scope`` (optionally only one role), as a sub-select of ids."""
     q = (
         select(Meter.id)

@@ -1,0 +1,102 @@
+"""Bootstrap: database, demo county, emulator and services come up (and go down) together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from console.app import StartupStage, bootstrap, describe_db
+from console.core.clock import FixedClock
+from console.core.config import CollectionSettings, DatabaseSettings, DemoSettings, Settings
+from db.engine import create_db_engine, sqlite_url
+from db.errors import DatabaseTooNewError
+from drivers.errors import TransportError
+from drivers.link import open_link
+
+
+def _settings(db: Path, *, demo: bool = True, collection: bool = True) -> Settings:
+    return Settings(
+        database=DatabaseSettings(url=sqlite_url(db)),
+        demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.0),
+        collection=CollectionSettings(enabled=collection, interval_s=3600, timeout_s=0.1),
+    )
+
+
+def test_first_start_creates_the_demo_county_and_serves_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    stages: list[str] = []
+    ctx = bootstrap(
+        _settings(tmp_path / "a.db"), clock=clock, progress=lambda s, d, t: stages.append(s)
+    )
+    try:
+        assert ctx.demo_created is not None
+        assert ctx.meters == 54
+        assert ctx.fleet is not None and ctx.fleet.meter_count == 54
+        assert ctx.scheduler is not None
+        assert ctx.migration.from_revision is None
+        assert stages[0] == StartupStage.DATABASE
+        assert StartupStage.DEMO_TOPOLOGY in stages and StartupStage.EMULATOR in stages
+        assert stages[-1] == StartupStage.READY
+        summary = ctx.collection.run("test")  # the emulator answers through the real path
+        assert summary.ok == 54
+        assert ctx.last_run() is not None and ctx.last_run().ok == 54  # type: ignore[union-attr]
+    finally:
+        ctx.shutdown()
+    with pytest.raises(TransportError):  # the loop links are gone with the emulator
+        open_link("loop://demo/TQ0001")
+
+
+def test_a_second_start_keeps_the_county_and_runs_the_emulator_again(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    settings = _settings(tmp_path / "b.db")
+    bootstrap(settings, clock=clock).shutdown()
+    ctx = bootstrap(settings, clock=clock)
+    try:
+        assert ctx.demo_created is None
+        assert ctx.fleet is not None and ctx.fleet.meter_count == 54
+        with ctx.session_factory() as s:
+            assert s.scalar(text("SELECT count(*) FROM county")) == 1
+    finally:
+        ctx.shutdown()
+
+
+def test_no_demo_means_no_county_and_no_emulator(tmp_path: Path, clock: FixedClock) -> None:
+    ctx = bootstrap(_settings(tmp_path / "c.db", demo=False, collection=False), clock=clock)
+    try:
+        assert ctx.fleet is None and ctx.demo_created is None and ctx.scheduler is None
+        assert ctx.meters == 0
+        assert ctx.collection.run("test").planned == 0
+    finally:
+        ctx.shutdown()
+
+
+def test_a_database_from_a_newer_program_is_refused_untouched(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    db = tmp_path / "d.db"
+    bootstrap(_settings(db, demo=False), clock=clock).shutdown()
+    engine = create_db_engine(sqlite_url(db))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+    before = db.read_bytes()
+    with pytest.raises(DatabaseTooNewError, match=r"0999.*newer version of the console"):
+        bootstrap(_settings(db), clock=clock)
+    engine = create_db_engine(sqlite_url(db))
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM meter")) == 0  # no demo county was added
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0999"
+    engine.dispose()
+    assert len(db.read_bytes()) == len(before)
+
+
+def test_describe_db_never_shows_a_password() -> None:
+    assert (
+        describe_db("postgresql+psycopg://smc:secret@centre/smc")
+        == "postgresql+psycopg://smc:***@centre/smc"
+    )
+    assert describe_db("sqlite:////data/smc.db") == "SQLite /data/smc.db"

@@ -1,0 +1,64 @@
+"""Fixtures for widget tests: a themed QApplication and a console session on a temp database."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtWidgets import QApplication
+
+from console.core.clock import FixedClock
+from console.core.config import CollectionSettings, DatabaseSettings, DemoSettings, Settings
+from console.ui import theme
+from console.ui.application import ConsoleSession
+from console.ui.settings_store import SettingsStore
+from db.engine import sqlite_url
+
+
+@pytest.fixture
+def themed_app(qapp: QApplication) -> QApplication:
+    theme.apply(qapp, "light")
+    return qapp
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SettingsStore:
+    return SettingsStore(QSettings(str(tmp_path / "qsettings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def make_session(
+    themed_app: QApplication, tmp_path: Path, clock: FixedClock, store: SettingsStore
+) -> Iterator[Callable[..., ConsoleSession]]:
+    sessions: list[ConsoleSession] = []
+
+    def make(
+        *, demo: bool = True, collection: bool = True, db: Path | None = None
+    ) -> ConsoleSession:
+        settings = Settings(
+            database=DatabaseSettings(url=sqlite_url(db or tmp_path / "console.db")),
+            demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.05, seed=99),
+            # Generous for an in-process emulator, so a loaded 2-core CI box cannot time it out.
+            collection=CollectionSettings(
+                enabled=collection, interval_s=3600, timeout_s=0.5, retries=0
+            ),
+        )
+        session = ConsoleSession(settings, clock=clock, store=store)
+        sessions.append(session)
+        return session
+
+    yield make
+    for session in sessions:
+        session.window.close()
+        session.shutdown()
+        # Delete the C++ objects now, on the GUI thread. Otherwise a failed test's traceback
+        # keeps the wrappers in reference cycles, and the cyclic GC may free them later on
+        # whichever thread allocates next (an emulator or scheduler thread): Qt widgets must
+        # never be destroyed off the GUI thread.
+        session.window.deleteLater()
+        session.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()

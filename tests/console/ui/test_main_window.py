@@ -1,0 +1,193 @@
+"""The main window booted for real: demo county, emulator, first collection, panorama figures."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from console.ui import theme
+from console.ui.application import ConsoleSession
+from console.ui.settings_store import SettingsStore
+from console.ui.views.registry import VIEW_KEYS
+
+BOOT_TIMEOUT_MS = 60_000
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _direct(db: Path, day: str, station: int | None = None) -> dict[str, int]:
+    """The panorama's figures straight from the database file with sqlite3."""
+    where = "AND f.supply_station_id = ?" if station else ""
+    scope = [station] if station else []
+    join = (
+        "JOIN transformer_area t ON t.id = m.transformer_area_id "
+        "JOIN feeder f ON f.id = t.feeder_id"
+    )
+    con = sqlite3.connect(db)
+    try:
+        one = lambda sql, *p: con.execute(sql, (*p, *scope)).fetchone()
+        sales = one(
+            "SELECT sum(r.forward_active_wh - z.forward_active_wh), count(*) FROM register_reading r "
+            "JOIN daily_freeze z ON z.meter_id = r.meter_id AND z.day = r.day "
+            f"JOIN meter m ON m.id = r.meter_id {join} WHERE r.day = ? AND m.role = 'customer' {where}",
+            day,
+        )
+        expected = one(f"SELECT count(*) FROM meter m {join} WHERE m.status = 'active' {where}")[0]
+        read = one(
+            f"SELECT count(*) FROM daily_freeze z JOIN meter m ON m.id = z.meter_id {join} "
+            f"WHERE z.day = ? {where}",
+            day,
+        )[0]
+        slots = con.execute(
+            "SELECT i.slot_start, sum(i.active_power_w) FROM interval_reading i "
+            f"JOIN meter m ON m.id = i.meter_id {join} WHERE m.role = 'summary' "
+            f"AND substr(i.slot_start, 1, 10) = ? {where} GROUP BY i.slot_start ORDER BY i.slot_start",
+            (day, *scope),
+        ).fetchall()
+    finally:
+        con.close()
+    return {
+        "sales_wh": sales[0] or 0,
+        "sales_meters": sales[1],
+        "expected": expected,
+        "read": read,
+        "load_w": slots[-1][1] if slots else 0,
+        "peak_w": max(w for _, w in slots) if slots else 0,
+        "points": len(slots),
+    }
+
+
+def _assert_tiles_match(session: ConsoleSession, direct: dict[str, int]) -> None:
+    tiles = session.window.view("panorama").tiles  # type: ignore[attr-defined]
+    kwh = (Decimal(direct["sales_wh"]) / 1000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert _number(tiles["sales"].value_text()) == kwh
+    assert f"{direct['sales_meters']}" in tiles["sales"].caption_text()
+    kw = lambda w: (Decimal(w) / 1000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert _number(tiles["load"].value_text()) == kw(direct["load_w"])
+    assert _number(tiles["peak"].value_text()) == kw(direct["peak_w"])
+    read, expected = (_number(part) for part in tiles["meters"].value_text().split("/"))
+    assert (read, expected) == (direct["read"], direct["expected"])
+    assert tiles["sales"].unit_text() == "kWh" and tiles["load"].unit_text() == "kW"
+
+
+def test_boot_collect_and_the_tiles_equal_the_database(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], tmp_path: Path
+) -> None:
+    session = make_session()
+    view = session.window.view("panorama")
+    with qtbot.waitSignal(view.ready, timeout=BOOT_TIMEOUT_MS):
+        session.start()
+    ctx = session.context
+    assert ctx is not None and ctx.scheduler is not None
+    summary = ctx.scheduler.last_summary
+    assert summary is not None, "ready must wait for the first collection run"
+    assert summary.ok > 0 and summary.failed > 0  # dead meters exist at ratio 0.05
+    direct = _direct(tmp_path / "console.db", "2026-11-21")
+    assert direct["sales_meters"] > 0 and direct["read"] == summary.ok
+    _assert_tiles_match(session, direct)
+    assert view.curve.point_count() == (direct["points"], 96)  # type: ignore[attr-defined]
+    # Some meters are dead, so the collection rate is below target: the tile says so.
+    assert view.tiles["meters"].state() in ("warn", "bad")  # type: ignore[attr-defined]
+    status = session.window.status.collection.text()
+    assert f"{summary.ok}/{summary.planned}" in status
+
+
+def test_choosing_a_supply_station_narrows_every_figure(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], tmp_path: Path
+) -> None:
+    session = make_session()
+    window = session.window
+    with qtbot.waitSignals(
+        [window.view("panorama").ready, window.settled], timeout=BOOT_TIMEOUT_MS
+    ):
+        session.start()
+    combo = window.top_bar.scope
+    assert combo.count() == 3  # the county and its two stations
+    assert combo.currentData().kind == "county"
+    view = window.view("panorama")
+    with qtbot.waitSignal(view.loaded, timeout=10_000, check_params_cb=lambda s: s.unit.id == 2):
+        combo.setCurrentIndex(2)
+    station = combo.currentData()
+    assert station.kind == "station"
+    direct = _direct(tmp_path / "console.db", "2026-11-21", station.id)
+    county = _direct(tmp_path / "console.db", "2026-11-21")
+    assert 0 < direct["expected"] < county["expected"]
+    _assert_tiles_match(session, direct)
+    assert station.name in view.subtitle.text()  # type: ignore[attr-defined]
+
+
+def test_views_switch_without_reloading_and_the_last_view_is_remembered(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], store: SettingsStore
+) -> None:
+    session = make_session(collection=False)
+    window = session.window
+    with qtbot.waitSignals(
+        [window.settled, window.view("panorama").ready], timeout=BOOT_TIMEOUT_MS
+    ):
+        session.start()
+    views = {key: window.view(key) for key in VIEW_KEYS}
+    for row, key in enumerate(VIEW_KEYS):
+        window.nav.setCurrentRow(row)
+        assert window.stack.currentWidget() is views[key]
+        assert window.current_key() == key
+        assert views[key].is_ready
+    assert store.last_view() == "admin"
+    window.switch_to("panorama")
+    assert window.view("panorama") is views["panorama"]
+    with pytest.raises(KeyError, match="no view named"):
+        window.switch_to("billing")
+
+
+def test_capabilities_not_installed_say_so(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession]
+) -> None:
+    session = make_session(collection=False)
+    with qtbot.waitSignal(session.window.settled, timeout=BOOT_TIMEOUT_MS):
+        session.start()
+    for key in ("warning", "dispatch", "collection", "analytics"):
+        empty = session.window.view(key).empty  # type: ignore[attr-defined]
+        assert "not installed yet" in empty.text.text()
+        assert empty.badge.isVisible() or empty.badge.text() == "Not installed yet"
+    admin = session.window.view("admin")
+    assert admin.fields["meters"].text() == "54"  # type: ignore[attr-defined]
+    assert "SQLite" in admin.fields["database"].text()  # type: ignore[attr-defined]
+    assert "not installed" in session.window.status.alarms.text()
+    assert "off" in session.window.status.collection.text()
+
+
+def test_the_theme_switches_live_and_is_remembered(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], store: SettingsStore
+) -> None:
+    session = make_session(collection=False)
+    assert theme.current().name == "light"
+    session.window.top_bar.theme_button.click()
+    assert theme.current().name == "dark"
+    assert store.theme() == "dark"
+    curve = session.window.view("panorama").curve  # type: ignore[attr-defined]
+    assert curve.today.opts["pen"].color().name() == theme.DARK.curve_today
+    session.window.toggle_theme()
+    assert theme.current().name == "light" and store.theme() == "light"
+
+
+def test_a_start_up_failure_is_shown_not_swallowed(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], tmp_path: Path
+) -> None:
+    db = tmp_path / "newer.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+    con.execute("INSERT INTO alembic_version VALUES ('0999')")
+    con.commit()
+    con.close()
+    session = make_session(db=db)
+    with qtbot.waitSignal(session.failed, timeout=BOOT_TIMEOUT_MS) as blocker:
+        session.start()
+    assert "0999" in blocker.args[0]
+    assert "0999" in session.window.status.database.text()
+    assert session.context is None

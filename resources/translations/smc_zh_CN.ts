@@ -207,6 +207,10 @@
         <translation>暂无负荷曲线：今日和昨日均未采集到台区考核表数据。</translation>
     </message>
     <message>
+        <source>Loading the load curves…</source>
+        <translation>正在加载负荷曲线…</translation>
+    </message>
+    <message>
         <source>Supply load — sum of 台区 summary meters, 15-minute points</source>
         <translation>供电负荷曲线（台区考核表合计，15 分钟一点）</translation>
     </message>

@@ -86,8 +86,11 @@ class PanoramaView(BaseView):
         self.curve = LoadCurve(
             self.tr("Today"),
             self.tr("Yesterday"),
-            self.tr("Load (kW)"),
-            self.tr("No load curve yet: no 台区 summary meter has been read today or yesterday."),
+            y_label=self.tr("Load (kW)"),
+            empty_text=self.tr(
+                "No load curve yet: no 台区 summary meter has been read today or yesterday."
+            ),
+            loading_text=self.tr("Loading the load curves…"),
         )
         panel = QFrame(objectName="Panel")
         panel_layout = QVBoxLayout(panel)

@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from console.ui import theme
@@ -17,6 +18,14 @@ class HourAxis(pg.AxisItem):
 
     def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
         return [f"{int(v) % 25:02d}:00" if abs(v - round(v)) < 1e-6 else "" for v in values]
+
+
+class GroupedAxis(pg.AxisItem):
+    """Values with thousands separators (county loads run to tens of thousands of kW)."""
+
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
+        places = 0 if spacing >= 1 else 1 if spacing >= 0.1 else 2
+        return [f"{v * scale:,.{places}f}" for v in values]
 
 
 def _hours(points: Sequence[tuple[datetime, float]]) -> tuple[list[float], list[float]]:
@@ -33,13 +42,21 @@ class LoadCurve(QWidget):
         self,
         today_label: str,
         yesterday_label: str,
+        *,
         y_label: str,
         empty_text: str,
+        loading_text: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._y_label = y_label
-        self.plot = pg.PlotWidget(axisItems={"bottom": HourAxis(orientation="bottom")})
+        self._empty_text = empty_text
+        self.plot = pg.PlotWidget(
+            axisItems={
+                "bottom": HourAxis(orientation="bottom"),
+                "left": GroupedAxis(orientation="left"),
+            }
+        )
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -53,12 +70,13 @@ class LoadCurve(QWidget):
         self.today = item.plot([], [], name=today_label)
         self.apply_palette(theme.current())
         self.empty = QLabel(
-            empty_text, self, objectName="EmptyNote", alignment=Qt.AlignmentFlag.AlignCenter
+            loading_text, self, objectName="EmptyNote", alignment=Qt.AlignmentFlag.AlignCenter
         )
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
+        self.empty.raise_()  # the note floats over the plot, which was added after it
         self.setMinimumHeight(260)
 
     def apply_palette(self, palette: theme.Palette) -> None:
@@ -83,12 +101,13 @@ class LoadCurve(QWidget):
         self.today.setData(*_hours(today))
         self.yesterday.setData(*_hours(yesterday))
         has_data = bool(today or yesterday)
+        self.empty.setText(self._empty_text)
         self.empty.setVisible(not has_data)
         if has_data:
             self.plot.getPlotItem().enableAutoRange(axis="y")
 
-    def resizeEvent(self, event: object) -> None:  # keep the empty note centred over the plot
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:  # keep the note centred over the plot
+        super().resizeEvent(event)
         self.empty.setGeometry(self.rect().adjusted(40, 40, -40, -40))
 
     def point_count(self) -> tuple[int, int]:

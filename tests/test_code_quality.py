@@ -1,0 +1,37 @@
+"""Lint, format and type checks run with the tests, so CI enforces them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / args[0]), *args[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def test_ruff_lint_is_clean() -> None:
+    result = _run("ruff", "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout
+
+
+def test_ruff_format_is_clean() -> None:
+    result = _run("ruff", "format", "--no-cache", "--check", ".")
+    assert result.returncode == 0, result.stdout
+
+
+def test_mypy_strict_on_drivers_and_db() -> None:
+    result = _run("mypy")  # files and strictness come from pyproject.toml
+    assert result.returncode == 0, result.stdout
+    assert "Success" in result.stdout

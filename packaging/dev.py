@@ -162,12 +162,22 @@ def ensure_venv(extras: tuple[str, ...]) -> None:
     if not VENV_PY.exists():
         say(f"creating {VENV}")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    spec = f".[{','.join(extras)}]" if extras else "."
-    stamp_text = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    # The stamp records which extras were installed for this exact pyproject.toml, so a
+    # later command that needs the same or fewer extras starts without calling pip.
+    project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     stamp = VENV / ".smc-installed"
-    installed = stamp.read_text().split() if stamp.exists() else []
-    if stamp_text in installed:
+    lines = stamp.read_text().split() if stamp.exists() else []
+    have = {
+        e
+        for line in lines
+        if line.startswith(project + ":")
+        for e in line.split(":")[1].split(",")
+        if e
+    }
+    if any(line.startswith(project + ":") for line in lines) and set(extras) <= have:
         return
+    wanted = sorted(have | set(extras))
+    spec = f".[{','.join(wanted)}]" if wanted else "."
     say(f"installing Python packages ({spec})")
     subprocess.run(
         [
@@ -183,7 +193,7 @@ def ensure_venv(extras: tuple[str, ...]) -> None:
         check=True,
         cwd=ROOT,
     )
-    stamp.write_text(" ".join([*installed, stamp_text]))
+    stamp.write_text(f"{project}:{','.join(wanted)}\n")
 
 
 def _tool(name: str) -> str:
@@ -311,7 +321,7 @@ def cmd_package(args: list[str], *, prepared: bool = False) -> int:
     if code != 0:
         return code
     bundle = ROOT / "dist" / "smc"
-    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     say(f"bundle {bundle} built in {time.monotonic() - started:.0f} s, {size / 2**20:.0f} MiB")
     with tempfile.TemporaryDirectory(prefix="smc-smoke-") as tmp:
         return subprocess.run(

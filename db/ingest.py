@@ -7,7 +7,7 @@ the caller's transaction, so a batch is all-or-nothing. Works on SQLite and Post
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -80,7 +80,14 @@ def _upsert(
 
 
 def _dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
-    return [asdict(r) for r in rows]
+    """Rows as parameter dicts (not ``asdict``, which deep-copies every value)."""
+    out: list[dict[str, Any]] = []
+    names: tuple[str, ...] = ()
+    for row in rows:
+        if not names:
+            names = tuple(f.name for f in fields(row))
+        out.append({name: getattr(row, name) for name in names})
+    return out
 
 
 def upsert_daily_freezes(session: Session, rows: Sequence[FreezeRow]) -> int:

@@ -46,7 +46,7 @@ SUPPORTED_PROTOCOLS = ("dlt645-2007",)
 
 @dataclass(frozen=True, slots=True)
 class CollectionOptions:
-    workers: int = 4
+    workers: int = 16
     timeout_s: float = 1.0
     retries: int = 1
 

@@ -51,7 +51,7 @@ class DemoSettings:
 class CollectionSettings:
     enabled: bool = True
     interval_s: int = _range(300, 10, 86400)
-    workers: int = _range(4, 1, 64)
+    workers: int = _range(16, 1, 64)  # bus owners; they mostly wait on their links
     timeout_s: float = _range(1.0, 0.05, 30.0)
     retries: int = _range(1, 0, 5)
 

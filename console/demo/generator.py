@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.core.memory import paused_gc
 from console.demo import names
 from console.demo.profiles import (
     CT_RATIO_BY_KVA,
@@ -158,7 +159,8 @@ def generate_demo_county(
     reference_day = now.date() - timedelta(days=history_days)
     info = DemoInfo(profile.name, seed, reference_day, dead_meter_ratio)
 
-    with session_factory.begin() as session:
+    # Hundreds of thousands of acyclic objects are built here: collector walks would only stall.
+    with paused_gc(), session_factory.begin() as session:
         if session.scalar(select(func.count()).select_from(County)):
             raise DemoError(
                 "the database already holds a county; the demo county needs an empty one"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from console.app import AppContext, StartupStage, bootstrap
 from console.core.clock import Clock
 from console.core.config import Settings
+from console.core.memory import freeze_long_lived
 from console.core.paths import APP_AUTHOR, APP_NAME
 from console.ui import i18n, theme
 from console.ui.bridge import CollectionBridge
@@ -72,10 +73,13 @@ class ConsoleSession(QObject):
         self._relay = _ProgressRelay(self)
         self._relay.progressed.connect(self._on_progress)
         self._dialog: QProgressDialog | None = None
+        self.showed_progress = False  # the first start generated the demo county behind a dialog
         self._closed = False
         self.started = _PROCESS_START
 
     def start(self) -> None:
+        # Modules, classes and the window live all session: keep full collections off them.
+        freeze_long_lived()
         self.window.show()
         settings, clock, relay = self.settings, self._clock, self._relay
         self.runner.submit(
@@ -92,12 +96,15 @@ class ConsoleSession(QObject):
         if self._dialog is None:
             self._dialog = QProgressDialog(self.window)
             self._dialog.setWindowTitle(self.tr("Preparing the demo county"))
-            self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            # Not modal: a modal QProgressDialog runs processEvents() inside setValue(), which
+            # would re-enter the event loop from this slot. As the window's child it stays on top.
+            self._dialog.setWindowModality(Qt.WindowModality.NonModal)
             self._dialog.setCancelButton(
                 None
             )  # generation is one transaction; it cannot stop halfway
             self._dialog.setMinimumDuration(0)
             self._dialog.setMinimumWidth(460)
+            self.showed_progress = True
         labels = {
             "demo.topology": self.tr(
                 "Creating supply stations, feeders, 台区, customers and meters…"
@@ -109,14 +116,19 @@ class ConsoleSession(QObject):
         self._dialog.setMaximum(max(total, 1))
         self._dialog.setValue(min(done, max(total, 1)))
 
-    def _on_ready(self, context: AppContext) -> None:
+    def _close_dialog(self) -> None:
         if self._dialog is not None:
             self._dialog.close()
+            self._dialog.deleteLater()
             self._dialog = None
+
+    def _on_ready(self, context: AppContext) -> None:
+        self._close_dialog()
         if self._closed:  # the window was closed while we were starting
             context.shutdown()
             return
         self.context = context
+        freeze_long_lived()  # the emulated county and the services live all session too
         self.window.attach(context, self.bridge)
         if context.scheduler is not None:
             context.scheduler.add_listener(self.bridge)
@@ -130,9 +142,7 @@ class ConsoleSession(QObject):
         self.ready.emit(context)
 
     def _on_failed(self, err: BaseException) -> None:
-        if self._dialog is not None:
-            self._dialog.close()
-            self._dialog = None
+        self._close_dialog()
         message = str(err) or type(err).__name__
         log.error("start-up failed: %s", message, exc_info=(type(err), err, err.__traceback__))
         self.window.status.set_failed(message)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from console.ui import theme
@@ -97,6 +98,23 @@ def test_boot_collect_and_the_tiles_equal_the_database(
     assert view.tiles["meters"].state() in ("warn", "bad")  # type: ignore[attr-defined]
     status = session.window.status.collection.text()
     assert f"{summary.ok}/{summary.planned}" in status
+
+
+def test_the_first_start_shows_progress_and_a_later_one_does_not(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], tmp_path: Path
+) -> None:
+    first = make_session(collection=False)
+    with qtbot.waitSignal(first.ready, timeout=BOOT_TIMEOUT_MS):
+        first.start()
+    assert first.showed_progress
+    # Closed and deleted (on the next event-loop turn) once the services are ready.
+    qtbot.waitUntil(lambda: not first.window.findChildren(QProgressDialog), timeout=5_000)
+    first.window.close()
+    second = make_session(collection=False)  # same database: the county exists
+    with qtbot.waitSignal(second.ready, timeout=BOOT_TIMEOUT_MS):
+        second.start()
+    assert not second.showed_progress
+    assert second.context is not None and second.context.demo_created is None
 
 
 def test_choosing_a_supply_station_narrows_every_figure(

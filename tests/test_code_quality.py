@@ -35,3 +35,16 @@ def test_mypy_strict_on_drivers_and_db() -> None:
     result = _run("mypy")  # files and strictness come from pyproject.toml
     assert result.returncode == 0, result.stdout
     assert "Success" in result.stdout
+
+
+def test_warnings_raised_in_our_packages_are_errors() -> None:
+    """pyproject's filterwarnings turns our own warnings into errors, and only ours."""
+    import warnings
+
+    import pytest
+
+    for module in ("console.ui.views.panorama", "drivers.bus", "db.ingest"):
+        with pytest.raises(UserWarning):
+            warnings.warn_explicit("ours", UserWarning, f"{module}.py", 1, module=module)
+    with pytest.warns(UserWarning, match="theirs"):  # a third party's warning stays a warning
+        warnings.warn_explicit("theirs", UserWarning, "lib.py", 1, module="somelibrary")

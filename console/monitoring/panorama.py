@@ -15,31 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.core.clock import Clock
 from db.models import MeterRole
 from db.queries import panorama as q
+from db.queries.panorama import CurvePoint as LoadPoint  # one 15-minute point of a load curve
 from db.queries.scope import OrgScope
+from db.queries.topology import OrgUnitRow as OrgUnit  # a county or supply station
 from db.queries.topology import org_units
 
 CURRENT_LOAD_WINDOW = timedelta(minutes=30)
 SUCCESS_TARGET_PCT = Decimal("99.97")  # DESIGN.md §6: collection success target
-
-
-@dataclass(frozen=True, slots=True)
-class OrgUnit:
-    kind: str  # "county" | "station"
-    id: int
-    name: str
-    parent_id: int | None
-
-    def scope(self) -> OrgScope:
-        if self.kind == "station":
-            return OrgScope(station_id=self.id)
-        return OrgScope(county_id=self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class LoadPoint:
-    slot_start: datetime
-    power_w: int
-    meters: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +64,7 @@ class PanoramaService:
 
     def org_units(self) -> list[OrgUnit]:
         with self._sf() as session:
-            return [OrgUnit(r.kind, r.id, r.name, r.parent_id) for r in org_units(session)]
+            return org_units(session)
 
     def snapshot(self, unit: OrgUnit | None = None) -> PanoramaSnapshot:
         now = self._clock.now()
@@ -106,6 +88,6 @@ class PanoramaService:
                 summary_meters=summary_meters,
                 meters_read=q.meters_with_freeze(session, day, scope),
                 meters_expected=q.meters_expected(session, scope),
-                today=tuple(LoadPoint(p.slot_start, p.power_w, p.meters) for p in today),
-                yesterday=tuple(LoadPoint(p.slot_start, p.power_w, p.meters) for p in yesterday),
+                today=tuple(today),
+                yesterday=tuple(yesterday),
             )

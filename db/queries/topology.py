@@ -8,14 +8,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import County, Meter, MeterStatus, SupplyStation
+from db.queries.scope import OrgScope
 
 
 @dataclass(frozen=True, slots=True)
 class OrgUnitRow:
+    """A county or supply station, as offered in scope pickers."""
+
     kind: str  # "county" | "station"
     id: int
     name: str
     parent_id: int | None
+
+    def scope(self) -> OrgScope:
+        if self.kind == "station":
+            return OrgScope(station_id=self.id)
+        return OrgScope(county_id=self.id)
 
 
 def org_units(session: Session) -> list[OrgUnitRow]:

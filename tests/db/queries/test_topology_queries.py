@@ -43,3 +43,11 @@ def test_active_meter_count_leaves_out_removed_meters(
     assert expected == len(org.specs) - 1  # exactly one removed meter in the fixture
     with session_factory() as session:
         assert active_meter_count(session) == expected
+
+
+def test_an_org_unit_row_names_its_scope() -> None:
+    from db.queries.scope import OrgScope
+    from db.queries.topology import OrgUnitRow
+
+    assert OrgUnitRow("station", 7, "城关供电所", 1).scope() == OrgScope(station_id=7)
+    assert OrgUnitRow("county", 1, "青山县供电公司", None).scope() == OrgScope(county_id=1)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from console.app import AppContext, StartupStage, bootstrap
@@ -157,6 +157,9 @@ class ConsoleSession(QObject):
         self.runner.wait_idle(10_000)
 
 
+SCREENSHOT_SIZE = QSize(1440, 900)
+
+
 class ScreenshotDirector(QObject):
     """``--screenshot``: wait until the chosen view shows its data, grab the window, quit."""
 
@@ -171,6 +174,7 @@ class ScreenshotDirector(QObject):
         session.ready.connect(self._on_ready)
         session.failed.connect(lambda _msg: self.done.emit(1))
         QTimer.singleShot(int(timeout_s * 1000), self._on_timeout)
+        session.window.resize(SCREENSHOT_SIZE)  # a document: the same size on every machine
         session.window.switch_to(view)
 
     def _on_ready(self, _context: AppContext) -> None:

@@ -40,6 +40,17 @@ from console.ui.views.base import BaseView
 DEFAULT_SIZE = QSize(1440, 900)
 
 
+def _first_start_size(window: QWidget) -> QSize:
+    """1440 x 900, or 92 % of a smaller screen (a 1366 x 768 field laptop)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return DEFAULT_SIZE
+    available = screen.availableGeometry().size()
+    return DEFAULT_SIZE.boundedTo(
+        QSize(int(available.width() * 0.92), int(available.height() * 0.92))
+    )
+
+
 class TopBar(QFrame):
     unit_changed = Signal(object)  # OrgUnit | None
     theme_toggled = Signal()
@@ -211,7 +222,7 @@ class MainWindow(QMainWindow):
         self.status = StatusPanel(self)
 
         self.apply_palette(theme.current())
-        self.resize(DEFAULT_SIZE)
+        self.resize(_first_start_size(self))
         geometry = store.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)

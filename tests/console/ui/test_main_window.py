@@ -209,3 +209,14 @@ def test_a_start_up_failure_is_shown_not_swallowed(
     assert "0999" in blocker.args[0]
     assert "0999" in session.window.status.database.text()
     assert session.context is None
+
+
+def test_the_window_geometry_survives_a_restart(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], store: SettingsStore
+) -> None:
+    first = make_session(demo=False, collection=False)
+    first.window.resize(701, 503)  # within the offscreen screen (800 x 600): restore clamps to it
+    first.window.close()
+    assert store.geometry() is not None
+    second = make_session(demo=False, collection=False)
+    assert (second.window.width(), second.window.height()) == (701, 503)

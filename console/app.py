@@ -123,11 +123,11 @@ def bootstrap(
     url = resolve_db_url(settings)
     report(StartupStage.DATABASE, 0, 1)
     engine = create_db_engine(url)
+    fleet: LoopFleet | None = None
     try:
         migration = upgrade(engine, backup_dir=paths.backup_dir())
         session_factory = make_session_factory(engine)
         demo_created = None
-        fleet = None
         if settings.demo.enabled:
             demo_created = _ensure_demo(settings, session_factory, clock, report)
             report(StartupStage.EMULATOR, 0, 1)
@@ -155,6 +155,9 @@ def bootstrap(
         with session_factory() as session:
             meters = active_meter_count(session)
     except BaseException:
+        # Nothing of a failed start keeps running: no emulator threads, no open connections.
+        if fleet is not None:
+            fleet.stop()
         engine.dispose()
         raise
     report(StartupStage.READY, 1, 1)

@@ -99,9 +99,8 @@ class ConsoleSession(QObject):
             # Not modal: a modal QProgressDialog runs processEvents() inside setValue(), which
             # would re-enter the event loop from this slot. As the window's child it stays on top.
             self._dialog.setWindowModality(Qt.WindowModality.NonModal)
-            self._dialog.setCancelButton(
-                None
-            )  # generation is one transaction; it cannot stop halfway
+            # Generation is one transaction: it cannot stop halfway, so there is no Cancel.
+            self._dialog.setCancelButton(None)
             self._dialog.setMinimumDuration(0)
             self._dialog.setMinimumWidth(460)
             self.showed_progress = True
@@ -231,7 +230,6 @@ def run_gui(
     session = ConsoleSession(settings, store=store)
     if started is not None:
         session.started = started
-    exit_code = 0
     if screenshot is not None:
         director = ScreenshotDirector(session, screenshot, view or "panorama", screenshot_timeout_s)
         director.done.connect(app.exit)

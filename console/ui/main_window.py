@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self._context: AppContext | None = None
         self._units_loaded = False
         self._collection_settled = False
+        self._collection_seen = False
         self.is_settled = False
         self.setWindowTitle(self.tr("Smart Marketing Console"))
         self.setWindowIcon(icons.icon("app", "#ffffff"))
@@ -318,14 +319,23 @@ class MainWindow(QMainWindow):
             self.status.set_collection_disabled()
             self._collection_settled = True
         else:
-            self.status.set_collection_idle(context.last_run(), None)
-            bridge.started.connect(lambda _trigger: self.status.set_collection_running(0, 0))
+            # The previous session's last run, read off the GUI thread like every query.
+            self._runner.submit(context.last_run, self._show_previous_run)
+            bridge.started.connect(self._on_collection_started)
             bridge.progressed.connect(self.status.set_collection_running)
             bridge.finished.connect(self._on_collection_finished)
             bridge.failed.connect(self._on_collection_failed)
         for view in self._views.values():
             view.attach(context, bridge)
         self._runner.submit(context.panorama.org_units, self._on_units)
+
+    def _on_collection_started(self, _trigger: str) -> None:
+        self._collection_seen = True
+        self.status.set_collection_running(0, 0)
+
+    def _show_previous_run(self, last: CollectionSummary | None) -> None:
+        if not self._collection_seen:  # a run of this session may already have reported
+            self.status.set_collection_idle(last, None)
 
     def _on_units(self, units: list[OrgUnit]) -> None:
         self.top_bar.set_units(units)
@@ -339,6 +349,7 @@ class MainWindow(QMainWindow):
             summary, next_run.replace(tzinfo=None) if next_run else None
         )
         self._collection_settled = True
+        self._collection_seen = True
         self._check_settled()
 
     def _on_collection_failed(self, message: str) -> None:

@@ -100,3 +100,18 @@ def test_describe_db_never_shows_a_password() -> None:
         == "postgresql+psycopg://smc:***@centre/smc"
     )
     assert describe_db("sqlite:////data/smc.db") == "SQLite /data/smc.db"
+
+
+def test_a_failure_after_the_emulator_started_stops_it(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.collection.service import CollectionService
+
+    def broken_recover(self: CollectionService) -> int:
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(CollectionService, "recover", broken_recover)
+    with pytest.raises(RuntimeError, match="disk I/O error"):
+        bootstrap(_settings(tmp_path / "e.db"), clock=clock)
+    with pytest.raises(TransportError):  # the emulator's links were taken down again
+        open_link("loop://demo/TQ0001")

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
 
+from console.app import AppContext
 from console.ui import theme
 from console.ui.application import ConsoleSession
 from console.ui.settings_store import SettingsStore
@@ -220,3 +221,22 @@ def test_the_window_geometry_survives_a_restart(
     assert store.geometry() is not None
     second = make_session(demo=False, collection=False)
     assert (second.window.width(), second.window.height()) == (701, 503)
+
+
+def test_the_status_bar_shows_the_previous_sessions_last_run(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_session()
+    with qtbot.waitSignal(first.bridge.finished, timeout=BOOT_TIMEOUT_MS) as run:
+        first.start()
+    first.window.close()
+    summary = run.args[0]
+    # The second session on the same database starts no run: it can only show the first's.
+    monkeypatch.setattr(AppContext, "start_collection", lambda self: None)
+    second = make_session()
+    with qtbot.waitSignal(second.ready, timeout=BOOT_TIMEOUT_MS):
+        second.start()
+    status = second.window.status.collection
+    qtbot.waitUntil(
+        lambda: f"{summary.ok}/{summary.planned} meters" in status.text(), timeout=10_000
+    )

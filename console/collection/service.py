@@ -149,7 +149,7 @@ class CollectionService:
                 futures = [pool.submit(self._read_link, group, cancel) for group in by_link]
                 for future in as_completed(futures):
                     results = future.result()
-                    freezes += self._store(day, results)
+                    freezes += self._store(results)
                     for r in results:
                         if r.ok:
                             ok += 1
@@ -265,7 +265,7 @@ class CollectionService:
         return int(energy * 1000) * target.ct_ratio
 
     # ------------------------------------------------------------------ storing (run thread)
-    def _store(self, day: date, results: Sequence[MeterResult]) -> int:
+    def _store(self, results: Sequence[MeterResult]) -> int:
         registers, freezes, points, states = [], [], [], []
         for r in results:
             mid = r.target.meter_id
@@ -273,8 +273,8 @@ class CollectionService:
             if not r.ok or r.register_wh is None:
                 continue
             registers.append(RegisterRow(mid, r.read_at.date(), r.register_wh, r.read_at))
-            if r.freeze_wh is not None:
-                freezes.append(FreezeRow(mid, day, r.freeze_wh, r.read_at))
+            if r.freeze_wh is not None:  # frozen at 00:00 of the day it was read (checked on read)
+                freezes.append(FreezeRow(mid, r.read_at.date(), r.freeze_wh, r.read_at))
             if r.power_w is not None:
                 points.append(
                     IntervalRow(mid, _slot_start(r.read_at), r.power_w, r.register_wh, r.read_at)

@@ -247,3 +247,47 @@ def test_recover_closes_runs_a_killed_process_left_open(
         status, error = s.execute(text("SELECT status, error FROM collection_run")).one()
     assert status == "failed"
     assert "stopped before this run finished" in error
+
+
+def test_a_run_across_midnight_files_each_freeze_under_its_own_day(
+    fleet: LoopFleet,
+    small_county: DemoCounty,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+) -> None:
+    """The run starts at 23:59:59; the meters are read after midnight and report the new day's
+    freeze, which must be stored under the new day, not the day the run started."""
+    start = datetime(2026, 11, 21, 23, 59, 59)
+    after = datetime(2026, 11, 22, 0, 0, 30)
+
+    class Midnight:  # the run's first reading of the clock is before midnight, the rest after
+        calls = 0
+
+        def now(self) -> datetime:
+            self.calls += 1
+            return start if self.calls == 1 else after
+
+    clock.set(after)  # what the emulated meters see
+    summary = CollectionService(session_factory, Midnight(), FAST).run("test")
+    assert summary.started_at == start and summary.ok > 0
+    models = _models(small_county, session_factory)
+    new_midnight = datetime(2026, 11, 22)
+    with session_factory() as s:
+        by_day = dict(
+            s.execute(
+                text(
+                    "SELECT day, count(*) FROM daily_freeze WHERE day >= '2026-11-21' GROUP BY day"
+                )
+            ).all()
+        )
+        stored = dict(
+            s.execute(
+                text(
+                    "SELECT meter_id, forward_active_wh FROM daily_freeze WHERE day = '2026-11-22'"
+                )
+            ).all()
+        )
+    assert by_day == {"2026-11-22": summary.ok}  # nothing filed under the 21st
+    for mid, wh in stored.items():
+        model, ct, _dead = models[mid]
+        assert wh == model.register_wh(new_midnight) // ct // 10 * 10 * ct

@@ -1,6 +1,6 @@
 """Links (transports) chosen by URL. Importing this package registers every built-in scheme."""
 
-from drivers.link import loop
+from drivers.link import loop, serial_link, tcp
 from drivers.link.base import (
     LinkUrl,
     Transport,
@@ -18,4 +18,6 @@ __all__ = [
     "open_link",
     "parse_link_url",
     "register_scheme",
+    "serial_link",
+    "tcp",
 ]

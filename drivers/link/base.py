@@ -50,6 +50,21 @@ class LinkUrl:
         except ValueError:
             raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not an integer") from None
 
+    @property
+    def path(self) -> str:
+        """Everything between ``://`` and ``?`` as written: ``/dev/ttyUSB0``, ``COM3``."""
+        return self.text.split("://", 1)[1].split("?", 1)[0]
+
+    def bool_param(self, name: str, default: bool = False) -> bool:
+        raw = self.params.get(name)
+        if raw is None:
+            return default
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not 1/0 (true/false)")
+
     def float_param(self, name: str, default: float) -> float:
         raw = self.params.get(name)
         if raw is None:
@@ -87,8 +102,15 @@ def parse_link_url(url: str) -> LinkUrl:
     return LinkUrl(parts.scheme.lower(), target, params, url)
 
 
+SPY_PREFIX = "spy+"
+
+
 def create_transport(url: str) -> Transport:
-    """Create (not open) the transport a URL names."""
+    """Create (not open) the transport a URL names; ``spy+URL`` wraps it in a traffic logger."""
+    if url.startswith(SPY_PREFIX):
+        from drivers.link.spy import SpyTransport  # noqa: PLC0415  (spy imports this module)
+
+        return SpyTransport(create_transport(url[len(SPY_PREFIX) :]))
     parsed = parse_link_url(url)
     factory = _SCHEMES.get(parsed.scheme)
     if factory is None:

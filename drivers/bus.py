@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -35,6 +37,20 @@ class Exchange(Protocol, Generic[F]):
     def matches(self, frame: F) -> bool: ...
 
     def describe(self) -> str: ...
+
+
+_link_locks: weakref.WeakKeyDictionary[Transport, threading.RLock] = weakref.WeakKeyDictionary()
+_link_locks_guard = threading.Lock()
+
+
+def link_lock(transport: Transport) -> threading.RLock:
+    """The one lock of a link: every ``Bus`` and conversation on ``transport`` shares it, so
+    several clients (meters) on one RS-485 line take turns however they were created."""
+    with _link_locks_guard:
+        lock = _link_locks.get(transport)
+        if lock is None:
+            lock = _link_locks[transport] = threading.RLock()
+        return lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +87,7 @@ class Bus:
         self.transport = transport
         self.options = options or BusOptions()
         self.stats = BusStats()
-        self._lock = threading.Lock()
+        self._lock = link_lock(transport)
         self._quiet_since = 0.0
 
     @property
@@ -111,6 +127,27 @@ class Bus:
                 f"{self.name}: {exchange.describe()}: no reply within {opts.timeout_s:g} s "
                 f"({attempts} attempt(s))"
             )
+
+    @contextmanager
+    def conversation(self) -> Iterator[Transport]:
+        """Hold the link for a multi-message dialogue (IEC 62056-21 sign-on, identification,
+        baud switch and readout) that no other exchange may interrupt."""
+        with self._lock:
+            self._discard_stale_input()
+            self._respect_gap()
+            try:
+                yield self.transport
+            finally:
+                self._quiet_since = time.monotonic()
+
+    def broadcast(self, request: bytes) -> None:
+        """Send a request nobody answers (a broadcast), in turn with the bus's exchanges."""
+        with self._lock:
+            self._discard_stale_input()
+            self._respect_gap()
+            self.transport.write(request)
+            self.stats.bytes_out += len(request)
+            self._quiet_since = time.monotonic()
 
     def _await_reply(self, exchange: Exchange[F], deadline: float) -> F | FrameError | None:
         """The matching reply, the first corrupt frame heard, or ``None`` at the deadline."""

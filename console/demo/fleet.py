@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.demo.generator import LINK_PREFIX, demo_info
 from console.demo.profiles import area_supply, consumer_load, is_dead
 from db.models import Customer, Meter, MeterRole, MeterStatus, TransformerArea
+from drivers.dlt645.emulated import Dlt645Bus, Dlt645Meter
+from drivers.emulator.core import MeterCore
+from drivers.emulator.device import DeviceOptions
 from drivers.emulator.fleet import LoopFleet
-from drivers.emulator.meter import EmulatedMeter
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,8 @@ def start_demo_fleet(
             .where(Meter.link_url.startswith(LINK_PREFIX), Meter.status == MeterStatus.ACTIVE.value)
             .order_by(Meter.link_url, Meter.id)
         ).all()
-    fleet = LoopFleet(reply_delay_s=reply_delay_s, baudrate=baudrate)
+    fleet = LoopFleet(baudrate=baudrate)
+    options = DeviceOptions(reply_delay_s=reply_delay_s)
     for link_url, group in groupby(rows, key=lambda r: r[0]):
         members = list(group)
         consumers = {
@@ -54,13 +57,20 @@ def start_demo_fleet(
             if r[2] == MeterRole.CUSTOMER.value
         }
         supply = area_supply(info.seed, members[0][5], list(consumers.values()))
-        meters = []
+        cores = []
         for _link, address, role, ct, _cls, _code in members:
-            model = supply if role == MeterRole.SUMMARY.value else consumers[address]
-            meter = EmulatedMeter(address, model, clock, ct_ratio=ct)
-            meter.dead = is_dead(info.seed, address, info.dead_meter_ratio)
-            meters.append(meter)
-        fleet.add_bus(link_url.removeprefix("loop://"), meters)
+            summary = role == MeterRole.SUMMARY.value
+            core = MeterCore(
+                address,
+                supply if summary else consumers[address],
+                clock,
+                ct_ratio=ct,
+                phases=3 if summary else 1,
+            )
+            core.dead = is_dead(info.seed, address, info.dead_meter_ratio)
+            cores.append(core)
+        device = Dlt645Bus([Dlt645Meter(core) for core in cores], options)
+        fleet.add_bus(link_url.removeprefix("loop://"), device, cores)
     fleet.start()
     log.info("demo emulator serving %d meters on %d links", fleet.meter_count, len(fleet.links))
     return fleet

@@ -41,8 +41,8 @@ from db.models import (
     TransformerArea,
 )
 from db.queries.settings import get_setting, set_setting
+from drivers.emulator.core import displayed_power_w, displayed_wh
 from drivers.emulator.load import AreaSupply, ConsumerLoad
-from drivers.emulator.meter import displayed_power_w, displayed_wh
 
 PROTOCOL = "dlt645-2007"
 LINK_PREFIX = "loop://demo/"

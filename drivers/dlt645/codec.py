@@ -6,8 +6,10 @@ feeds a byte stream through it; ``decode`` is the strict one-frame form used by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
+from drivers import framing
 from drivers.errors import FrameError, FrameKind
 
 START = 0x68
@@ -28,12 +30,16 @@ FUNCTION_MASK = 0x1F
 # Every data byte is sent +0x33 and received -0x33; translate() does it in C.
 _ADD33 = bytes((i + 0x33) & 0xFF for i in range(256))
 _SUB33 = bytes((i - 0x33) & 0xFF for i in range(256))
+_START_BYTE = bytes((START,))
+_WAKE_UP_BYTE = bytes((WAKE_UP,))
 _ADDRESS_NIBBLES = frozenset("0123456789A")
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """One DL/T 645 frame: ``address`` as on the nameplate, ``data`` without the 0x33 offset."""
+class Frame(NamedTuple):
+    """One DL/T 645 frame: ``address`` as on the nameplate, ``data`` without the 0x33 offset.
+
+    A named tuple rather than a frozen dataclass: a bus builds two per request and a named
+    tuple costs a third of the time to create."""
 
     address: str
     control: int
@@ -56,6 +62,8 @@ class Frame:
         return self.control & FUNCTION_MASK
 
 
+# A bus polls the same few hundred meters over and over: the address conversions are cached.
+@lru_cache(maxsize=4096)
 def address_to_wire(address: str) -> bytes:
     """Nameplate address (12 digits, ``A`` = wildcard digit) to the 6 wire bytes, low byte first."""
     text = address.upper()
@@ -64,6 +72,7 @@ def address_to_wire(address: str) -> bytes:
     return bytes.fromhex(text)[::-1]
 
 
+@lru_cache(maxsize=4096)
 def address_from_wire(raw: bytes) -> str:
     text = raw[::-1].hex().upper()
     if not set(text) <= _ADDRESS_NIBBLES:
@@ -80,13 +89,15 @@ def encode(frame: Frame, *, wake_up: int = 0) -> bytes:
         raise ValueError(f"data field is {len(frame.data)} bytes, DL/T 645 allows {MAX_DATA_LEN}")
     if not 0 <= frame.control <= 0xFF:
         raise ValueError(f"control code {frame.control} is not a byte")
-    body = (
-        bytes((START,))
-        + address_to_wire(frame.address)
-        + bytes((START, frame.control, len(frame.data)))
-        + frame.data.translate(_ADD33)
+    body = b"".join(
+        (
+            _START_BYTE,
+            address_to_wire(frame.address),
+            bytes((START, frame.control, len(frame.data))),
+            frame.data.translate(_ADD33),
+        )
     )
-    return bytes((WAKE_UP,)) * wake_up + body + bytes((sum(body) & 0xFF, END))
+    return _WAKE_UP_BYTE * wake_up + body + bytes((sum(body) & 0xFF, END))
 
 
 def parse(buf: bytes | bytearray) -> tuple[Frame | FrameError | None, int]:
@@ -158,25 +169,10 @@ def decode(raw: bytes) -> Frame:
     raise FrameError(FrameKind.TRUNCATED, f"frame truncated: expected {need} bytes, got {have}")
 
 
-class StreamDecoder:
-    """Feeds a byte stream through ``parse``: whole frames, pieces or single bytes alike."""
+class StreamDecoder(framing.StreamDecoder[Frame]):
+    """DL/T 645 frames out of a byte stream, whole or in pieces."""
 
-    __slots__ = ("_buf",)
+    __slots__ = ()
 
     def __init__(self) -> None:
-        self._buf = bytearray()
-
-    def feed(self, data: bytes) -> list[Frame | FrameError]:
-        self._buf += data
-        out: list[Frame | FrameError] = []
-        while self._buf:
-            result, consumed = parse(self._buf)
-            if consumed:
-                del self._buf[:consumed]
-            if result is None:
-                break
-            out.append(result)
-        return out
-
-    def reset(self) -> None:
-        self._buf.clear()
+        super().__init__(parse)

@@ -1,76 +1,32 @@
 """DL/T 645-2007 data identifiers as data: byte layout, scale, unit and names (zh and en).
 
 The same table drives the client (decoding replies) and the emulator (encoding them).
-Values are ``Decimal`` (energy, power ...) or date/time objects, never floats.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
-from enum import StrEnum
 
+from drivers.dlt645.values import (
+    DataItem,
+    Field,
+    FieldKind,
+    Value,
+    decode_values,
+    encode_values,
+)
 from drivers.errors import FrameError, FrameKind
 
-
-class FieldKind(StrEnum):
-    UNSIGNED = "unsigned"  # BCD, low byte first
-    SIGNED = "signed"  # BCD with the sign in bit 7 of the most significant byte
-    TIMESTAMP = "timestamp"  # BCD date/time components in ``layout`` order
-    DIGITS = "digits"  # BCD digit string (addresses, meter numbers)
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    key: str
-    name_en: str
-    name_zh: str
-    size: int
-    decimals: int = 0
-    unit: str = ""
-    kind: FieldKind = FieldKind.UNSIGNED
-    layout: str = ""  # TIMESTAMP only, most significant first, e.g. "YYMMDDhhmm"
-
-
-@dataclass(frozen=True, slots=True)
-class DataItem:
-    di: int
-    name_en: str
-    name_zh: str
-    fields: tuple[Field, ...]
-    size: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "size", sum(f.size for f in self.fields))
-
-    @property
-    def di_hex(self) -> str:
-        """The identifier as printed in the standard's tables, e.g. ``00010000``."""
-        return f"{self.di:08X}"
-
-    @property
-    def di_wire(self) -> bytes:
-        """The identifier as sent: DI0 first."""
-        return self.di.to_bytes(4, "little")
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    field: Field
-    value: Decimal | datetime | date | time | str
-
-    @property
-    def key(self) -> str:
-        return self.field.key
-
-    @property
-    def unit(self) -> str:
-        return self.field.unit
-
-
-# --------------------------------------------------------------------------- the table
+__all__ = [
+    "ITEMS",
+    "DataItem",
+    "Field",
+    "FieldKind",
+    "Value",
+    "decode_values",
+    "encode_values",
+    "lookup",
+]
 
 _ENERGY_TYPES = (  # DI2 of DI3=00: (code, en, zh, signed)
     (0x00, "combined active energy", "组合有功电能", True),
@@ -155,18 +111,162 @@ def _instantaneous_items() -> Iterator[DataItem]:
     )
 
 
+def _stamp(key: str, en: str, zh: str, layout: str) -> Field:
+    return Field(key, en, zh, len(layout) // 2, kind=FieldKind.TIMESTAMP, layout=layout)
+
+
+def _single(di: int, en: str, zh: str, f: Field, *, writable: bool = False) -> DataItem:
+    return DataItem(di, en, zh, (f,), writable=writable)
+
+
+def _demand_items() -> Iterator[DataItem]:
+    """Maximum demand and its time (DI3=01), forward and reverse active, total and tariffs."""
+    for code, en, zh in (
+        (0x01, "forward active", "正向有功"),
+        (0x02, "reverse active", "反向有功"),
+    ):
+        block: list[Field] = []
+        for index, (key, t_en, t_zh) in enumerate(_TARIFFS):
+            pair = (
+                Field(key, f"{en} maximum demand {t_en}", f"{zh}{t_zh}最大需量", 3, 4, "kW"),
+                _stamp(
+                    f"{key}_time",
+                    f"{en} maximum demand {t_en} time",
+                    f"{zh}{t_zh}最大需量发生时间",
+                    "YYMMDDhhmm",
+                ),
+            )
+            block.extend(pair)
+            yield DataItem(
+                0x01000000 | (code << 16) | (index << 8),
+                f"{en} maximum demand ({t_en})",
+                f"{zh}{t_zh}最大需量及发生时间",
+                pair,
+            )
+        yield DataItem(
+            0x01000000 | (code << 16) | 0xFF00,
+            f"{en} maximum demand block",
+            f"{zh}最大需量及发生时间数据块",
+            tuple(block),
+        )
+
+
+def _meter_condition_items() -> Iterator[DataItem]:
+    """Phase angles, battery, temperature and the meter status words."""
+    yield from _per_phase(
+        0x07,
+        "phase angle",
+        "相角",
+        size=2,
+        decimals=1,
+        unit="°",
+        kind=FieldKind.UNSIGNED,
+        total=False,
+    )
+    yield _single(
+        0x02800007,
+        "meter temperature",
+        "表内温度",
+        Field("temperature", "meter temperature", "表内温度", 2, 1, "°C", FieldKind.SIGNED),
+    )
+    yield _single(
+        0x02800008,
+        "clock battery voltage",
+        "时钟电池电压(内部)",
+        Field("voltage", "clock battery voltage", "时钟电池电压", 2, 2, "V"),
+    )
+    yield _single(
+        0x02800009,
+        "reading battery voltage",
+        "停电抄表电池电压(外部)",
+        Field("voltage", "reading battery voltage", "停电抄表电池电压", 2, 2, "V"),
+    )
+    words = []
+    for n in range(1, 8):
+        f = Field(
+            f"word{n}", f"meter status word {n}", f"电表运行状态字{n}", 2, kind=FieldKind.BITS
+        )
+        words.append(f)
+        yield _single(0x04000500 | n, f"meter status word {n}", f"电表运行状态字{n}", f)
+    yield DataItem(0x040005FF, "meter status words", "电表运行状态字数据块", tuple(words))
+
+
+def _event_items() -> Iterator[DataItem]:
+    """Power-down (掉电) and cover-open (开表盖) counts and the last 10 records."""
+    yield _single(
+        0x03110000,
+        "power-down count",
+        "掉电总次数",
+        Field("count", "power-down count", "掉电总次数", 3),
+    )
+    for n in range(1, 11):
+        yield DataItem(
+            0x03110000 | n,
+            f"power-down record (last {n})",
+            f"上{n}次掉电记录",
+            (
+                _stamp("start", "power-down start", "发生时刻", "YYMMDDhhmmss"),
+                _stamp("end", "power-down end", "结束时刻", "YYMMDDhhmmss"),
+            ),
+        )
+    yield _single(
+        0x03300D00,
+        "cover-open count",
+        "开表盖总次数",
+        Field("count", "cover-open count", "开表盖总次数", 3),
+    )
+    energies = (
+        ("forward", "forward active energy", "正向有功总电能"),
+        ("reverse", "reverse active energy", "反向有功总电能"),
+        *((f"q{q}", f"quadrant {q} reactive energy", f"第{q}象限无功总电能") for q in range(1, 5)),
+    )
+    for n in range(1, 11):
+        fields = [
+            _stamp("start", "cover opened", "开盖时刻", "YYMMDDhhmmss"),
+            _stamp("end", "cover closed", "合盖时刻", "YYMMDDhhmmss"),
+        ]
+        for when, when_en, when_zh in (
+            ("before", "before", "开盖前"),
+            ("after", "after", "开盖后"),
+        ):
+            for key, en, zh in energies:
+                unit = "kWh" if key in ("forward", "reverse") else "kvarh"
+                fields.append(
+                    Field(f"{key}_{when}", f"{en} {when_en}", f"{when_zh}{zh}", 4, 2, unit)
+                )
+        yield DataItem(
+            0x03300D00 | n, f"cover-open record (last {n})", f"上{n}次开表盖记录", tuple(fields)
+        )
+
+
 def _parameter_items() -> Iterator[DataItem]:
     yield DataItem(
         0x04000101,
         "date and weekday",
         "日期及星期",
         (Field("date", "date", "日期", 4, kind=FieldKind.TIMESTAMP, layout="YYMMDDWW"),),
+        writable=True,
     )
     yield DataItem(
         0x04000102,
         "time",
         "时间",
         (Field("time", "time", "时间", 3, kind=FieldKind.TIMESTAMP, layout="hhmmss"),),
+        writable=True,
+    )
+    yield _single(
+        0x04000103,
+        "demand period",
+        "最大需量周期",
+        Field("minutes", "demand period", "最大需量周期", 1, unit="min"),
+        writable=True,
+    )
+    yield _single(
+        0x04000104,
+        "demand slide time",
+        "滑差时间",
+        Field("minutes", "demand slide time", "滑差时间", 1, unit="min"),
+        writable=True,
     )
     yield DataItem(
         0x04000401,
@@ -212,15 +312,61 @@ def _daily_freeze_items() -> Iterator[DataItem]:
         )
 
 
+def _instant_freeze_items() -> Iterator[DataItem]:
+    """The last three instantaneous freezes (瞬时冻结), made by control code 0x16."""
+    for n in range(1, 4):
+        yield _single(
+            0x05010000 | n,
+            f"instant freeze time (last {n})",
+            f"上{n}次瞬时冻结时间",
+            _stamp("time", "freeze time", "冻结时间", "YYMMDDhhmm"),
+        )
+        yield DataItem(
+            0x05010100 | n,
+            f"instant freeze forward active energy (last {n})",
+            f"上{n}次瞬时冻结正向有功电能数据",
+            tuple(
+                _energy_field(
+                    key, f"forward active energy {t_en}", f"正向有功电能{t_zh}", False, "kWh"
+                )
+                for key, t_en, t_zh in _TARIFFS
+            ),
+        )
+
+
 ITEMS: Mapping[int, DataItem] = {
     item.di: item
     for item in (
         *_energy_items(),
+        *_demand_items(),
         *_instantaneous_items(),
+        *_meter_condition_items(),
+        *_event_items(),
         *_parameter_items(),
+        *_instant_freeze_items(),
         *_daily_freeze_items(),
     )
 }
+
+# Load-profile (负荷记录) reads: their records are parsed by drivers.dlt645.loadprofile.
+LOAD_PROFILE_EARLIEST = 0x06000000
+LOAD_PROFILE_AT = 0x06000001  # request data: record count (BCD) + mmhhDDMMYY
+LOAD_PROFILE_LATEST = 0x06000002
+LOAD_PROFILE = (LOAD_PROFILE_EARLIEST, LOAD_PROFILE_AT, LOAD_PROFILE_LATEST)
+_PROFILE_NAMES = {
+    LOAD_PROFILE_EARLIEST: ("load profile, earliest record", "负荷记录最早记录块"),
+    LOAD_PROFILE_AT: ("load profile at a given time", "负荷记录给定时间记录块"),
+    LOAD_PROFILE_LATEST: ("load profile, latest record", "负荷记录最近一个记录块"),
+}
+
+
+def load_profile_item(di: int) -> DataItem:
+    """The identifier of a load-profile read; its records are variable (``loadprofile``)."""
+    if di not in _PROFILE_NAMES:
+        raise FrameError(FrameKind.UNSUPPORTED, f"{di:08X} is not a load-profile identifier")
+    en, zh = _PROFILE_NAMES[di]
+    return DataItem(di, en, zh, ())
+
 
 FORWARD_ACTIVE_TOTAL = 0x00010000
 ACTIVE_POWER_TOTAL = 0x02030000
@@ -238,118 +384,3 @@ def lookup(di: int) -> DataItem:
 
 
 # --------------------------------------------------------------------------- values
-
-
-def _bcd_digits(chunk: bytes, f: Field) -> str:
-    digits = chunk[::-1].hex()
-    if not digits.isdigit():
-        raise FrameError(
-            FrameKind.VALUE_FORMAT,
-            f"{f.name_en}: bytes {chunk.hex(' ').upper()} are not BCD",
-        )
-    return digits
-
-
-def _decode_timestamp(digits: str, f: Field) -> datetime | date | time:
-    parts = {f.layout[i : i + 2]: int(digits[i : i + 2]) for i in range(0, len(f.layout), 2)}
-    try:
-        if "YY" in parts and "hh" in parts:
-            return datetime(
-                2000 + parts["YY"],
-                parts["MM"],
-                parts["DD"],
-                parts["hh"],
-                parts["mm"],
-                parts.get("ss", 0),
-            )
-        if "YY" in parts:
-            return date(2000 + parts["YY"], parts["MM"], parts["DD"])
-        return time(parts["hh"], parts["mm"], parts.get("ss", 0))
-    except ValueError as err:
-        raise FrameError(
-            FrameKind.VALUE_FORMAT, f"{f.name_en}: {digits} is not a valid {f.layout} ({err})"
-        ) from None
-
-
-def decode_field(f: Field, chunk: bytes) -> Value:
-    if f.kind is FieldKind.SIGNED:
-        top = chunk[-1]
-        digits = _bcd_digits(chunk[:-1] + bytes((top & 0x7F,)), f)
-        number = Decimal(int(digits)).scaleb(-f.decimals)
-        return Value(f, -number if top & 0x80 else number)
-    digits = _bcd_digits(chunk, f)
-    if f.kind is FieldKind.UNSIGNED:
-        return Value(f, Decimal(int(digits)).scaleb(-f.decimals))
-    if f.kind is FieldKind.DIGITS:
-        return Value(f, digits)
-    return Value(f, _decode_timestamp(digits, f))
-
-
-def decode_values(item: DataItem, data: bytes) -> tuple[Value, ...]:
-    """Decode the data bytes that follow the DI in a read reply."""
-    if len(data) != item.size:
-        raise FrameError(
-            FrameKind.LENGTH,
-            f"{item.di_hex} ({item.name_en}): expected {item.size} data bytes, got {len(data)}",
-        )
-    out = []
-    pos = 0
-    for f in item.fields:
-        out.append(decode_field(f, data[pos : pos + f.size]))
-        pos += f.size
-    return tuple(out)
-
-
-def _encode_number(f: Field, value: object) -> bytes:
-    if not isinstance(value, (int, Decimal)):
-        raise TypeError(f"{f.key}: expected int or Decimal, got {type(value).__name__}")
-    scaled = Decimal(value).scaleb(f.decimals)
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{f.key}: {value} has more than {f.decimals} decimals")
-    number = int(scaled)
-    negative = number < 0
-    if negative and f.kind is not FieldKind.SIGNED:
-        raise ValueError(f"{f.key}: {value} is negative but the field is unsigned")
-    digits = f"{abs(number):0{f.size * 2}d}"
-    limit_digits = f.size * 2 - (1 if f.kind is FieldKind.SIGNED else 0)
-    if len(digits) > f.size * 2 or (f.kind is FieldKind.SIGNED and int(digits[0]) > 7):
-        raise ValueError(f"{f.key}: {value} does not fit in {limit_digits} digits")
-    raw = bytearray(bytes.fromhex(digits)[::-1])
-    if negative:
-        raw[-1] |= 0x80
-    return bytes(raw)
-
-
-def _encode_timestamp(f: Field, value: object) -> bytes:
-    if not isinstance(value, (datetime, date, time)):
-        raise TypeError(f"{f.key}: expected a date/time, got {type(value).__name__}")
-    parts: dict[str, int] = {}
-    if isinstance(value, (datetime, date)):
-        parts |= {
-            "YY": value.year % 100,
-            "MM": value.month,
-            "DD": value.day,
-            "WW": (value.weekday() + 1) % 7,
-        }  # the standard counts Sunday as 0
-    if isinstance(value, (datetime, time)):
-        parts |= {"hh": value.hour, "mm": value.minute, "ss": value.second}
-    tokens = [f.layout[i : i + 2] for i in range(0, len(f.layout), 2)]
-    digits = "".join(f"{parts[t]:02d}" for t in tokens)
-    return bytes.fromhex(digits)[::-1]
-
-
-def encode_values(item: DataItem, values: Mapping[str, object]) -> bytes:
-    """Encode ``values`` (keyed by field key) into the data bytes of a read reply."""
-    out = bytearray()
-    for f in item.fields:
-        value = values[f.key]
-        if f.kind in (FieldKind.UNSIGNED, FieldKind.SIGNED):
-            out += _encode_number(f, value)
-        elif f.kind is FieldKind.DIGITS:
-            text = str(value)
-            if len(text) != f.size * 2 or not text.isdigit():
-                raise ValueError(f"{f.key}: {text!r} is not {f.size * 2} digits")
-            out += bytes.fromhex(text)[::-1]
-        else:
-            out += _encode_timestamp(f, value)
-    return bytes(out)

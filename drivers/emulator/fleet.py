@@ -1,15 +1,16 @@
-"""Emulated meters served on named ``loop://`` links, all driven by one ``EmulatorHost``.
+"""Emulated devices served on named ``loop://`` links, all driven by one ``EmulatorHost``.
 
 The console opens ``loop://NAME`` exactly as it would open a serial port; the bytes it writes
-reach the emulated bus on the host thread after the modelled wire time.
+reach the emulated device on the host thread after the modelled wire time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
+from drivers.emulator.core import MeterCore
+from drivers.emulator.device import EmulatedDevice, attach_loop
 from drivers.emulator.host import EmulatorHost
-from drivers.emulator.meter import EmulatedBus, EmulatedMeter
 from drivers.link.loop import LoopLink, create_loop, remove_loop
 
 
@@ -18,39 +19,32 @@ class LoopFleet:
         self,
         host: EmulatorHost | None = None,
         *,
-        reply_delay_s: float = 0.0,
         baudrate: int | None = None,
         char_format: str = "8E1",
     ) -> None:
         self.host = host or EmulatorHost()
-        self.reply_delay_s = reply_delay_s
         self.baudrate = baudrate
         self.char_format = char_format
         self._links: dict[str, LoopLink] = {}
-        self._buses: dict[str, EmulatedBus] = {}
-        self._meters: dict[str, EmulatedMeter] = {}
+        self._devices: dict[str, EmulatedDevice] = {}
+        self._cores: dict[str, MeterCore] = {}
 
-    def add_bus(self, name: str, meters: Iterable[EmulatedMeter]) -> str:
-        """Put ``meters`` on a new link ``loop://name`` and return that URL."""
+    def add_bus(self, name: str, device: EmulatedDevice, cores: Sequence[MeterCore] = ()) -> str:
+        """Serve ``device`` (the meters ``cores``) on a new link ``loop://name``; the URL."""
         link = create_loop(name, baudrate=self.baudrate, char_format=self.char_format)
-        meters = list(meters)
-        host = self.host
-        bus = EmulatedBus(
-            meters,
-            write=link.device.write,
-            schedule=host.call_later,
-            reply_delay_s=self.reply_delay_s,
-        )
-        link.device.open()
-        link.device.on_receive(lambda data, arrival: host.call_at(arrival, bus.feed, data))
+        attach_loop(self.host, link, device)
         self._links[name] = link
-        self._buses[name] = bus
-        for m in meters:
-            self._meters[m.address] = m
+        self._devices[name] = device
+        for core in cores:
+            self._cores[core.address] = core
         return f"loop://{name}"
 
-    def meter(self, address: str) -> EmulatedMeter:
-        return self._meters[address]
+    def meter(self, address: str) -> MeterCore:
+        """The core of an emulated meter, to script its conditions."""
+        return self._cores[address]
+
+    def device(self, name: str) -> EmulatedDevice:
+        return self._devices[name]
 
     def link(self, name: str) -> LoopLink:
         return self._links[name]
@@ -61,7 +55,7 @@ class LoopFleet:
 
     @property
     def meter_count(self) -> int:
-        return len(self._meters)
+        return len(self._cores)
 
     def start(self) -> None:
         self.host.start()
@@ -73,8 +67,8 @@ class LoopFleet:
             link.device.close()
             remove_loop(name)
         self._links.clear()
-        self._buses.clear()
-        self._meters.clear()
+        self._devices.clear()
+        self._cores.clear()
 
     def __enter__(self) -> LoopFleet:
         self.start()

@@ -1,5 +1,6 @@
 """The bus owner: request/reply exchanges against emulated meters over ``loop://`` — values,
-timeouts and retries, corrupt replies, stale input, the inter-frame gap and serialisation."""
+timeouts and retries, corrupt replies, stale input, the inter-frame gap, broadcasts and
+serialisation."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ import pytest
 from drivers.bus import Bus, BusOptions
 from drivers.dlt645 import dataids
 from drivers.dlt645.codec import Frame, encode
-from drivers.dlt645.dataids import DataItem, Field, lookup
+from drivers.dlt645.dataids import lookup
+from drivers.dlt645.emulated import make_device
 from drivers.dlt645.session import ReadRequest
+from drivers.dlt645.values import DataItem, Field, Value
+from drivers.emulator.core import MeterCore
+from drivers.emulator.device import DeviceOptions
 from drivers.emulator.fleet import LoopFleet
 from drivers.emulator.load import ConsumerLoad, CustomerClass
-from drivers.emulator.meter import EmulatedMeter
 from drivers.errors import FrameError, FrameKind, MeterRejectedError, MeterTimeoutError
 from drivers.link import open_link
 from drivers.link.loop import LoopLink, create_loop, remove_loop
@@ -40,7 +44,7 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-def make_meter(address: str, mean_daily_wh: int) -> EmulatedMeter:
+def make_core(address: str, mean_daily_wh: int) -> MeterCore:
     model = ConsumerLoad(
         CustomerClass.RESIDENTIAL,
         mean_daily_wh,
@@ -48,7 +52,13 @@ def make_meter(address: str, mean_daily_wh: int) -> EmulatedMeter:
         reference_day=date(2026, 1, 1),
         reference_wh=1_234_567,
     )
-    return EmulatedMeter(address, model, fixed_clock)
+    return MeterCore(address, model, fixed_clock)
+
+
+def serve(fleet: LoopFleet, *cores: MeterCore) -> str:
+    """Put DL/T 645-2007 meters on a new link that answer at once (no response delay)."""
+    device = make_device(cores, DeviceOptions(reply_delay_s=0.0))
+    return fleet.add_bus(f"test-bus-{next(_names)}", device, cores)
 
 
 def shown_kwh(wh: int) -> Decimal:
@@ -64,10 +74,10 @@ def fleet() -> Iterator[LoopFleet]:
 
 @pytest.fixture
 def url(fleet: LoopFleet) -> str:
-    return fleet.add_bus(f"test-bus-{next(_names)}", [make_meter(ADDR_1, 8000)])
+    return serve(fleet, make_core(ADDR_1, 8000))
 
 
-def read(bus: Bus, address: str, item: DataItem) -> tuple[dataids.Value, ...]:
+def read(bus: Bus, address: str, item: DataItem) -> tuple[Value, ...]:
     request = ReadRequest(address, item)
     return request.interpret(bus.transact(request))
 
@@ -96,7 +106,7 @@ def test_read_returns_the_models_values(fleet: LoopFleet, url: str) -> None:
 
 def test_unsupported_item_is_rejected_by_the_meter(url: str) -> None:
     not_in_table = DataItem(
-        0x04000103, "not served", "不支持", (Field("x", "x", "x", 1),)
+        0x0F0F0F0F, "not served", "不支持", (Field("x", "x", "x", 1),)
     )  # the emulator only answers items of the DI table
     bus = Bus(open_link(url), BusOptions(timeout_s=2.0))
     with pytest.raises(MeterRejectedError) as info:
@@ -226,13 +236,41 @@ def test_inter_frame_gap_is_respected(link: LoopLink) -> None:
     assert arrivals[1] - arrivals[0] >= 0.05 - EPS
 
 
+def test_broadcast_goes_out_in_turn_and_awaits_no_reply(link: LoopLink) -> None:
+    heard: list[tuple[bytes, float]] = []
+
+    def answer(data: bytes, arrival: float) -> None:
+        heard.append((data, arrival))
+        if data != broadcast:  # nobody answers a broadcast
+            link.device.write(_reply(bytes.fromhex("00 01 00 00")))
+
+    link.device.on_receive(answer)
+    # Broadcast time 2026-11-21 10:07:30 (control 08; bytes checked in dlt645/test_session.py).
+    broadcast = bytes.fromhex("68 99 99 99 99 99 99 68 08 06 63 3A 43 54 44 59 45 16")
+    stale = _reply(bytes.fromhex("00 09 00 00"))
+    gap = 0.05
+    bus = Bus(open_link(f"loop://{link.name}"), BusOptions(timeout_s=1.0, inter_frame_gap_s=gap))
+    read(bus, ADDR_1, ENERGY_TOTAL)
+    link.device.write(stale)  # a late reply, dropped before the broadcast goes out
+    bus.broadcast(broadcast)
+    (energy,) = read(bus, ADDR_1, ENERGY_TOTAL)
+    assert energy.value == Decimal("1.00")
+    request = ReadRequest(ADDR_1, ENERGY_TOTAL).encode()
+    assert [data for data, _arrival in heard] == [request, broadcast, request]
+    arrivals = [arrival for _data, arrival in heard]
+    assert arrivals[1] - arrivals[0] >= gap - EPS  # the gap holds before a broadcast
+    assert arrivals[2] - arrivals[1] >= gap - EPS  # and after it
+    assert (bus.stats.exchanges, bus.stats.attempts, bus.stats.timeouts) == (2, 2, 0)
+    assert bus.stats.bytes_out == 2 * len(request) + len(broadcast)
+    assert bus.stats.bytes_in == 2 * 20 + len(stale)
+
+
 # ----------------------------------------------------------------------------- threads
 
 
 def test_concurrent_callers_are_serialised(fleet: LoopFleet) -> None:
-    name = f"test-bus-{next(_names)}"
     fleet.baudrate = 19200  # some wire time, so unserialised exchanges would overlap
-    url = fleet.add_bus(name, [make_meter(ADDR_1, 8000), make_meter(ADDR_2, 30000)])
+    url = serve(fleet, make_core(ADDR_1, 8000), make_core(ADDR_2, 30000))
     bus = Bus(open_link(url), BusOptions(timeout_s=2.0, retries=0))
     expected = {
         address: shown_kwh(fleet.meter(address).model.register_wh(NOW))
@@ -259,3 +297,49 @@ def test_concurrent_callers_are_serialised(fleet: LoopFleet) -> None:
         t.join(30.0)
     assert results == {address: [expected[address]] * rounds for address in (ADDR_1, ADDR_2)}
     assert (bus.stats.exchanges, bus.stats.attempts) == (2 * rounds, 2 * rounds)
+
+
+def test_clients_on_one_link_share_its_lock(fleet: LoopFleet) -> None:
+    """Two buses (two meters' clients) on one transport: their exchanges never interleave."""
+    fleet.baudrate = 19200
+    url = serve(fleet, make_core(ADDR_1, 8000), make_core(ADDR_2, 30000))
+    transport = open_link(url)
+    buses = {a: Bus(transport, BusOptions(timeout_s=2.0, retries=0)) for a in (ADDR_1, ADDR_2)}
+    expected = {a: shown_kwh(fleet.meter(a).model.register_wh(NOW)) for a in (ADDR_1, ADDR_2)}
+    start = threading.Barrier(2)
+    results: dict[str, list[object]] = {ADDR_1: [], ADDR_2: []}
+
+    def worker(address: str) -> None:
+        start.wait()
+        for _ in range(6):
+            try:
+                (energy,) = read(buses[address], address, ENERGY_TOTAL)
+                results[address].append(energy.value)
+            except Exception as err:  # reported through the results, asserted below
+                results[address].append(err)
+
+    threads = [threading.Thread(target=worker, args=(a,)) for a in (ADDR_1, ADDR_2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30.0)
+    assert results == {a: [expected[a]] * 6 for a in (ADDR_1, ADDR_2)}
+    assert all(bus.stats.timeouts == bus.stats.frame_errors == 0 for bus in buses.values())
+
+
+def test_a_conversation_holds_the_link_against_other_buses(url: str) -> None:
+    transport = open_link(url)
+    holder, other = Bus(transport, FAST), Bus(transport, FAST)
+    done = threading.Event()
+
+    def exchange() -> None:
+        read(other, ADDR_1, ENERGY_TOTAL)
+        done.set()
+
+    with holder.conversation() as held:
+        assert held is transport
+        thread = threading.Thread(target=exchange)
+        thread.start()
+        assert not done.wait(0.2)  # the other bus waits for the conversation to end
+    thread.join(5)
+    assert done.is_set()

@@ -11,15 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.dlt645 import dataids
-from drivers.dlt645.dataids import (
-    ITEMS,
+from drivers.dlt645.dataids import ITEMS, lookup
+from drivers.dlt645.values import (
     DataItem,
     Field,
     FieldKind,
     decode_field,
     decode_values,
     encode_values,
-    lookup,
 )
 from drivers.errors import FrameError, FrameKind
 
@@ -79,8 +78,8 @@ def test_field_formats_from_the_standard() -> None:
 
 
 def test_lookup_unknown_di() -> None:
-    with pytest.raises(FrameError, match="04000103") as info:
-        lookup(0x04000103)
+    with pytest.raises(FrameError, match="0F0F0F0F") as info:  # DI3 0F is unassigned
+        lookup(0x0F0F0F0F)
     assert info.value.kind is FrameKind.UNSUPPORTED
 
 
@@ -299,3 +298,75 @@ def test_decode_values_raises_only_frame_error(raw: bytes, di: int) -> None:
         assert err.kind in (FrameKind.LENGTH, FrameKind.VALUE_FORMAT)
     else:
         assert len(values) == len(item.fields)
+
+
+# ----------------------------------------------------------------------------- newer groups
+
+
+def test_maximum_demand_layout() -> None:
+    # XX.XXXX kW then YYMMDDhhmm: 8 bytes per demand, forward (0101) and reverse (0102).
+    for di2 in (0x01, 0x02):
+        single = lookup(0x01000000 | di2 << 16)
+        assert [(f.key, f.size) for f in single.fields] == [("total", 3), ("total_time", 5)]
+        assert single.fields[0].decimals == 4
+        assert single.fields[1].layout == "YYMMDDhhmm"
+        block = lookup(0x0100FF00 | di2 << 16)
+        assert block.size == 5 * 8
+        assert [f.key for f in block.fields][::2] == ["total", "t1", "t2", "t3", "t4"]
+    assert lookup(0x01010300).fields[0].key == "t3"
+
+
+def test_phase_angles_and_meter_condition_layout() -> None:
+    assert [f.key for f in lookup(0x0207FF00).fields] == ["a", "b", "c"]
+    angle = lookup(0x02070100).fields[0]
+    assert (angle.size, angle.decimals, angle.unit) == (2, 1, "°")  # XXX.X degrees
+    temperature = lookup(0x02800007).fields[0]
+    assert (temperature.size, temperature.decimals, temperature.kind) == (2, 1, FieldKind.SIGNED)
+    for di in (0x02800008, 0x02800009):  # battery voltages X.XX V
+        f = lookup(di).fields[0]
+        assert (f.size, f.decimals, f.unit) == (2, 2, "V")
+
+
+def test_status_words_are_bit_words() -> None:
+    word1 = lookup(0x04000501)
+    assert word1.fields[0].kind is FieldKind.BITS
+    # Shown most significant byte first, as the standard prints bit 15 .. bit 0.
+    assert decode_values(word1, bytes.fromhex("10 00"))[0].value == "0010"
+    assert encode_values(word1, {"word1": "8001"}) == bytes.fromhex("01 80")
+    assert lookup(0x040005FF).size == 14  # seven words
+    with pytest.raises(ValueError, match="4 hex digits"):
+        encode_values(word1, {"word1": "10"})
+
+
+def test_event_record_layout() -> None:
+    assert lookup(0x03110000).size == 3  # count XXXXXX
+    power_down = lookup(0x03110001)
+    assert [(f.key, f.layout) for f in power_down.fields] == [
+        ("start", "YYMMDDhhmmss"),
+        ("end", "YYMMDDhhmmss"),
+    ]
+    assert 0x0311000A in ITEMS
+    assert 0x0311000B not in ITEMS  # the last ten records
+    cover = lookup(0x03300D01)
+    assert cover.size == 60  # two times, then six registers before and six after
+    assert [f.key for f in cover.fields[:4]] == ["start", "end", "forward_before", "reverse_before"]
+    assert cover.fields[-1].key == "q4_after"
+
+
+def test_instant_freeze_and_load_profile_identifiers() -> None:
+    assert lookup(0x05010001).fields[0].layout == "YYMMDDhhmm"
+    assert lookup(0x05010101).size == 20
+    assert 0x05010004 not in ITEMS  # three instant freezes are kept
+    for di in dataids.LOAD_PROFILE:
+        item = dataids.load_profile_item(di)
+        assert (item.di, item.fields) == (di, ())
+        assert di not in ITEMS  # variable-length records, parsed by loadprofile.py
+    assert dataids.LOAD_PROFILE == (0x06000000, 0x06000001, 0x06000002)
+    with pytest.raises(FrameError, match="06000003") as info:
+        dataids.load_profile_item(0x06000003)
+    assert info.value.kind is FrameKind.UNSUPPORTED
+
+
+def test_writable_items() -> None:
+    writable = {item.di_hex for item in ITEMS.values() if item.writable}
+    assert writable == {"04000101", "04000102", "04000103", "04000104"}

@@ -58,7 +58,8 @@ def _load_builtin() -> None:
     # Explicit imports, so that a frozen bundle contains every protocol.
     # Imported here, not at the top: the protocol packages import ProtocolSpec from this module.
     import drivers.dlt645.spec as dlt645_spec  # noqa: PLC0415
+    import drivers.dlt698.spec as dlt698_spec  # noqa: PLC0415
     import drivers.iec62056.spec as iec62056_spec  # noqa: PLC0415
 
-    for spec in (*dlt645_spec.SPECS, iec62056_spec.SPEC):
+    for spec in (*dlt645_spec.SPECS, iec62056_spec.SPEC, dlt698_spec.SPEC):
         register(spec)

@@ -55,6 +55,11 @@ def tree_copy(tmp_path: Path) -> Path:
         ("db/rogue.py", "from console.core import clock\n", "db knows nothing of the console"),
         # Codecs and sessions stay sans-IO: one import of a link, a thread or the clock breaks it.
         ("drivers/dlt645/codec.py", "import time\n", "protocol codecs and sessions are sans-IO"),
+        (
+            "drivers/dlt698/apdu.py",
+            "import drivers.link\n",
+            "protocol codecs and sessions are sans-IO",
+        ),
         ("console/monitoring/rogue.py", "from console.ui import format\n", "console layers"),
         ("console/collection/rogue.py", "import pyqtgraph\n", "only console.ui imports Qt"),
         ("console/ui/rogue.py", "from db import engine\n", "widgets never hold a database session"),

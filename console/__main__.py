@@ -1,13 +1,14 @@
 """``smc`` / ``python -m console``: the command line of the console (and of the frozen bundle).
 
-``smc`` and ``smc gui`` open the window. Later releases add subcommands (decode, read,
-emulator, db ...) to the same parser.
+``smc`` and ``smc gui`` open the window; ``smc decode``, ``smc read`` and ``smc emulator`` are the
+field engineer's tools (``console.cli``), headless and Qt-free.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 _STARTED = time.monotonic()
 
 from console import __version__  # noqa: E402
+from console.cli import decode, emulator, read  # noqa: E402
 from console.core import paths  # noqa: E402
 from console.core.config import LANGUAGES, THEMES, ConfigError, load_settings, with_overrides  # noqa: E402
 from console.core.logs import setup_logging  # noqa: E402
@@ -73,12 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common_options(defaults=False)],
         help="open the console window (the default)",
     )
+    decode.add_parser(commands)
+    read.add_parser(commands)
+    emulator.add_parser(commands)
     return parser
+
+
+TOOLS = {"decode": decode.run, "read": read.run, "emulator": emulator.run}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in TOOLS:
+        # Tools print JSON on stdout: only warnings go to stderr, everything to the log file.
+        setup_logging(paths.user_log_dir(), level=logging.INFO, stderr_level=logging.WARNING)
+        try:
+            return TOOLS[args.command](args)
+        except BrokenPipeError:  # smc read ... | head: the reader left, nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
     setup_logging(paths.user_log_dir(), level=getattr(logging, (args.log_level or "info").upper()))
     try:
         settings = load_settings(
@@ -89,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"smc: error: {err}\n")
     if args.screenshot is not None and args.screenshot.suffix.lower() != ".png":
         parser.error(f"--screenshot {args.screenshot}: the file name must end in .png")
-    # The only command so far is the GUI; later subcommands dispatch here. Qt is imported
-    # only now, so that --help and --version stay fast.
+    # The GUI. Qt is imported only now, so that --help, --version and the tools stay fast.
     from console.ui.application import run_gui  # noqa: PLC0415
 
     return run_gui(

@@ -1,5 +1,7 @@
-"""Smoke test of the frozen bundle: ``smc --version``, then ``smc --screenshot`` of the panorama
-on a fresh user directory (demo county generated, collected, grabbed). Standard library only.
+"""Smoke test of the frozen bundle: ``smc --version``; ``smc decode`` of a frame of every
+protocol; on POSIX ``smc emulator --pty`` read by ``smc read``; then ``smc --screenshot`` of
+the panorama on a fresh user directory (demo county generated, collected, grabbed). Standard
+library only.
 
     python packaging/smoke.py dist/smc WORKDIR
 """
@@ -13,6 +15,13 @@ import sys
 import time
 from pathlib import Path
 
+# One frame per protocol: its registry entry and decoder must be in the bundle.
+FRAMES = {
+    "dlt645-2007": "FE FE 68 01 00 00 00 00 00 68 91 08 33 33 34 33 89 67 45 33 9F 16",
+    "dlt698.45": "68 21 00 C3 05 33 09 20 39 00 00 00 4A 55 85 01 25 40 01 02 00 01 09 06 00 00 "
+    "39 20 09 33 00 00 B2 D8 16",
+    "iec62056-21": b"/?12345678!\r\n".hex(),
+}
 SMALL_COUNTY = '[demo]\nprofile = "small"\n[collection]\ninterval_s = 3600\ntimeout_s = 0.5\n'
 
 
@@ -39,6 +48,21 @@ def main(bundle: Path, work: Path) -> int:
             f"smoke: --version failed ({version.returncode}): {version.stderr[-2000:]}",
             file=sys.stderr,
         )
+        return 1
+    for name, frame in FRAMES.items():
+        decoded = subprocess.run(
+            [str(exe), "decode", *frame.split()],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            check=False,
+        )
+        if decoded.returncode != 0 or f'"protocol": "{name}"' not in decoded.stdout:
+            print(f"smoke: decode of a {name} frame failed: {decoded.stdout}", file=sys.stderr)
+            return 1
+    if os.name == "posix" and not read_emulated_meter(exe, env):
         return 1
     config = work / "smc.toml"
     config.write_text(SMALL_COUNTY, encoding="utf-8")
@@ -70,6 +94,36 @@ def main(bundle: Path, work: Path) -> int:
         f"{png.stat().st_size // 1024} KiB in {elapsed:.1f} s -> ok"
     )
     return 0
+
+
+def read_emulated_meter(exe: Path, env: dict[str, str]) -> bool:
+    """The frozen emulator on a pty, read by the frozen reader."""
+    emulator = subprocess.Popen(
+        [str(exe), "emulator", "--pty", "--meters", "2", "--duration", "120"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert emulator.stdout is not None
+        url = emulator.stdout.readline().strip()
+        read = subprocess.run(
+            [str(exe), "read", "--link", url, "--address", "000000000002", "--item", "00010000"],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            check=False,
+        )
+    finally:
+        emulator.terminate()
+        emulator.communicate(timeout=30)
+    if read.returncode != 0 or '"unit": "kWh"' not in read.stdout:
+        print(f"smoke: smc read of the emulator at {url!r} failed: {read.stdout}", file=sys.stderr)
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -11,7 +11,11 @@ FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
 
 def setup_logging(
-    log_dir: Path | None, *, level: int = logging.INFO, stderr: bool = True
+    log_dir: Path | None,
+    *,
+    level: int = logging.INFO,
+    stderr: bool = True,
+    stderr_level: int = logging.NOTSET,
 ) -> Path | None:
     """Configure the root logger (idempotent); returns the log file, ``None`` without one."""
     root = logging.getLogger()
@@ -34,6 +38,7 @@ def setup_logging(
     if stderr:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(formatter)
+        stream.setLevel(stderr_level)
         stream._smc = True  # type: ignore[attr-defined]
         root.addHandler(stream)
     # Third-party chatter that says nothing to an operator.

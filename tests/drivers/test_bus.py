@@ -268,61 +268,53 @@ def test_broadcast_goes_out_in_turn_and_awaits_no_reply(link: LoopLink) -> None:
 # ----------------------------------------------------------------------------- threads
 
 
-def test_concurrent_callers_are_serialised(fleet: LoopFleet) -> None:
-    fleet.baudrate = 19200  # some wire time, so unserialised exchanges would overlap
-    url = serve(fleet, make_core(ADDR_1, 8000), make_core(ADDR_2, 30000))
-    bus = Bus(open_link(url), BusOptions(timeout_s=2.0, retries=0))
-    expected = {
-        address: shown_kwh(fleet.meter(address).model.register_wh(NOW))
-        for address in (ADDR_1, ADDR_2)
-    }
-    assert expected[ADDR_1] != expected[ADDR_2]
-    rounds = 8
-    start = threading.Barrier(2)
-    results: dict[str, list[object]] = {ADDR_1: [], ADDR_2: []}
+def read_from_two_threads(buses: dict[str, Bus], rounds: int) -> dict[str, list[object]]:
+    """Each meter's energy read ``rounds`` times through its bus, both threads at once; what
+    each read returned (or raised)."""
+    start = threading.Barrier(len(buses))
+    results: dict[str, list[object]] = {address: [] for address in buses}
 
     def worker(address: str) -> None:
         start.wait()
         for _ in range(rounds):
             try:
-                (energy,) = read(bus, address, ENERGY_TOTAL)
+                (energy,) = read(buses[address], address, ENERGY_TOTAL)
                 results[address].append(energy.value)
-            except Exception as err:  # reported through the results, asserted below
+            except Exception as err:  # reported through the results, asserted by the caller
                 results[address].append(err)
 
-    threads = [threading.Thread(target=worker, args=(a,)) for a in (ADDR_1, ADDR_2)]
+    threads = [threading.Thread(target=worker, args=(a,)) for a in buses]
     for t in threads:
         t.start()
     for t in threads:
         t.join(30.0)
-    assert results == {address: [expected[address]] * rounds for address in (ADDR_1, ADDR_2)}
-    assert (bus.stats.exchanges, bus.stats.attempts) == (2 * rounds, 2 * rounds)
+    return results
+
+
+def two_meters(fleet: LoopFleet) -> tuple[str, dict[str, Decimal]]:
+    """Two meters with different registers on one link with some wire time (unserialised
+    exchanges would overlap); the link's URL and what each meter shows."""
+    fleet.baudrate = 19200
+    url = serve(fleet, make_core(ADDR_1, 8000), make_core(ADDR_2, 30000))
+    expected = {a: shown_kwh(fleet.meter(a).model.register_wh(NOW)) for a in (ADDR_1, ADDR_2)}
+    assert expected[ADDR_1] != expected[ADDR_2]
+    return url, expected
+
+
+def test_concurrent_callers_are_serialised(fleet: LoopFleet) -> None:
+    url, expected = two_meters(fleet)
+    bus = Bus(open_link(url), BusOptions(timeout_s=2.0, retries=0))
+    results = read_from_two_threads({ADDR_1: bus, ADDR_2: bus}, rounds=8)
+    assert results == {address: [expected[address]] * 8 for address in (ADDR_1, ADDR_2)}
+    assert (bus.stats.exchanges, bus.stats.attempts) == (2 * 8, 2 * 8)
 
 
 def test_clients_on_one_link_share_its_lock(fleet: LoopFleet) -> None:
     """Two buses (two meters' clients) on one transport: their exchanges never interleave."""
-    fleet.baudrate = 19200
-    url = serve(fleet, make_core(ADDR_1, 8000), make_core(ADDR_2, 30000))
+    url, expected = two_meters(fleet)
     transport = open_link(url)
     buses = {a: Bus(transport, BusOptions(timeout_s=2.0, retries=0)) for a in (ADDR_1, ADDR_2)}
-    expected = {a: shown_kwh(fleet.meter(a).model.register_wh(NOW)) for a in (ADDR_1, ADDR_2)}
-    start = threading.Barrier(2)
-    results: dict[str, list[object]] = {ADDR_1: [], ADDR_2: []}
-
-    def worker(address: str) -> None:
-        start.wait()
-        for _ in range(6):
-            try:
-                (energy,) = read(buses[address], address, ENERGY_TOTAL)
-                results[address].append(energy.value)
-            except Exception as err:  # reported through the results, asserted below
-                results[address].append(err)
-
-    threads = [threading.Thread(target=worker, args=(a,)) for a in (ADDR_1, ADDR_2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30.0)
+    results = read_from_two_threads(buses, rounds=6)
     assert results == {a: [expected[a]] * 6 for a in (ADDR_1, ADDR_2)}
     assert all(bus.stats.timeouts == bus.stats.frame_errors == 0 for bus in buses.values())
 

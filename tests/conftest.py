@@ -19,12 +19,18 @@ for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HO
     os.environ[_var] = str(_ISOLATED_HOME / _var.lower())
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from console.core.clock import FixedClock  # noqa: E402
 from db.engine import create_db_engine, make_session_factory, sqlite_url  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
+
+# Property tests check what comes out, not how fast one example runs: on a loaded 2-core CI
+# machine hypothesis's 200 ms per-example deadline fails correct code.
+settings.register_profile("smc", deadline=None)
+settings.load_profile("smc")
 
 # A Saturday morning: the fixed "now" of tests that need one.
 TEST_NOW = datetime(2026, 11, 21, 10, 7, 30)

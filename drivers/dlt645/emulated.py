@@ -79,7 +79,7 @@ class Dlt645Meter:
     # ------------------------------------------------------------------ dispatch
     def handle(self, frame: Frame) -> Frame | None:
         """The reply to ``frame``, or ``None`` when a real meter would stay silent."""
-        if frame.is_response or not self.core.answers or not self.accepts(frame.address):
+        if frame.is_response or not self.accepts(frame.address) or not self.core.answers:
             return None
         if frame.function == Function.BROADCAST_TIME:  # same code in both versions
             self._broadcast_time(frame)
@@ -304,13 +304,25 @@ class Dlt645Bus:
         self.options = options or DeviceOptions()
         self._decoder = StreamDecoder()
         self.requests_seen = 0
+        self._by_address: dict[str, Dlt645Meter] = {}
+
+    def _addressed(self, address: str) -> Sequence[Dlt645Meter]:
+        """The meters that may answer ``address``: all of them for a wildcard or broadcast,
+        else the one meter with it (looked up, not asked one by one: a bus has hundreds)."""
+        if "A" in address or address == BROADCAST_ADDRESS:
+            return self.meters
+        meter = self._by_address.get(address)
+        if meter is None or meter.address != address:  # meters added, or an address written
+            self._by_address = {m.address: m for m in self.meters}
+            meter = self._by_address.get(address)
+        return () if meter is None else (meter,)
 
     def receive(self, data: bytes, port: DevicePort) -> None:
         for item in self._decoder.feed(data):
             if isinstance(item, FrameError):
                 continue  # a garbled request gets no reply, as from a real meter
             self.requests_seen += 1
-            for meter in self.meters:
+            for meter in self._addressed(item.address):
                 reply = meter.handle(item)
                 if reply is None:
                     continue

@@ -32,28 +32,26 @@ def _q(value: float, places: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places))
 
 
-def _energy_sets(regs: Registers) -> dict[int, tuple[int, ...]]:
-    """DI2 -> (total, t1..t4) primary Wh. Combined active = forward + reverse; combined
-    reactive 1 = quadrants I + II and 2 = III + IV (the usual default combination words)."""
+# DI2 of the reactive sets -> the quadrants (I-IV, 0-3) they add up.
+_REACTIVE_SETS = {0x03: (0, 1), 0x04: (2, 3), 0x05: (0,), 0x06: (1,), 0x07: (2,), 0x08: (3,)}
+
+
+def _energy_set(regs: Registers, di2: int) -> tuple[int, ...] | None:
+    """(total, t1..t4) primary Wh of energy set ``di2``. Combined active = forward + reverse;
+    combined reactive 1 = quadrants I + II and 2 = III + IV (the usual combination words);
+    reactive sets are split over the tariffs as forward active energy is."""
     fwd, rev = regs.forward, regs.reverse
-    q1, q2, q3, q4 = regs.reactive
+    if di2 == 0x00:
+        return tuple(a + b for a, b in zip(fwd, rev, strict=True))
+    if di2 in (0x01, 0x02):
+        return fwd if di2 == 0x01 else rev
+    quadrants = _REACTIVE_SETS.get(di2)
+    if quadrants is None:
+        return None
+    total = sum(regs.reactive[q] for q in quadrants)
     fwd_total = fwd[0] or 1
-
-    def spread(total: int) -> tuple[int, ...]:  # tariff split of a quadrant, as forward's
-        parts = [total * fwd[i] // fwd_total for i in range(1, 4)]
-        return (total, *parts, total - sum(parts))
-
-    return {
-        0x00: tuple(a + b for a, b in zip(fwd, rev, strict=True)),
-        0x01: fwd,
-        0x02: rev,
-        0x03: spread(q1 + q2),
-        0x04: spread(q3 + q4),
-        0x05: spread(q1),
-        0x06: spread(q2),
-        0x07: spread(q3),
-        0x08: spread(q4),
-    }
+    parts = [total * fwd[i] // fwd_total for i in range(1, 4)]
+    return (total, *parts, total - sum(parts))
 
 
 def _registers_kwh(values: Sequence[int], ct: int) -> Values:
@@ -76,7 +74,7 @@ def values_2007(meter: Dlt645Meter, item: DataItem, now: datetime) -> Values | N
     di = item.di
     group = di >> 24
     if group == 0x00:
-        energies = _energy_sets(core.registers(now)).get((di >> 16) & 0xFF)
+        energies = _energy_set(core.registers(now), (di >> 16) & 0xFF)
         if energies is None or di & 0xFF:
             return None
         shown = _registers_kwh(energies, ct)
@@ -270,11 +268,11 @@ def _profile_values(meter: Dlt645Meter, meter_at: datetime) -> Values:
         values[f"active_{key}"] = _q(p / ct / 1000, 4)
         values[f"reactive_{key}"] = _q(q / ct / 1000, 4)
         values[f"pf_{key}"] = _q(pf, 3)
-    sets = _energy_sets(regs)
-    values["forward_active"] = _kwh(sets[0x01][0], ct)
-    values["reverse_active"] = _kwh(sets[0x02][0], ct)
-    values["combined_reactive_1"] = _kwh(sets[0x03][0], ct)
-    values["combined_reactive_2"] = _kwh(sets[0x04][0], ct)
+    q1, q2, q3, q4 = regs.reactive
+    values["forward_active"] = _kwh(regs.forward[0], ct)
+    values["reverse_active"] = _kwh(regs.reverse[0], ct)
+    values["combined_reactive_1"] = _kwh(q1 + q2, ct)
+    values["combined_reactive_2"] = _kwh(q3 + q4, ct)
     for q in range(1, 5):
         values[f"q{q}"] = _kwh(regs.reactive[q - 1], ct)
     values["active_demand"] = _q(max(inst.active_w[0], 0.0) / ct / 1000, 4)
@@ -289,15 +287,11 @@ def values_1997(meter: Dlt645Meter, item: DataItem, now: datetime) -> Values | N
     core, ct = meter.core, meter.core.ct_ratio
     di = item.di
     regs = core.registers(now)
-    combined = _energy_sets(regs)
-    sets: dict[int, tuple[int, ...]] = {
-        0x901: regs.forward,
-        0x902: regs.reverse,
-        0x911: combined[0x03],
-        0x912: combined[0x04],
-    }
-    if di >> 4 in sets:
-        shown = _registers_kwh(sets[di >> 4], ct)
+    energy_sets = {0x901: 0x01, 0x902: 0x02, 0x911: 0x03, 0x912: 0x04}  # 1997 -> 2007 DI2
+    if di >> 4 in energy_sets:
+        energies = _energy_set(regs, energy_sets[di >> 4])
+        assert energies is not None
+        shown = _registers_kwh(energies, ct)
         return shown if di & 0xF == 0xF else {item.fields[0].key: shown[item.fields[0].key]}
     if di >> 4 == 0xA01:
         out: Values = {}

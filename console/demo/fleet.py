@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.demo.generator import LINK_PREFIX, demo_info
 from console.demo.profiles import area_supply, consumer_load, is_dead
 from db.models import Customer, Meter, MeterRole, MeterStatus, TransformerArea
-from drivers.dlt645.emulated import Dlt645Bus, Dlt645Meter
+from drivers.dlt645.emulated import make_device
 from drivers.emulator.core import MeterCore
 from drivers.emulator.device import DeviceOptions
 from drivers.emulator.fleet import LoopFleet
@@ -69,8 +69,7 @@ def start_demo_fleet(
             )
             core.dead = is_dead(info.seed, address, info.dead_meter_ratio)
             cores.append(core)
-        device = Dlt645Bus([Dlt645Meter(core) for core in cores], options)
-        fleet.add_bus(link_url.removeprefix("loop://"), device, cores)
+        fleet.add_bus(link_url.removeprefix("loop://"), make_device(cores, options), cores)
     fleet.start()
     log.info("demo emulator serving %d meters on %d links", fleet.meter_count, len(fleet.links))
     return fleet

@@ -8,16 +8,16 @@ read names its time and record count: ``06000001@2026-11-21T10:00*4``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from drivers.api import ClientOptions, Reading
 from drivers.bus import Bus, BusOptions
 from drivers.dlt645 import dataids, dataids97
-from drivers.dlt645.codec import Frame, StreamDecoder, encode
+from drivers.dlt645.codec import Frame, encode
 from drivers.dlt645.loadprofile import LoadRecord, parse_records
 from drivers.dlt645.session import (
     Function,
+    ItemExchange,
     Password,
     Request,
     broadcast_time_frame,
@@ -40,31 +40,6 @@ from drivers.link.base import Transport
 MAX_FOLLOW_UPS = 255
 UNLISTED_EN = "not in the standard's table: data bytes as sent (low byte first)"
 UNLISTED_ZH = "标准表外数据项：原始数据字节（低字节在前）"
-
-
-@dataclass(frozen=True, slots=True)
-class _Exchange:
-    """A request as the bus sees it; a read's reply must also carry the read's DI."""
-
-    request: Request
-    item: DataItem | None = None
-
-    def encode(self) -> bytes:
-        return self.request.encode()
-
-    def new_decoder(self) -> StreamDecoder:
-        return StreamDecoder()
-
-    def describe(self) -> str:
-        what = f" of {self.item.di_hex} ({self.item.name_en})" if self.item else ""
-        return self.request.describe() + what
-
-    def matches(self, frame: Frame) -> bool:
-        if not self.request.matches(frame):
-            return False
-        if self.item is None or frame.is_abnormal:
-            return True
-        return frame.data[: self.item.di_size] == self.item.di_wire
 
 
 def _profile_request(text: str) -> tuple[int, bytes, str]:
@@ -175,7 +150,7 @@ class Dlt645Client:
 
     def _read_payload(self, item: DataItem, extra: bytes = b"") -> bytes:
         request = read_request(self.address, item, extra)
-        frame = self.bus.transact(_Exchange(request, item))
+        frame = self.bus.transact(ItemExchange(request, item))
         payload = read_payload(request, item, frame)
         seq = 1
         while frame.has_follow_up:  # the meter has more: ask for frame 1, 2, ... until done
@@ -184,7 +159,7 @@ class Dlt645Client:
                     FrameKind.LENGTH, f"{item.di_hex}: more than {MAX_FOLLOW_UPS} follow-up frames"
                 )
             follow = follow_up_request(self.address, item, seq)
-            frame = self.bus.transact(_Exchange(follow, item))
+            frame = self.bus.transact(ItemExchange(follow, item))
             payload += read_payload(follow, item, frame)
             seq += 1
         return payload
@@ -192,7 +167,7 @@ class Dlt645Client:
     def read_address(self) -> str:
         """The address of the single meter on a point-to-point link (wildcard read, 0x13)."""
         request = read_address_request()
-        return read_address_reply(request.check(self.bus.transact(_Exchange(request))))
+        return read_address_reply(request.check(self.bus.transact(ItemExchange(request))))
 
     # ------------------------------------------------------------------ commands
     def _password(self, password: Password | None) -> Password:
@@ -203,7 +178,7 @@ class Dlt645Client:
         return Password.parse(self.options.password)
 
     def _command(self, request: Request) -> Frame:
-        return request.check(self.bus.transact(_Exchange(request)))
+        return request.check(self.bus.transact(ItemExchange(request)))
 
     def write(
         self, di: int, values: Mapping[str, object], password: Password | None = None

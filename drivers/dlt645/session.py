@@ -7,7 +7,7 @@ The bus (``drivers.bus``) moves the bytes; nothing here touches a transport or a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 
@@ -349,6 +349,31 @@ def broadcast_time_frame(when: datetime) -> Frame:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemExchange:
+    """A request as the bus sees it; a read's reply must also carry the read's DI."""
+
+    request: Request
+    item: DataItem | None = None
+
+    def encode(self) -> bytes:
+        return self.request.encode()
+
+    def new_decoder(self) -> StreamDecoder:
+        return StreamDecoder()
+
+    def describe(self) -> str:
+        what = f" of {self.item.di_hex} ({self.item.name_en})" if self.item else ""
+        return self.request.describe() + what
+
+    def matches(self, frame: Frame) -> bool:
+        if not self.request.matches(frame):
+            return False
+        if self.item is None or frame.is_abnormal:
+            return True
+        return frame.data[: self.item.di_size] == self.item.di_wire
+
+
+@dataclass(frozen=True, slots=True)
 class ReadRequest:
     """Read one data identifier; a reply only matches if it carries the same DI (or is abnormal)."""
 
@@ -356,11 +381,17 @@ class ReadRequest:
     item: DataItem
     wake_up: int = DEFAULT_WAKE_UP
     extra: bytes = b""
+    # Built once: the bus encodes the request and matches every reply frame against it.
+    exchange: ItemExchange = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        base = read_request(self.address, self.item, self.extra)
+        request = Request(base.address, base.function, base.data, base.version, self.wake_up)
+        object.__setattr__(self, "exchange", ItemExchange(request, self.item))
 
     @property
     def request(self) -> Request:
-        base = read_request(self.address, self.item, self.extra)
-        return Request(base.address, base.function, base.data, base.version, self.wake_up)
+        return self.exchange.request
 
     def frame(self) -> Frame:
         return self.request.frame()
@@ -375,9 +406,7 @@ class ReadRequest:
         return f"meter {self.address} item {self.item.di_hex} ({self.item.name_en})"
 
     def matches(self, frame: Frame) -> bool:
-        if not self.request.matches(frame):
-            return False
-        return frame.is_abnormal or frame.data[: self.item.di_size] == self.item.di_wire
+        return self.exchange.matches(frame)
 
     def interpret(self, frame: Frame) -> tuple[Value, ...]:
         return interpret_read(self.request, self.item, frame)  # an abnormal reply raises

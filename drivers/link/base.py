@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 from urllib.parse import parse_qsl, urlsplit
 
 from drivers.errors import LinkUrlError
+
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -42,13 +44,7 @@ class LinkUrl:
     text: str
 
     def int_param(self, name: str, default: int | None = None) -> int | None:
-        raw = self.params.get(name)
-        if raw is None:
-            return default
-        try:
-            return int(raw)
-        except ValueError:
-            raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not an integer") from None
+        return self._converted(name, default, int, "an integer")
 
     @property
     def path(self) -> str:
@@ -66,13 +62,16 @@ class LinkUrl:
         raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not 1/0 (true/false)")
 
     def float_param(self, name: str, default: float) -> float:
+        return self._converted(name, default, float, "a number")
+
+    def _converted(self, name: str, default: T, convert: Callable[[str], T], what: str) -> T:
         raw = self.params.get(name)
         if raw is None:
             return default
         try:
-            return float(raw)
+            return convert(raw)
         except ValueError:
-            raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not a number") from None
+            raise LinkUrlError(f"{self.text}: parameter {name}={raw!r} is not {what}") from None
 
 
 TransportFactory = Callable[[LinkUrl], Transport]

@@ -1,0 +1,92 @@
+"""Users and roles, the append-only audit log, versioned thresholds and small settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base
+
+
+class Role(Base):
+    """dispatcher 调度员, supervisor 班长, field 台区经理, admin 管理员, ..."""
+
+    __tablename__ = "role"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+
+
+class User(Base):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
+    supply_station_id: Mapped[int | None] = mapped_column(ForeignKey("supply_station.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One state-changing action, append-only. ``entry_hash`` is SHA-256 over the previous
+    entry's hash and this entry's fields, so changing or removing any entry breaks the chain
+    from there on (``db.audit.verify_chain``). ``actor`` is the login as text: the log must
+    outlive the user row."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_kind: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)  # canonical JSON
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ConfigVersion(Base):
+    """A saved set of thresholds; the newest version is in force. Old versions stay, so what
+    rule was in force when an alarm was raised can be shown."""
+
+    __tablename__ = "config_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class Threshold(Base):
+    """One threshold value in a config version, county-wide (``supply_station_id`` None) or
+    overridden for one supply station. Values are text (e.g. "6.0", "45"), typed by the key's
+    definition in the application."""
+
+    __tablename__ = "threshold"
+    __table_args__ = (UniqueConstraint("config_version_id", "key", "supply_station_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    config_version_id: Mapped[int] = mapped_column(ForeignKey("config_version.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    supply_station_id: Mapped[int | None] = mapped_column(ForeignKey("supply_station.id"))
+    value: Mapped[str] = mapped_column(String(64))
+
+
+class AppSetting(Base):
+    """Small facts about this database (e.g. the demo county's seed), keyed by name."""
+
+    __tablename__ = "app_setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -16,7 +16,7 @@ from pathlib import Path
 _STARTED = time.monotonic()
 
 from console import __version__  # noqa: E402
-from console.cli import decode, emulator, read  # noqa: E402
+from console.cli import db, decode, emulator, read  # noqa: E402
 from console.core import paths  # noqa: E402
 from console.core.config import LANGUAGES, THEMES, ConfigError, load_settings, with_overrides  # noqa: E402
 from console.core.logs import setup_logging  # noqa: E402
@@ -78,10 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_parser(commands)
     read.add_parser(commands)
     emulator.add_parser(commands)
+    db.add_parser(commands)
     return parser
 
 
-TOOLS = {"decode": decode.run, "read": read.run, "emulator": emulator.run}
+TOOLS = {"decode": decode.run, "read": read.run, "emulator": emulator.run, "db": db.run}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.scheduler import CollectionScheduler
@@ -20,11 +19,12 @@ from console.collection.service import CollectionOptions, CollectionService, Col
 from console.core import paths
 from console.core.clock import Clock, SystemClock
 from console.core.config import Settings
+from console.core.database import describe_db, resolve_db_url
 from console.demo.fleet import start_demo_fleet
 from console.demo.generator import DemoCounty, demo_info, generate_demo_county
 from console.demo.profiles import PROFILES
 from console.monitoring.panorama import PanoramaService
-from db.engine import create_db_engine, make_session_factory, sqlite_path, sqlite_url
+from db.engine import create_db_engine, make_session_factory
 from db.migrate import UpgradeResult, upgrade
 from db.models import RunStatus
 from db.queries.collection import latest_run
@@ -44,18 +44,6 @@ class StartupStage(StrEnum):
 
 
 Progress = Callable[[StartupStage, int, int], None]
-
-
-def resolve_db_url(settings: Settings) -> str:
-    return settings.database.url or sqlite_url(paths.default_db_path())
-
-
-def describe_db(url: str) -> str:
-    """What the status bar shows: the SQLite file, or the server URL without its password."""
-    path = sqlite_path(url)
-    if path is not None:
-        return f"SQLite {path}"
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @dataclass

@@ -1,0 +1,55 @@
+"""What every ``smc db`` action shares: ``--db``/``--config``, the database URL, error exits.
+
+Exit codes: 0 done, 1 the action failed (the message says why, nothing was changed unless it
+says so), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from console.core import paths
+from console.core.config import ConfigError, load_settings
+from console.core.database import resolve_db_url
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class DbToolError(Exception):
+    """A problem the tool reports in one line; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def common_options() -> argparse.ArgumentParser:
+    """``--db`` and ``--config`` after the action too: ``smc db demo --db URL``."""
+    p = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    p.add_argument("--db", metavar="URL", help="database URL (default: the one the window opens)")
+    p.add_argument("--config", metavar="PATH", type=Path, help="configuration file (TOML)")
+    return p
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """``--db``, else the configuration's ``[database] url``, else the user data directory's
+    SQLite file: the database the window opens."""
+    if getattr(args, "db", None):
+        return str(args.db)
+    config: Path | None = getattr(args, "config", None)
+    try:
+        settings = load_settings(
+            config or paths.default_config_path(), must_exist=config is not None
+        )
+    except ConfigError as err:
+        raise DbToolError(str(err), EXIT_USAGE) from err
+    return resolve_db_url(settings)
+
+
+def report_error(err: DbToolError) -> int:
+    print(f"smc db: error: {err}", file=sys.stderr)
+    return err.code

@@ -1,0 +1,1 @@
+"""Database housekeeping jobs: scheduled backups with retention, integrity checks on start."""

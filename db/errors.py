@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 
 class DatabaseError(Exception):
     """Base of every error raised by ``db``."""
@@ -16,4 +19,40 @@ class MigrationError(DatabaseError):
 
 
 class IngestError(DatabaseError):
-    """A batch could not be stored; nothing of it was written."""
+    """A batch could not be stored (a row broke a constraint: unknown meter, bad value); the
+    message names the table and the database's reason. The caller's transaction rolls back, so
+    nothing of the batch is kept."""
+
+
+class DatabaseCorruptError(DatabaseError):
+    """A SQLite file failed its integrity check. ``problems`` are the check's first lines;
+    ``newest_backup`` (with the time it was taken) is the way back, if there is one."""
+
+    def __init__(
+        self,
+        path: Path,
+        problems: list[str],
+        newest_backup: Path | None = None,
+        newest_backup_at: datetime | None = None,
+    ) -> None:
+        self.path = path
+        self.problems = problems
+        self.newest_backup = newest_backup
+        self.newest_backup_at = newest_backup_at
+        first = "; ".join(problems[:3]) or "no result"
+        if newest_backup is not None:
+            way_out = (
+                f"The newest backup is {newest_backup}"
+                + (f" ({newest_backup_at:%Y-%m-%d %H:%M})" if newest_backup_at else "")
+                + f": restore it with `smc db restore {newest_backup}`, or open another "
+                "database with --db."
+            )
+        else:
+            way_out = "There is no backup of it; open another database with --db."
+        super().__init__(
+            f"the database file {path} is damaged (integrity check: {first}). {way_out}"
+        )
+
+
+class BackupError(DatabaseError):
+    """A backup or restore could not be made or was refused; nothing was overwritten."""

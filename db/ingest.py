@@ -1,116 +1,174 @@
-"""Bulk, idempotent ingest of collected readings.
+"""Bulk, idempotent ingest of collected data, and the rollups it keeps current.
 
-Every function upserts: storing the same rows twice leaves the same table. Each call runs inside
-the caller's transaction, so a batch is all-or-nothing. Works on SQLite and PostgreSQL.
+Every function upserts: storing the same rows twice leaves the same tables. Each call runs inside
+the caller's transaction, so a batch is all-or-nothing; the rollups of the keys a batch touched
+are refreshed in the same transaction (``db.rollups``). Works on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.models import DailyFreeze, IntervalReading, Meter, RegisterReading
+from db import rollups
+from db.models import (
+    CollectionAttempt,
+    DailyFreeze,
+    IntervalReading,
+    Meter,
+    MeterEvent,
+    RegisterReading,
+)
+from db.upsert import upsert_rows
 
 
-@dataclass(frozen=True, slots=True)
-class FreezeRow:
+class FreezeRow(NamedTuple):
+    """A daily freeze (primary Wh); tariff and reverse registers where the meter keeps them."""
+
     meter_id: int
     day: date
     forward_active_wh: int
     collected_at: datetime
+    forward_sharp_wh: int | None = None
+    forward_peak_wh: int | None = None
+    forward_flat_wh: int | None = None
+    forward_valley_wh: int | None = None
+    reverse_active_wh: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterRow:
+class RegisterRow(NamedTuple):
     meter_id: int
     day: date
     forward_active_wh: int
     read_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class IntervalRow:
+class IntervalRow(NamedTuple):
+    """A quarter-hour curve point: W, 0.1 V, mA and thousandths, per phase where known."""
+
     meter_id: int
     slot_start: datetime
     active_power_w: int
     forward_active_wh: int | None
     read_at: datetime
+    voltage_a_dv: int | None = None
+    voltage_b_dv: int | None = None
+    voltage_c_dv: int | None = None
+    current_a_ma: int | None = None
+    current_b_ma: int | None = None
+    current_c_ma: int | None = None
+    power_factor_milli: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MeterReadState:
+class EventRow(NamedTuple):
+    meter_id: int
+    kind: str  # db.models.EventKind
+    started_at: datetime
+    ended_at: datetime | None
+    detail: str | None
+    collected_at: datetime
+
+
+class AttemptRow(NamedTuple):
+    link_url: str
+    target_address: str
+    task: str  # db.models.CollectionTask
+    started_at: datetime
+    duration_ms: int
+    result: str  # db.models.AttemptResult
+    error: str | None
+    meter_id: int | None = None
+    concentrator_id: int | None = None
+    run_id: int | None = None
+
+
+class MeterReadState(NamedTuple):
     meter_id: int
     read_at: datetime
     ok: bool
     error: str | None
 
 
-def _upsert(
-    session: Session,
-    table: Table,
-    rows: Sequence[dict[str, Any]],
-    keys: Sequence[str],
-    *,
-    newer_column: str | None = None,
+def _table(model: type) -> Table:
+    # Declarative models type ``__table__`` as FromClause; a mapped class's is always a Table.
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+def upsert_daily_freezes(
+    session: Session, rows: Sequence[FreezeRow], *, refresh: bool = True
 ) -> int:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE; with ``newer_column`` an existing row is only
-    replaced by one at least as new (late-arriving older reads never overwrite newer ones)."""
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        stmt = sqlite.insert(table)
-    elif dialect == "postgresql":
-        stmt = postgresql.insert(table)  # type: ignore[assignment]
-    else:  # pragma: no cover - we support exactly these two
-        raise NotImplementedError(f"upsert is not implemented for {dialect}")
-    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    where = None
-    if newer_column is not None:
-        where = stmt.excluded[newer_column] >= table.c[newer_column]
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=updates, where=where)
-    session.execute(stmt, list(rows))
-    return len(rows)
+    """Store freezes (a re-read replaces the row) and refresh the rollups of D−1 and D.
 
-
-def _dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
-    """Rows as parameter dicts (not ``asdict``, which deep-copies every value)."""
-    out: list[dict[str, Any]] = []
-    names: tuple[str, ...] = ()
-    for row in rows:
-        if not names:
-            names = tuple(f.name for f in fields(row))
-        out.append({name: getattr(row, name) for name in names})
-    return out
-
-
-def upsert_daily_freezes(session: Session, rows: Sequence[FreezeRow]) -> int:
-    table = DailyFreeze.__table__
-    return _upsert(session, table, _dicts(rows), ("meter_id", "day"))  # type: ignore[arg-type]
+    A bulk load may pass ``refresh=False`` and call ``db.rollups.rebuild`` for its days once
+    at the end, in the same transaction."""
+    count = upsert_rows(session, _table(DailyFreeze), FreezeRow._fields, rows, ("meter_id", "day"))
+    if count and refresh:
+        rollups.refresh_after_freezes(session, {(r.meter_id, r.day) for r in rows})
+    return count
 
 
 def upsert_register_readings(session: Session, rows: Sequence[RegisterRow]) -> int:
-    table = RegisterReading.__table__
-    return _upsert(session, table, _dicts(rows), ("meter_id", "day"), newer_column="read_at")  # type: ignore[arg-type]
+    """Keep the newest register reading of each meter and day (an older re-read is ignored)."""
+    return upsert_rows(
+        session,
+        _table(RegisterReading),
+        RegisterRow._fields,
+        rows,
+        ("meter_id", "day"),
+        newer_column="read_at",
+    )
 
 
-def upsert_interval_readings(session: Session, rows: Sequence[IntervalRow]) -> int:
-    table = IntervalReading.__table__
-    return _upsert(session, table, _dicts(rows), ("meter_id", "slot_start"), newer_column="read_at")  # type: ignore[arg-type]
+def upsert_interval_readings(
+    session: Session, rows: Sequence[IntervalRow], *, refresh: bool = True
+) -> int:
+    """Store curve points (newest read wins) and refresh the load rollups of their slots
+    (``refresh=False``: see ``upsert_daily_freezes``)."""
+    count = upsert_rows(
+        session,
+        _table(IntervalReading),
+        IntervalRow._fields,
+        rows,
+        ("meter_id", "slot_start"),
+        newer_column="read_at",
+    )
+    if count and refresh:
+        rollups.refresh_after_curves(session, {(r.meter_id, r.slot_start) for r in rows})
+    return count
+
+
+def upsert_meter_events(session: Session, rows: Sequence[EventRow]) -> int:
+    """Store event records; a re-read of an event that has since ended fills in its end."""
+    return upsert_rows(
+        session,
+        _table(MeterEvent),
+        EventRow._fields,
+        rows,
+        ("meter_id", "kind", "started_at"),
+        newer_column="collected_at",
+    )
+
+
+def record_attempts(session: Session, rows: Sequence[AttemptRow]) -> int:
+    """Store collection attempts; the same attempt stored twice stays one row."""
+    return upsert_rows(
+        session,
+        _table(CollectionAttempt),
+        AttemptRow._fields,
+        rows,
+        ("link_url", "target_address", "task", "started_at"),
+    )
 
 
 def update_meter_states(session: Session, rows: Sequence[MeterReadState]) -> int:
     """Record each meter's latest read attempt (time, success, error)."""
     if not rows:
         return 0
-    # Declarative models type ``__table__`` as FromClause; a mapped class's is always a Table.
-    table = cast(Table, Meter.__table__)
+    table = _table(Meter)
     stmt = (
         update(table)
         .where(table.c.id == bindparam("b_id"))

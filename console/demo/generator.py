@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.core.memory import paused_gc
-from console.demo import names
+from console.demo import extras, names
 from console.demo.profiles import (
     CT_RATIO_BY_KVA,
     CountyProfile,
@@ -26,6 +26,7 @@ from console.demo.profiles import (
     consumer_load,
     is_dead,
 )
+from db import rollups
 from db.ingest import FreezeRow, IntervalRow, upsert_daily_freezes, upsert_interval_readings
 from db.models import (
     AreaClass,
@@ -169,10 +170,11 @@ def generate_demo_county(
         planner = _Planner(profile, seed, reference_day, dead_meter_ratio, report)
         for model, batch in planner.plan():
             session.execute(insert(model), batch)
-        freezes, points = _history(planner.areas, planner.loads, info, now, report)
+        freezes, points = _history(
+            session, planner, profile=profile, info=info, now=now, report=report
+        )
         report(DemoStage.SAVING, 0, 1)
-        upsert_daily_freezes(session, freezes)
-        upsert_interval_readings(session, points)
+        _extras(session, planner, info, now)
         set_setting(session, SETTING_SEED, str(seed))
         set_setting(session, SETTING_PROFILE, profile.name)
         set_setting(session, SETTING_REFERENCE_DAY, reference_day.isoformat())
@@ -185,8 +187,8 @@ def generate_demo_county(
         areas=profile.areas,
         customers=profile.customers,
         meters=profile.meters,
-        freezes=len(freezes),
-        curve_points=len(points),
+        freezes=freezes,
+        curve_points=points,
     )
 
 
@@ -414,52 +416,108 @@ class _Planner:
         )
 
 
+MISSED_READ_SHARE = 0.002  # meter-days without a freeze in history (a failed read)
+
+
 def _history(
-    areas: list[_Area],
-    loads: list[_MeterLoad],
+    session: Session,
+    planner: _Planner,
+    *,
+    profile: CountyProfile,
     info: DemoInfo,
     now: datetime,
     report: Progress,
-) -> tuple[list[FreezeRow], list[IntervalRow]]:
-    """Daily freezes before today for every live meter; quarter-hour curves of the summary
-    meters up to the last finished slot."""
+) -> tuple[int, int]:
+    """Daily freezes before today for every live meter (a few reads missed), and quarter-hour
+    curves of the summary meters up to the last finished slot, stored a day at a time through
+    the ingest path (which keeps the rollups): memory stays flat whatever the county's size."""
+    areas, loads = planner.areas, planner.loads
     days = [
         info.reference_day + timedelta(days=n)
-        for n in range((now.date() - info.reference_day).days)
+        for n in range((now.date() - info.reference_day).days + 1)
     ]
-    total = len(days) + len(areas)
-    freezes: list[FreezeRow] = []
+    curve_from = days[0]
+    if profile.curve_days is not None:
+        curve_from = max(days[0], now.date() - timedelta(days=profile.curve_days))
+    live = [m for m in loads if not m.dead]
+    summaries = [(a, CT_RATIO_BY_KVA[a.rated_kva]) for a in areas if a.supply is not None]
+    dead = {m.meter_id for m in loads if m.dead}
+    current_slot = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    freezes = points = 0
+    rng = random.Random(info.seed ^ 0x5EED)
     for n, day in enumerate(days, start=1):
         midnight = datetime.combine(day, time.min)
         collected = midnight + timedelta(minutes=37)
-        freezes.extend(
-            FreezeRow(
-                m.meter_id, day, displayed_wh(m.model.register_wh(midnight), m.ct_ratio), collected
-            )
-            for m in loads
-            if not m.dead
-        )
-        report(DemoStage.HISTORY, n, total)
-    dead = {m.meter_id for m in loads if m.dead}
-    start = datetime.combine(info.reference_day, time.min)
-    current_slot = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
-    slots = int((current_slot - start).total_seconds() // 900)
-    points: list[IntervalRow] = []
-    for n, area in enumerate(areas, start=1):
-        if area.summary_meter_id in dead or area.supply is None:
-            continue
-        ct = CT_RATIO_BY_KVA[area.rated_kva]
-        for k in range(slots):
-            slot_start = start + timedelta(minutes=15 * k)
-            power = area.supply.slot_powers_w(slot_start.date())[k % 96]
-            points.append(
-                IntervalRow(
-                    area.summary_meter_id,
-                    slot_start,
-                    displayed_power_w(power, ct),
-                    None,
-                    slot_start + timedelta(minutes=15, seconds=20),
+        if day < now.date():  # today's freeze is the live collection's to read
+            batch = [
+                FreezeRow(
+                    m.meter_id, day, displayed_wh(m.model.day_start_wh(day), m.ct_ratio), collected
                 )
-            )
-        report(DemoStage.HISTORY, len(days) + n, total)
+                for m in live
+                if rng.random() >= MISSED_READ_SHARE
+            ]
+            upsert_daily_freezes(session, batch, refresh=False)
+            freezes += len(batch)
+        if day >= curve_from:
+            curve: list[IntervalRow] = []
+            for area, ct in summaries:
+                if area.summary_meter_id in dead:
+                    continue
+                powers = area.supply.slot_powers_w(day)  # type: ignore[union-attr]
+                for k in range(96):
+                    slot_start = midnight + timedelta(minutes=15 * k)
+                    if slot_start >= current_slot:
+                        break
+                    curve.append(
+                        IntervalRow(
+                            area.summary_meter_id,
+                            slot_start,
+                            displayed_power_w(powers[k], ct),
+                            None,
+                            slot_start + timedelta(minutes=15, seconds=20),
+                        )
+                    )
+            upsert_interval_readings(session, curve, refresh=False)
+            points += len(curve)
+        report(DemoStage.HISTORY, n, len(days) * 2)
+    rollups.rebuild(
+        session,
+        days[0] - timedelta(days=1),
+        days[-1],
+        progress=lambda done, _total: report(
+            DemoStage.HISTORY, len(days) + min(done, len(days)), len(days) * 2
+        ),
+    )
     return freezes, points
+
+
+def _extras(session: Session, planner: _Planner, info: DemoInfo, now: datetime) -> None:
+    days = [
+        info.reference_day + timedelta(days=n)
+        for n in range((now.date() - info.reference_day).days + 1)
+    ]
+    rng = random.Random(info.seed ^ 0xE7)
+    extras.add_tariffs(session, info.reference_day.replace(month=1, day=1))
+    extras.add_concentrators(session, [a.id for a in planner.areas], info.reference_day)
+    extras.add_weather(session, 1, days)
+    by_area: dict[int, list[int]] = {}
+    for row in planner.meters:
+        by_area.setdefault(int(row["transformer_area_id"]), []).append(int(row["id"]))  # type: ignore[call-overload]
+    extras.add_events(session, rng, by_area, days[:-1])
+    load_of = {m.meter_id: m for m in planner.loads}
+    class_of = {c["id"]: str(c["customer_class"]) for c in planner.customers}
+    customers = [
+        (
+            int(row["customer_id"]),  # type: ignore[call-overload]
+            class_of[row["customer_id"]],
+            lambda d, m=load_of[int(row["id"])]: m.model.day_start_wh(d),  # type: ignore[call-overload, misc]
+        )
+        for row in planner.meters
+        if row["customer_id"] is not None
+    ]
+    first = info.reference_day.replace(day=1)
+    months = []
+    while first < now.date():
+        months.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    extras.add_bills_and_payments(session, rng, customers, months, now.date())

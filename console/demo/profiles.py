@@ -21,6 +21,7 @@ class CountyProfile:
     feeders: int
     areas: int  # 台区, each with one summary meter
     customers: int  # customer meters
+    curve_days: int | None = None  # days of 台区 curves kept; None: the whole history
 
     @property
     def meters(self) -> int:
@@ -31,6 +32,17 @@ PROFILES: dict[str, CountyProfile] = {
     # DESIGN.md §7: demo county, 20 k meters, 250 台区, 20 feeders.
     "demo": CountyProfile(
         "demo", stations=5, substations=4, feeders=20, areas=250, customers=19_750
+    ),
+    # DESIGN.md §7: the benchmark county, 265 k meters, 3,100 台区, 150 feeders; curves are kept
+    # for 90 days (the benchmark's figure), daily freezes for the whole history.
+    "large-county": CountyProfile(
+        "large-county",
+        stations=24,
+        substations=12,
+        feeders=150,
+        areas=3_100,
+        customers=261_900,
+        curve_days=90,
     ),
     "small": CountyProfile("small", stations=2, substations=1, feeders=3, areas=6, customers=48),
 }

@@ -2,9 +2,9 @@
 
 ``rollup_day`` holds one row per (level, unit, day) for 台区, supply stations and counties;
 ``rollup_month`` the same per month; ``rollup_curve`` the quarter-hour supply load of supply
-stations and counties; ``rollup_class_day``/``_month`` sales and collection per customer class
-of a county. Sales of day D are freeze(D+1) − freeze(D); collection of day D counts the meters
-with a freeze of D. ``db.rollups`` defines every figure.
+stations and counties; ``rollup_class_day``/``_month`` sales and collection per customer
+class of a 台区, station or county. Sales of day D are freeze(D+1) − freeze(D); collection
+of day D counts the meters with a freeze of D. ``db.rollups`` defines every figure.
 """
 
 from __future__ import annotations
@@ -66,9 +66,15 @@ class RollupCurve(Base):
 
 
 class RollupClassDay(Base):
+    """Sales and collection of one customer class within a 台区, supply station or county."""
+
     __tablename__ = "rollup_class_day"
-    __table_args__ = (enum_check("customer_class", CustomerClass),)
-    county_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    __table_args__ = (
+        enum_check("level", RollupLevel),
+        enum_check("customer_class", CustomerClass),
+    )
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_class: Mapped[str] = mapped_column(String(16), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     sales_wh: Mapped[int] = mapped_column(BigInteger)
@@ -79,9 +85,14 @@ class RollupClassDay(Base):
 
 class RollupClassMonth(Base):
     __tablename__ = "rollup_class_month"
-    __table_args__ = (enum_check("customer_class", CustomerClass),)
-    county_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    __table_args__ = (
+        enum_check("level", RollupLevel),
+        enum_check("customer_class", CustomerClass),
+    )
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_class: Mapped[str] = mapped_column(String(16), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     sales_wh: Mapped[int] = mapped_column(BigInteger)
+    customers_complete: Mapped[int] = mapped_column(Integer)  # summed over the days
     days: Mapped[int] = mapped_column(Integer)

@@ -8,6 +8,7 @@ The demo generator computes history with the same functions, so history and live
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -224,6 +225,35 @@ def _weekday(cls: CustomerClass, day: date) -> float:
     return 1.0
 
 
+WEATHER_SEED = 0x7E3A  # one county climate: every demo county shares its weather
+
+
+def daily_temperature_c(day: date) -> tuple[float, float, float]:
+    """Mean, maximum and minimum temperature (°C) of ``day`` in a subtropical county seat:
+    about 5 °C in January, 29 °C in July, with a few days' spells of weather either side."""
+    doy = day.timetuple().tm_yday
+    seasonal = 17.0 - 12.0 * math.cos(2 * math.pi * (doy - 20) / 365.0)
+    # Weather spells: a smooth mix of the day's and its neighbours' random draws.
+    spell = sum(unit_random(WEATHER_SEED, day.toordinal() + k) - 0.5 for k in (-2, -1, 0, 1, 2))
+    mean = round(seasonal + 3.0 * spell, 1)
+    spread = 3.0 + 4.0 * unit_random(WEATHER_SEED, day.toordinal(), 1)
+    return mean, round(mean + spread, 1), round(mean - spread * 0.8, 1)
+
+
+def _temperature_factor(cls: CustomerClass, day: date) -> float:
+    """Air conditioning above 26 °C and heating below 8 °C (homes and shops only)."""
+    if cls not in (CustomerClass.RESIDENTIAL, CustomerClass.COMMERCIAL):
+        return 1.0
+    mean = daily_temperature_c(day)[0]
+    return 1.0 + 0.025 * max(0.0, mean - 26.0) + 0.015 * max(0.0, 8.0 - mean)
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_factor(cls: CustomerClass, day: date) -> float:
+    """Weekday, season and temperature: the same for every customer of a class on a day."""
+    return _weekday(cls, day) * _season(cls, day) * _temperature_factor(cls, day)
+
+
 def slot_of(at: datetime) -> tuple[int, float]:
     """Quarter-hour slot index of ``at`` and the fraction of the slot already elapsed."""
     seconds = at.minute % 15 * 60 + at.second + at.microsecond / 1e6
@@ -278,9 +308,12 @@ class ConsumerLoad:
         self._cache: tuple[date, tuple[int, int, int, int]] = (reference_day, ref_split)
 
     def daily_wh(self, day: date) -> int:
-        cls = self.customer_class
         noise = 0.85 + 0.30 * unit_random(self.seed, day.toordinal())
-        return round(self.mean_daily_wh * _weekday(cls, day) * _season(cls, day) * noise)
+        return round(self.mean_daily_wh * _day_factor(self.customer_class, day) * noise)
+
+    def day_start_wh(self, day: date) -> int:
+        """The total register at 00:00 of ``day``: what the meter freezes for that day."""
+        return sum(self.day_start_registers(day))
 
     def _split(self, energy_wh: int) -> tuple[int, int, int, int]:
         return split_energy(energy_wh, self.shape.shares)
@@ -370,6 +403,16 @@ class AreaSupply:
 
     def register_wh(self, at: datetime) -> int:
         return sum(self.tariff_registers_wh(at))
+
+    def day_start_wh(self, day: date) -> int:
+        """The total register at 00:00 of ``day`` (equal to ``register_wh`` at midnight)."""
+        sums = [0, 0, 0, 0]
+        for c in self.consumers:
+            for t, reg in enumerate(c.day_start_registers(day)):
+                sums[t] += reg
+        gross = 1.0 - self.loss_rate
+        ref, base = self._reference_parts, self._base
+        return sum(ref[t] + round((sums[t] - base[t]) / gross) for t in range(TARIFFS))
 
     def slot_powers_w(self, day: date) -> tuple[int, ...]:
         """Supply power of each quarter-hour of ``day``, from the customers' daily energies."""

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.errors import IngestError
 from db.ingest import (
     FreezeRow,
     IntervalRow,
@@ -170,7 +170,7 @@ def test_a_failing_batch_stores_nothing_and_keeps_earlier_batches(
     later = MIDNIGHT + timedelta(hours=11)
     good_register = RegisterRow(org.meter("a_c1"), DAY, 9_999_999, later)
     new_interval = IntervalRow(org.meter("b_sum"), MIDNIGHT, 1, None, later)
-    with pytest.raises(IntegrityError), session_factory.begin() as session:
+    with pytest.raises(IngestError, match="daily_freeze"), session_factory.begin() as session:
         # Valid rows first (one of them overwrites a stored reading), the bad one last.
         upsert_register_readings(session, [good_register])
         upsert_interval_readings(session, [new_interval])

@@ -54,24 +54,29 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_role_code'))
     )
     op.create_table('rollup_class_day',
-    sa.Column('county_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=8), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('customer_class', sa.String(length=16), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('sales_wh', sa.BigInteger(), nullable=False),
     sa.Column('customers_expected', sa.Integer(), nullable=False),
     sa.Column('customers_complete', sa.Integer(), nullable=False),
     sa.Column('meters_read', sa.Integer(), nullable=False),
+    sa.CheckConstraint("level IN ('area', 'station', 'county')", name=op.f('ck_rollup_class_day_level_valid')),
     sa.CheckConstraint("customer_class IN ('residential', 'commercial', 'industrial', 'agricultural')", name=op.f('ck_rollup_class_day_customer_class_valid')),
-    sa.PrimaryKeyConstraint('county_id', 'customer_class', 'day', name=op.f('pk_rollup_class_day'))
+    sa.PrimaryKeyConstraint('level', 'unit_id', 'customer_class', 'day', name=op.f('pk_rollup_class_day'))
     )
     op.create_table('rollup_class_month',
-    sa.Column('county_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=8), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('customer_class', sa.String(length=16), nullable=False),
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('sales_wh', sa.BigInteger(), nullable=False),
+    sa.Column('customers_complete', sa.Integer(), nullable=False),
     sa.Column('days', sa.Integer(), nullable=False),
+    sa.CheckConstraint("level IN ('area', 'station', 'county')", name=op.f('ck_rollup_class_month_level_valid')),
     sa.CheckConstraint("customer_class IN ('residential', 'commercial', 'industrial', 'agricultural')", name=op.f('ck_rollup_class_month_customer_class_valid')),
-    sa.PrimaryKeyConstraint('county_id', 'customer_class', 'month', name=op.f('pk_rollup_class_month'))
+    sa.PrimaryKeyConstraint('level', 'unit_id', 'customer_class', 'month', name=op.f('pk_rollup_class_month'))
     )
     op.create_table('rollup_curve',
     sa.Column('level', sa.String(length=8), nullable=False),

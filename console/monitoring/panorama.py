@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.core.clock import Clock
 from db.models import MeterRole
 from db.queries import panorama as q
+from db.queries import rollups as rq
 from db.queries.panorama import CurvePoint as LoadPoint  # one 15-minute point of a load curve
 from db.queries.scope import OrgScope
 from db.queries.topology import OrgUnitRow as OrgUnit  # a county or supply station
@@ -57,6 +58,10 @@ class PanoramaSnapshot:
         return rate.quantize(Decimal("0.01"))
 
 
+def _points(curve: list[tuple[datetime, int, int]]) -> tuple[LoadPoint, ...]:
+    return tuple(LoadPoint(slot, power, meters) for slot, power, meters in curve)
+
+
 class PanoramaService:
     def __init__(self, session_factory: sessionmaker[Session], clock: Clock) -> None:
         self._sf = session_factory
@@ -71,23 +76,26 @@ class PanoramaService:
         day = now.date()
         scope = unit.scope() if unit is not None else OrgScope()
         with self._sf() as session, session.begin():
+            # Today's sales so far come from today's register readings (no rollup can know
+            # them before tomorrow's freeze); everything else is read from the rollups.
             sales = q.sales_so_far(session, day, scope)
-            load = q.current_load(session, now, scope, CURRENT_LOAD_WINDOW)
+            load = rq.latest_load(session, scope, now, CURRENT_LOAD_WINDOW)
             summary_meters = q.meters_expected_role(session, scope, MeterRole.SUMMARY.value)
-            today = q.load_curve(session, day, scope)
-            yesterday = q.load_curve(session, day - timedelta(days=1), scope)
+            kpis = rq.day_kpis(session, scope, day)
+            today = _points(rq.load_curve(session, scope, day))
+            yesterday = _points(rq.load_curve(session, scope, day - timedelta(days=1)))
             return PanoramaSnapshot(
                 unit=unit,
                 as_of=now,
                 day=day,
                 sales_wh=sales.energy_wh,
                 sales_meters=sales.meters,
-                load_w=load.power_w if load.meters else None,
-                load_meters=load.meters,
-                load_slot=load.latest_slot,
+                load_w=None if load is None else load[1],
+                load_meters=0 if load is None else load[2],
+                load_slot=None if load is None else load[0],
                 summary_meters=summary_meters,
-                meters_read=q.meters_with_freeze(session, day, scope),
-                meters_expected=q.meters_expected(session, scope),
-                today=tuple(today),
-                yesterday=tuple(yesterday),
+                meters_read=kpis.meters_read,
+                meters_expected=kpis.meters_expected or q.meters_expected(session, scope),
+                today=today,
+                yesterday=yesterday,
             )

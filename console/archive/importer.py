@@ -1,0 +1,106 @@
+"""One import of one file: read and match the header, parse every row, check the rows against
+the file and the database, then store all of them, or (``skip_invalid``) only the valid ones.
+
+Everything runs in the caller's session and transaction: the caller commits, so a file is
+stored whole or not at all. Nothing is written while rows are being checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from console.archive import customers, meters, readings
+from console.archive.reader import TableFile
+from console.archive.report import write_report
+from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
+from console.archive.store import StoreCounts
+from console.archive.validate import Problem, RowCells
+
+
+@dataclass(frozen=True, slots=True)
+class KindHandler:
+    parse_row: Callable[[RowCells, date], Any]
+    check: Callable[[Session, Sequence[Any], ColumnMap], tuple[list[Any], list[Problem]]]
+    store: Callable[[Session, Sequence[Any], ColumnMap], StoreCounts]
+
+
+HANDLERS = {
+    "customers": KindHandler(customers.parse_row, customers.check, customers.store),
+    "meters": KindHandler(meters.parse_row, meters.check, meters.store),
+    "readings": KindHandler(readings.parse_row, readings.check, readings.store),
+}
+assert tuple(HANDLERS) == KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    kind: str
+    source: str  # how the file was read: "CSV, GBK/GB18030", "Excel, sheet 档案"
+    columns: int  # known columns found in the header
+    rows_read: int
+    problems: tuple[Problem, ...]  # sorted by row
+    rejected_rows: int
+    counts: StoreCounts | None  # None: nothing was stored
+    report: Path | None = None
+    report_rows: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Every row read was stored."""
+        return self.counts is not None and self.rejected_rows == 0
+
+
+def import_file(
+    session: Session,
+    kind: str,
+    table: TableFile,
+    *,
+    today: date,
+    skip_invalid: bool = False,
+    report: Path | None = None,
+) -> ImportResult:
+    """Check ``table`` as a ``kind`` file and store it in ``session``'s transaction.
+
+    Raises ``HeaderError`` (nothing read) for unknown or missing columns and ``ImportFileError``
+    for an unreadable file. Invalid rows store nothing unless ``skip_invalid``; ``report``
+    receives the rejected rows and their reasons whenever there are any."""
+    handler = HANDLERS[kind]
+    if not table.headers:
+        raise HeaderError("the file is empty: no header row")
+    columns = match_columns(kind, table.headers)
+    problems: list[Problem] = []
+    records: list[Any] = []
+    rows_read = 0
+    for row in table.rows():
+        rows_read += 1
+        cells = RowCells(row, columns)
+        record = handler.parse_row(cells, today)
+        problems += cells.problems
+        if record is not None:
+            records.append(record)
+    resolved, more = handler.check(session, records, columns)
+    problems = sorted(problems + more, key=lambda p: p.row)  # stable: file column order
+    rejected = {p.row for p in problems}
+    counts = None
+    if not rejected or skip_invalid:
+        counts = handler.store(session, [r for r in resolved if r.row not in rejected], columns)
+    report_rows = 0
+    if report is not None and rejected:
+        report_rows = write_report(table, problems, report)
+    return ImportResult(
+        kind=kind,
+        source=table.format,
+        columns=len(columns.index),
+        rows_read=rows_read,
+        problems=tuple(problems),
+        rejected_rows=len(rejected),
+        counts=counts,
+        report=report if report is not None and rejected else None,
+        report_rows=report_rows,
+    )

@@ -1,0 +1,204 @@
+"""The columns of each import kind (customers, meters, readings), their Chinese and English
+header names, and the matching of a file's header row against them.
+
+``resources/templates/`` holds one CSV template per kind and README.md describing every column;
+``tests/console/archive/test_schema.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from console.archive.values import normalise_word
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # the English header, also the name used in the code
+    zh: str  # the Chinese header of the template
+    required: bool = False
+    aliases: tuple[str, ...] = ()  # further spellings accepted in a header
+
+    @property
+    def title(self) -> str:
+        return f"{self.zh} ({self.key})"
+
+
+KINDS = ("customers", "meters", "readings")
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "customers": (
+        Column("customer_number", "户号", True, ("客户编号", "用户编号")),
+        Column("customer_name", "户名", True, ("客户名称", "用户名称")),
+        Column("address", "用电地址", True),
+        Column("customer_class", "用电类别", True),
+        Column("phone", "联系电话", aliases=("电话", "手机")),
+        Column("area_code", "台区编号"),
+        Column("tariff_code", "电价代码"),
+        Column("important", "重要客户"),
+        Column("vulnerable", "保供"),
+        Column("longitude", "经度"),
+        Column("latitude", "纬度"),
+        Column("opened_on", "立户日期"),
+    ),
+    "meters": (
+        Column("asset_no", "表计资产号", True, ("资产号", "电能表资产号", "meter_asset_no")),
+        Column("comm_address", "通信地址", True, ("表地址",)),
+        Column("protocol", "规约", True, ("通信规约",)),
+        Column("link_url", "通道", True, ("通信通道", "link")),
+        Column("area_code", "台区编号", True),
+        Column("customer_number", "户号"),
+        Column("role", "表计类型", True),
+        Column("ct_ratio", "CT变比", aliases=("电流互感器变比",)),
+        Column("pt_ratio", "PT变比", aliases=("电压互感器变比",)),
+        Column("phases", "相数", aliases=("相线",)),
+        Column("model", "型号", aliases=("表型号",)),
+        Column("manufacturer", "厂家", aliases=("生产厂家",)),
+        Column("install_date", "安装日期", aliases=("装表日期",)),
+        Column("meter_box_code", "表箱编号"),
+        Column("concentrator_asset_no", "集中器资产号"),
+    ),
+    "readings": (
+        Column("asset_no", "表计资产号", True, ("资产号", "电能表资产号", "meter_asset_no")),
+        Column("day", "冻结日期", True, ("freeze_date", "日期")),
+        Column(
+            "forward_active_kwh", "正向有功总(kWh)", True, ("正向有功总", "正向有功总示值(kWh)")
+        ),
+        Column("forward_sharp_kwh", "尖", aliases=("尖(kWh)", "正向有功尖(kWh)", "正向有功尖")),
+        Column("forward_peak_kwh", "峰", aliases=("峰(kWh)", "正向有功峰(kWh)", "正向有功峰")),
+        Column("forward_flat_kwh", "平", aliases=("平(kWh)", "正向有功平(kWh)", "正向有功平")),
+        Column("forward_valley_kwh", "谷", aliases=("谷(kWh)", "正向有功谷(kWh)", "正向有功谷")),
+        Column("reverse_active_kwh", "反向有功总(kWh)", aliases=("反向有功总",)),
+        Column("collected_at", "抄读时间", aliases=("采集时间", "抄表时间")),
+    ),
+}
+
+# Columns every kind ignores: a row counter, and the two columns a rejected-rows report adds
+# (so that a corrected report can be imported as it is).
+REPORT_ROW = "rejected_row"
+REPORT_REASON = "reason"
+IGNORED = ("序号", "no.", REPORT_ROW, REPORT_REASON)
+
+# Enumerations: every accepted spelling (compared after normalise_word) → the stored value.
+CUSTOMER_CLASSES = {
+    "居民": "residential",
+    "居民生活": "residential",
+    "residential": "residential",
+    "一般工商业": "commercial",
+    "工商业": "commercial",
+    "commercial": "commercial",
+    "大工业": "industrial",
+    "industrial": "industrial",
+    "农业": "agricultural",
+    "农业生产": "agricultural",
+    "agricultural": "agricultural",
+}
+CUSTOMER_CLASSES_TEXT = (
+    "居民/residential, 一般工商业/commercial, 大工业/industrial, 农业/agricultural"
+)
+
+METER_ROLES = {
+    "用户表": "customer",
+    "计费表": "customer",
+    "customer": "customer",
+    "考核表": "summary",
+    "台区考核表": "summary",
+    "总表": "summary",
+    "summary": "summary",
+}
+METER_ROLES_TEXT = "用户表/customer, 考核表/summary"
+
+PHASES = {"1": "1", "单相": "1", "single": "1", "3": "3", "三相": "3", "three": "3"}
+PHASES_TEXT = "1/单相/single, 3/三相/three"
+
+# The protocol names of drivers.protocols, with the spellings archive exports use.
+PROTOCOLS = {
+    "dlt645-2007": "dlt645-2007",
+    "DL/T 645-2007": "dlt645-2007",
+    "DL/T645-2007": "dlt645-2007",
+    "645-2007": "dlt645-2007",
+    "dlt645-1997": "dlt645-1997",
+    "DL/T 645-1997": "dlt645-1997",
+    "DL/T645-1997": "dlt645-1997",
+    "645-1997": "dlt645-1997",
+    "iec62056-21": "iec62056-21",
+    "IEC 62056-21": "iec62056-21",
+    "dlt698.45": "dlt698.45",
+    "DL/T 698.45": "dlt698.45",
+    "DL/T698.45": "dlt698.45",
+    "698.45": "dlt698.45",
+}
+PROTOCOLS_TEXT = "dlt645-2007, dlt645-1997, iec62056-21, dlt698.45 (or DL/T 645-2007 ...)"
+LINK_SCHEMES = ("serial", "tcp", "loop")
+
+
+class HeaderError(Exception):
+    """The header row does not fit the kind: unknown, missing or repeated columns."""
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """Where each known column is in the file's rows, and its header as the file writes it."""
+
+    kind: str
+    index: dict[str, int]
+    header: dict[str, str]
+    width: int  # how many header cells the rows are measured against
+
+    def name(self, key: str) -> str:
+        """The column as the user knows it: the file's header, else the template's."""
+        if key in self.header:
+            return self.header[key]
+        return next(c.zh for c in COLUMNS[self.kind] if c.key == key)
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+
+def _spellings(kind: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for column in COLUMNS[kind]:
+        for name in (column.zh, column.key, *column.aliases):
+            out[normalise_word(name)] = column.key
+    return out
+
+
+def match_columns(kind: str, headers: Sequence[str]) -> ColumnMap:
+    """Map a header row onto ``kind``'s columns; ``HeaderError`` names every unknown, repeated
+    and missing required column. Blank header cells at the end of the row are ignored."""
+    spellings = _spellings(kind)
+    ignored = {normalise_word(name) for name in IGNORED}
+    width = len(headers)
+    while width and not headers[width - 1].strip():
+        width -= 1
+    index: dict[str, int] = {}
+    header: dict[str, str] = {}
+    problems: list[str] = []
+    for position, raw in enumerate(headers[:width]):
+        name = raw.strip()
+        where = f"column {position + 1}"
+        if not name:
+            problems.append(f"{where} has no header")
+            continue
+        folded = normalise_word(name)
+        if folded in ignored:
+            continue
+        key = spellings.get(folded)
+        if key is None:
+            problems.append(f"unknown column {name!r} ({where})")
+        elif key in index:
+            problems.append(f"column {name!r} ({where}) repeats {header[key]!r}")
+        else:
+            index[key] = position
+            header[key] = name
+    missing = [c.title for c in COLUMNS[kind] if c.required and c.key not in index]
+    if missing:
+        problems.append("missing required columns: " + ", ".join(missing))
+    if problems:
+        known = ", ".join(c.zh for c in COLUMNS[kind])
+        raise HeaderError(
+            "; ".join(problems) + f". The {kind} columns are: {known} "
+            "(or their English names; see resources/templates/README.md)"
+        )
+    return ColumnMap(kind, index, header, width)

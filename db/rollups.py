@@ -246,14 +246,30 @@ def _area_load_max(
                 .where(where)
                 .group_by(area, day_of)
             )
-        else:
+        else:  # the maximum per (area, day), joined back to its earliest slot
             day_of = func.date_trunc("day", ir.slot_start)
-            stmt = (
-                select(area, ir.active_power_w, ir.slot_start)
+            peak = (
+                select(
+                    area.label("area"), day_of.label("day"), func.max(ir.active_power_w).label("w")
+                )
                 .join(Meter, Meter.id == ir.meter_id)
                 .where(where)
-                .distinct(area, day_of)
-                .order_by(area, day_of, ir.active_power_w.desc(), ir.slot_start)
+                .group_by(area, day_of)
+                .subquery()
+            )
+            stmt = (
+                select(area, peak.c.w, func.min(ir.slot_start))
+                .join(Meter, Meter.id == ir.meter_id)
+                .join(
+                    peak,
+                    and_(
+                        peak.c.area == area,
+                        peak.c.day == day_of,
+                        peak.c.w == ir.active_power_w,
+                    ),
+                )
+                .where(where)
+                .group_by(area, peak.c.w, peak.c.day)
             )
         for area_id, power, slot in session.execute(stmt):
             at = slot if isinstance(slot, datetime) else datetime.fromisoformat(str(slot))

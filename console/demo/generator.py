@@ -416,7 +416,14 @@ class _Planner:
         )
 
 
-MISSED_READ_SHARE = 0.002  # meter-days without a freeze in history (a failed read)
+MISSED_READ_PER_MILLE = 2  # meter-days without a freeze in history (a failed read)
+
+
+def missed_read(seed: int, meter_id: int, day: date) -> bool:
+    """Whether history lacks this meter's freeze of ``day`` (a cheap multiplicative hash:
+    this runs for every meter-day, 106 million times in the large county)."""
+    mixed = (meter_id * 2_654_435_761 + day.toordinal() * 40_503 + seed * 97) & 0xFFFFFFFF
+    return (mixed * 2_246_822_519 >> 7) % 1000 < MISSED_READ_PER_MILLE
 
 
 def _history(
@@ -444,7 +451,6 @@ def _history(
     dead = {m.meter_id for m in loads if m.dead}
     current_slot = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
     freezes = points = 0
-    rng = random.Random(info.seed ^ 0x5EED)
     for n, day in enumerate(days, start=1):
         midnight = datetime.combine(day, time.min)
         collected = midnight + timedelta(minutes=37)
@@ -454,7 +460,7 @@ def _history(
                     m.meter_id, day, displayed_wh(m.model.day_start_wh(day), m.ct_ratio), collected
                 )
                 for m in live
-                if rng.random() >= MISSED_READ_SHARE
+                if not missed_read(info.seed, m.meter_id, day)
             ]
             upsert_daily_freezes(session, batch, refresh=False)
             freezes += len(batch)

@@ -9,7 +9,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.core.clock import FixedClock
-from console.demo.generator import DemoCounty, DemoError, demo_info, generate_demo_county
+from console.demo.generator import (
+    DemoCounty,
+    DemoError,
+    demo_info,
+    generate_demo_county,
+    missed_read,
+)
 from console.demo.profiles import PROFILES, consumer_load, is_dead
 from db.engine import create_db_engine, make_session_factory, sqlite_url
 from db.migrate import upgrade
@@ -109,9 +115,14 @@ def test_dead_meters_have_no_history_and_live_ones_have_every_day(
         )
     dead = [m for m in meters if is_dead(info.seed, m[1], info.dead_meter_ratio)]
     assert dead, "the fixture's dead ratio should make at least one dead meter"
+    missed = 0
     for meter_id, address in meters:
-        expected = 0 if is_dead(info.seed, address, info.dead_meter_ratio) else 2
+        days = [info.reference_day + timedelta(days=n) for n in range(2)]
+        kept = [d for d in days if not missed_read(info.seed, meter_id, d)]
+        missed += len(days) - len(kept)
+        expected = 0 if is_dead(info.seed, address, info.dead_meter_ratio) else len(kept)
         assert freezes.get(meter_id, 0) == expected
+    assert missed <= 2  # about 2 per thousand meter-days
     # Today's freeze is left for the collector to read.
     with session_factory() as s:
         assert (

@@ -1,4 +1,5 @@
-"""Bootstrap and wiring: database, migrations, demo county, emulator, collection, services.
+"""Bootstrap and wiring: database check, migrations, demo county, emulator, collection, daily
+backup, services.
 
 Qt-free, so the GUI runs it on a worker thread behind a progress dialog and the command line
 can use it directly. ``bootstrap`` returns an ``AppContext`` holding every running service.
@@ -10,21 +11,25 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.scheduler import CollectionScheduler
 from console.collection.service import CollectionOptions, CollectionService, CollectionSummary
-from console.core import paths
 from console.core.clock import Clock, SystemClock
-from console.core.config import Settings
+from console.core.config import Settings, with_overrides
 from console.core.database import describe_db, resolve_db_url
 from console.demo.fleet import start_demo_fleet
 from console.demo.generator import DemoCounty, demo_info, generate_demo_county
 from console.demo.profiles import PROFILES
+from console.maintenance.backup_job import BackupJob
+from console.maintenance.backups import backup_directory, database_file, restore_database
 from console.monitoring.panorama import PanoramaService
-from db.engine import create_db_engine, make_session_factory
+from db.backup import RestoreResult, ensure_intact
+from db.engine import create_db_engine, make_session_factory, sqlite_path, sqlite_url
+from db.errors import DatabaseCorruptError
 from db.migrate import UpgradeResult, upgrade
 from db.models import RunStatus
 from db.queries.collection import latest_run
@@ -60,6 +65,7 @@ class AppContext:
     migration: UpgradeResult
     demo_created: DemoCounty | None = None
     meters: int = 0
+    backup_job: BackupJob | None = None
     _stopped: bool = field(default=False, repr=False)
 
     @property
@@ -69,6 +75,11 @@ class AppContext:
     def start_collection(self) -> None:
         if self.scheduler is not None:
             self.scheduler.start(run_now=True)
+
+    def start_backups(self) -> None:
+        """Schedule the daily backup (``[backup]``; SQLite only)."""
+        if self.backup_job is not None:
+            self.backup_job.start()
 
     def last_run(self) -> CollectionSummary | None:
         """The newest finished run in the database (from this or an earlier session)."""
@@ -95,6 +106,8 @@ class AppContext:
         self._stopped = True
         if self.scheduler is not None:
             self.scheduler.shutdown()
+        if self.backup_job is not None:
+            self.backup_job.shutdown()  # waits for a backup being written
         if self.fleet is not None:
             self.fleet.stop()
         self.engine.dispose()
@@ -104,16 +117,25 @@ class AppContext:
 def bootstrap(
     settings: Settings, *, clock: Clock | None = None, progress: Progress | None = None
 ) -> AppContext:
-    """Open (and upgrade) the database, create the demo county if asked and absent, start the
-    emulator; the collection scheduler is created but not started (``start_collection``)."""
+    """Check, open (and upgrade) the database, create the demo county if asked and absent,
+    start the emulator; the collection scheduler and the daily backup are created but not
+    started (``start_collection``, ``start_backups``).
+
+    A SQLite file that fails ``PRAGMA quick_check`` raises ``DatabaseCorruptError`` (naming the
+    newest backup) before anything writes to it, migrations included.
+    """
     report = progress or (lambda _stage, _done, _total: None)
     clock = clock or SystemClock()
     url = resolve_db_url(settings)
+    backups = backup_directory(settings.backup)
     report(StartupStage.DATABASE, 0, 1)
+    db_file = sqlite_path(url)
+    if db_file is not None:
+        ensure_intact(db_file, backup_dir=backups)
     engine = create_db_engine(url)
     fleet: LoopFleet | None = None
     try:
-        migration = upgrade(engine, backup_dir=paths.backup_dir())
+        migration = upgrade(engine, backup_dir=backups)
         session_factory = make_session_factory(engine)
         demo_created = None
         if settings.demo.enabled:
@@ -140,6 +162,7 @@ def bootstrap(
         scheduler = None
         if settings.collection.enabled:
             scheduler = CollectionScheduler(collection, interval_s=settings.collection.interval_s)
+        backup_job = _make_backup_job(settings, url, backups, clock)
         with session_factory() as session:
             meters = active_meter_count(session)
     except BaseException:
@@ -162,6 +185,43 @@ def bootstrap(
         migration=migration,
         demo_created=demo_created,
         meters=meters,
+        backup_job=backup_job,
+    )
+
+
+def _make_backup_job(settings: Settings, url: str, backups: Path, clock: Clock) -> BackupJob | None:
+    if not settings.backup.enabled:
+        return None
+    db_file = sqlite_path(url)
+    if db_file is None:
+        log.info("no daily backup of %s: back up a server with pg_dump", describe_db(url))
+        return None
+    hour, minute = settings.backup.hour_minute
+    return BackupJob(
+        db_file, backups, hour=hour, minute=minute, keep=settings.backup.keep, clock=clock
+    )
+
+
+def damaged_database(err: BaseException) -> DatabaseCorruptError | None:
+    """The damaged-database error behind a failed start, for the window to offer a way out."""
+    return err if isinstance(err, DatabaseCorruptError) else None
+
+
+def with_database_file(settings: Settings, path: Path) -> Settings:
+    """``settings`` opening the SQLite file ``path`` instead (the window's "open another")."""
+    return with_overrides(settings, db_url=sqlite_url(path))
+
+
+def restore_backup(
+    settings: Settings, backup: Path, *, clock: Clock | None = None
+) -> RestoreResult:
+    """Put ``backup`` in place of the configured SQLite database (the current one is kept in
+    the backup directory); the window's way out of a damaged database."""
+    return restore_database(
+        database_file(resolve_db_url(settings)),
+        backup,
+        backup_dir=backup_directory(settings.backup),
+        now=(clock or SystemClock()).now(),
     )
 
 

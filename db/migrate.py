@@ -5,7 +5,8 @@ database written by a newer program.
 from __future__ import annotations
 
 import logging
-import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
+from db.backup import backup_name, backup_sqlite, unique_path
 from db.engine import sqlite_path
 from db.errors import DatabaseTooNewError, MigrationError
 
@@ -37,6 +39,16 @@ def head_revision() -> str:
     return head
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether this program has the migration script of ``revision`` (so it can upgrade from
+    it); an unknown one was written by a newer program."""
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises several types for unknown revisions
+        return False
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -47,21 +59,6 @@ class UpgradeResult:
     from_revision: str | None
     to_revision: str
     backup: Path | None
-
-
-def backup_sqlite(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database with the online backup API (consistent even while written)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
 
 
 def _begin_sqlite_ddl_transaction(conn: Connection) -> None:
@@ -78,40 +75,66 @@ def _begin_sqlite_ddl_transaction(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+@contextmanager
+def _foreign_keys_deferred(conn: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off for the migration, on again after it.
+
+    Batch migrations rebuild a table (copy, drop the old one, rename); with foreign keys
+    enforced, dropping a table other rows reference fails on any populated database. The
+    pragma only takes effect outside a transaction; ``_check_foreign_keys`` verifies the
+    result before the migration commits."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        shown = ", ".join(
+            f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in problems[:5]
+        )
+        raise MigrationError(f"the migrated schema breaks {len(problems)} foreign keys: {shown}")
+
+
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeResult:
     """Bring the schema to the head revision.
 
     An existing SQLite database that needs upgrading is backed up to ``backup_dir`` first.
     Raises ``DatabaseTooNewError`` if the database carries a revision this program does not know.
     """
-    script = ScriptDirectory.from_config(alembic_config())
     head = head_revision()
     current = current_revision(engine)
-    if current is not None:
-        try:
-            known = script.get_revision(current)
-        except Exception:  # alembic raises several types for unknown revisions
-            known = None
-        if known is None:
-            raise DatabaseTooNewError(
-                f"the database is at schema revision {current}, which this program does not know "
-                f"(it knows up to {head}); it was written by a newer version of the console. "
-                "Use that version, or open another database with --db."
-            )
+    if current is not None and not is_known_revision(current):
+        raise DatabaseTooNewError(
+            f"the database is at schema revision {current}, which this program does not know "
+            f"(it knows up to {head}); it was written by a newer version of the console. "
+            "Use that version, or open another database with --db."
+        )
     if current == head:
         return UpgradeResult(current, head, None)
     backup: Path | None = None
     db_file = sqlite_path(str(engine.url))
     if current is not None and db_file is not None and backup_dir is not None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = backup_sqlite(db_file, backup_dir / f"{db_file.stem}-before-{head}-{stamp}.db")
+        name = backup_name(db_file.stem, f"before-{head}", datetime.now())
+        backup = backup_sqlite(db_file, unique_path(backup_dir, name))
         log.info("backed up %s to %s before upgrading from %s", db_file, backup, current)
     config = alembic_config()
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn, _foreign_keys_deferred(conn), conn.begin():
             _begin_sqlite_ddl_transaction(conn)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            _check_foreign_keys(conn)
     except Exception as err:
         where = f"; the backup is {backup}" if backup else ""
         raise MigrationError(

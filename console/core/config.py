@@ -8,6 +8,7 @@ documents every key with its default.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,13 @@ def _choice(default: Any, choices: tuple[Any, ...]) -> Any:
 
 def _range(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
     return field(default=default, metadata={"min": lo, "max": hi})
+
+
+def _pattern(default: str, regex: str, expected: str) -> Any:
+    return field(default=default, metadata={"pattern": regex, "expected": expected})
+
+
+TIME_OF_DAY = r"([01][0-9]|2[0-3]):[0-5][0-9]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,19 @@ class CollectionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BackupSettings:
+    enabled: bool = True
+    time: str = _pattern("02:30", TIME_OF_DAY, '"HH:MM" (24-hour clock, e.g. "02:30")')
+    keep: int = _range(14, 1, 3650)
+    dir: str = ""  # empty: the backups directory in the user data directory
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.time.split(":")
+        return int(hour), int(minute)
+
+
+@dataclass(frozen=True, slots=True)
 class UiSettings:
     lang: str = _choice("zh_CN", LANGUAGES)
     theme: str = _choice("light", THEMES)
@@ -67,6 +88,7 @@ class Settings:
     database: DatabaseSettings = DatabaseSettings()
     demo: DemoSettings = DemoSettings()
     collection: CollectionSettings = CollectionSettings()
+    backup: BackupSettings = BackupSettings()
     ui: UiSettings = UiSettings()
     source: Path | None = field(default=None, compare=False)
 
@@ -75,6 +97,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseSettings,
     "demo": DemoSettings,
     "collection": CollectionSettings,
+    "backup": BackupSettings,
     "ui": UiSettings,
 }
 _TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
@@ -97,6 +120,8 @@ def _convert(where: str, f: dataclasses.Field[Any], value: Any) -> Any:
     if "choices" in meta and value not in meta["choices"]:
         allowed = ", ".join(repr(c) for c in meta["choices"])
         raise ConfigError(f"{where} = {value!r}: expected one of {allowed}")
+    if "pattern" in meta and not re.fullmatch(meta["pattern"], value):
+        raise ConfigError(f"{where} = {value!r}: expected {meta['expected']}")
     if meta.get("min") is not None and value < meta["min"]:
         raise ConfigError(f"{where} = {value!r}: must be at least {meta['min']}")
     if meta.get("max") is not None and value > meta["max"]:

@@ -1,5 +1,6 @@
 """The GUI's life: show the window at once, bootstrap the services on a worker thread (with a
-progress dialog while the demo county is generated), attach them, start collection, shut down.
+progress dialog while the demo county is generated), attach them, start collection and the
+daily backup, shut down. A damaged database gets a way out (``console.ui.recovery``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from console.app import AppContext, StartupStage, bootstrap
+from console.app import (
+    AppContext,
+    DatabaseCorruptError,
+    StartupStage,
+    bootstrap,
+    damaged_database,
+    restore_backup,
+    with_database_file,
+)
 from console.core.clock import Clock
 from console.core.config import Settings
 from console.core.memory import freeze_long_lived
@@ -20,6 +29,7 @@ from console.core.paths import APP_AUTHOR, APP_NAME
 from console.ui import i18n, theme
 from console.ui.bridge import CollectionBridge
 from console.ui.main_window import MainWindow
+from console.ui.recovery import CorruptDatabaseDialog, RecoveryChoice, ask_for_database_file
 from console.ui.settings_store import SettingsStore
 from console.ui.tasks import TaskRunner
 
@@ -58,6 +68,7 @@ class ConsoleSession(QObject):
 
     ready = Signal(object)  # AppContext
     failed = Signal(str)
+    gave_up = Signal()  # the user chose to quit instead of repairing a damaged database
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, store: SettingsStore | None = None
@@ -76,17 +87,31 @@ class ConsoleSession(QObject):
         self.showed_progress = False  # the first start generated the demo county behind a dialog
         self._closed = False
         self.started = _PROCESS_START
+        # Interactive runs offer a way out of a damaged database; --screenshot just fails.
+        self.offer_recovery = False
+        self.recovery_dialog: CorruptDatabaseDialog | None = None
 
     def start(self) -> None:
         # Modules, classes and the window live all session: keep full collections off them.
         freeze_long_lived()
         self.window.show()
+        self._bootstrap()
+
+    def _bootstrap(self, restore: Path | None = None) -> None:
+        """Bootstrap on a worker thread, after restoring ``restore`` over the database if given."""
         settings, clock, relay = self.settings, self._clock, self._relay
-        self.runner.submit(
-            lambda: bootstrap(settings, clock=clock, progress=relay),
-            self._on_ready,
-            self._on_failed,
-        )
+
+        def work() -> AppContext:
+            if restore is not None:
+                result = restore_backup(settings, restore, clock=clock)
+                log.warning(
+                    "restored %s; the database it replaced is kept as %s",
+                    restore,
+                    result.safety_copy,
+                )
+            return bootstrap(settings, clock=clock, progress=relay)
+
+        self.runner.submit(work, self._on_ready, self._on_failed)
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         if not stage.startswith("demo."):
@@ -132,6 +157,7 @@ class ConsoleSession(QObject):
         if context.scheduler is not None:
             context.scheduler.add_listener(self.bridge)
         context.start_collection()
+        context.start_backups()
         log.info(
             "console ready %.2f s after start (%s, %d meters)",
             time.monotonic() - self.started,
@@ -145,7 +171,37 @@ class ConsoleSession(QObject):
         message = str(err) or type(err).__name__
         log.error("start-up failed: %s", message, exc_info=(type(err), err, err.__traceback__))
         self.window.status.set_failed(message)
+        damaged = damaged_database(err)
+        if damaged is not None and self.offer_recovery and not self._closed:
+            self._offer_recovery(damaged)
+            return
         self.failed.emit(message)
+
+    def _offer_recovery(self, error: DatabaseCorruptError) -> None:
+        dialog = CorruptDatabaseDialog(self.window, error)
+        dialog.chosen.connect(lambda choice: self._on_recovery_choice(error, choice))
+        self.recovery_dialog = dialog
+        dialog.open()
+
+    def _on_recovery_choice(self, error: DatabaseCorruptError, choice: str) -> None:
+        if self.recovery_dialog is not None:
+            self.recovery_dialog.deleteLater()
+            self.recovery_dialog = None
+        if choice == RecoveryChoice.RESTORE and error.newest_backup is not None:
+            self._bootstrap(restore=error.newest_backup)
+        elif choice == RecoveryChoice.OPEN_OTHER:
+            path = self.ask_for_database_file(error.path.parent)
+            if path is None:  # cancelled: the choice is still open
+                self._offer_recovery(error)
+                return
+            self.settings = with_database_file(self.settings, path)
+            self._bootstrap()
+        else:
+            self.gave_up.emit()
+
+    def ask_for_database_file(self, start: Path) -> Path | None:
+        """Which database to open instead (a file dialog; tests replace it)."""
+        return ask_for_database_file(self.window, start)
 
     def shutdown(self) -> None:
         if self._closed:
@@ -242,7 +298,9 @@ def run_gui(
             QMessageBox.critical(session.window, title, message)
             app.exit(1)
 
+        session.offer_recovery = True
         session.failed.connect(on_failed)
+        session.gave_up.connect(lambda: app.exit(1))
     probe = _FirstPaintProbe(started if started is not None else _PROCESS_START)
     session.window.installEventFilter(probe)
     session.start()

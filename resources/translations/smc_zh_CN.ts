@@ -92,6 +92,51 @@
     </message>
 </context>
 <context>
+    <name>CorruptDatabaseDialog</name>
+    <message>
+        <source>The database is damaged</source>
+        <translation>数据库已损坏</translation>
+    </message>
+    <message>
+        <source>The database file {path} failed its integrity check, so the console did not open it. Nothing has been written to it.</source>
+        <translation>数据库文件 {path} 未通过完整性检查，运营台没有打开它，也没有向它写入任何内容。</translation>
+    </message>
+    <message>
+        <source>The newest backup was taken at {taken}:
+{backup}
+
+Restore it (the damaged file is kept in the backup directory), open another database file, or quit.</source>
+        <translation>最新的备份生成于 {taken}：
+{backup}
+
+可以恢复该备份（损坏的文件会保留在备份目录中）、打开其他数据库文件，或退出。</translation>
+    </message>
+    <message>
+        <source>Restore the backup of {taken}</source>
+        <translation>恢复 {taken} 的备份</translation>
+    </message>
+    <message>
+        <source>No backup of it was found in the backup directory. Open another database file, or quit.</source>
+        <translation>备份目录中没有找到它的备份。可以打开其他数据库文件，或退出。</translation>
+    </message>
+    <message>
+        <source>Open another database…</source>
+        <translation>打开其他数据库…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Open a database file</source>
+        <translation>打开数据库文件</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
+        <translation>SQLite 数据库 (*.db *.sqlite *.sqlite3);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Smart Marketing Console</source>

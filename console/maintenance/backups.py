@@ -1,0 +1,59 @@
+"""The console's side of backups: where they go, which file a URL means, checking and restoring
+one. Shared by the daily job, the ``smc db`` tools and the window's recovery."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from console.core import paths
+from console.core.config import BackupSettings
+from db.backup import OK, RestoreResult, integrity_check, restore_sqlite
+from db.engine import sqlite_path
+from db.errors import BackupError
+from db.migrate import is_known_revision
+
+PG_BACKUP_HINT = (
+    "back up a PostgreSQL database with pg_dump (e.g. pg_dump -Fc -f smc.dump DBNAME) and "
+    "restore it with pg_restore"
+)
+
+
+class NotSqliteFileError(BackupError):
+    """The database is not a SQLite file (a server, or in memory): these tools do not apply."""
+
+
+def backup_directory(settings: BackupSettings) -> Path:
+    """``[backup] dir``, or ``backups`` in the user data directory."""
+    return Path(settings.dir).expanduser() if settings.dir else paths.backup_dir()
+
+
+def database_file(url: str) -> Path:
+    """The SQLite file behind ``url``; ``NotSqliteFileError`` names the tool to use otherwise."""
+    path = sqlite_path(url)
+    if path is None:
+        if url.startswith("sqlite"):
+            raise NotSqliteFileError("an in-memory database has no file to back up or restore")
+        raise NotSqliteFileError(f"the database is not a SQLite file: {PG_BACKUP_HINT}")
+    return path
+
+
+def check_database(db_file: Path) -> list[str]:
+    """The full integrity check: ``["ok"]``, or the problems found."""
+    if not db_file.is_file():
+        raise BackupError(f"there is no database file at {db_file}")
+    return integrity_check(db_file)
+
+
+def is_intact(problems: list[str]) -> bool:
+    return problems == OK
+
+
+def restore_database(
+    db_file: Path, source: Path, *, backup_dir: Path, now: datetime
+) -> RestoreResult:
+    """Put the backup ``source`` in place of ``db_file``, keeping the current one in
+    ``backup_dir``; a backup from a newer program is refused."""
+    return restore_sqlite(
+        source, db_file, backup_dir=backup_dir, now=now, revision_known=is_known_revision
+    )

@@ -43,7 +43,8 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    """A fresh SQLite file (``SMC_TEST_PG_URL`` support arrives with the data-layer issue)."""
+    """A fresh SQLite file. Under tests/db this is overridden: the data-layer tests run on
+    PostgreSQL too when ``SMC_TEST_PG_URL`` is set (tests/db/conftest.py)."""
     return sqlite_url(tmp_path / "test.db")
 
 

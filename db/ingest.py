@@ -127,7 +127,9 @@ def upsert_interval_readings(
     session: Session, rows: Sequence[IntervalRow], *, refresh: bool = True
 ) -> int:
     """Store curve points (newest read wins) and refresh the load rollups of their slots
-    (``refresh=False``: see ``upsert_daily_freezes``)."""
+    (``refresh=False``: see ``upsert_daily_freezes``). Points for slots that held none yet,
+    the usual case of collection and bulk loads, update the rollups from the batch alone."""
+    appended = refresh and rollups.curve_slots_are_new(session, (r.slot_start for r in rows))
     count = upsert_rows(
         session,
         _table(IntervalReading),
@@ -136,7 +138,9 @@ def upsert_interval_readings(
         ("meter_id", "slot_start"),
         newer_column="read_at",
     )
-    if count and refresh:
+    if count and appended:
+        rollups.merge_appended_curves(session, rows)
+    elif count and refresh:
         rollups.refresh_after_curves(session, {(r.meter_id, r.slot_start) for r in rows})
     return count
 

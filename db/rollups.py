@@ -237,40 +237,26 @@ def _area_load_max(
             ir.slot_start >= lo,
             ir.slot_start < hi,
         )
-        if sqlite:
-            # SQLite returns the bare column of the row that holds the MAX().
-            day_of = func.date(ir.slot_start)
-            stmt = (
-                select(area, func.max(ir.active_power_w), ir.slot_start)
-                .join(Meter, Meter.id == ir.meter_id)
-                .where(where)
-                .group_by(area, day_of)
+        # The maximum per (area, day), joined back to its earliest slot (ties: the earliest,
+        # the rule the append path's merge follows too).
+        day_of = func.date(ir.slot_start) if sqlite else func.date_trunc("day", ir.slot_start)
+        peak = (
+            select(area.label("area"), day_of.label("day"), func.max(ir.active_power_w).label("w"))
+            .join(Meter, Meter.id == ir.meter_id)
+            .where(where)
+            .group_by(area, day_of)
+            .subquery()
+        )
+        stmt = (
+            select(area, peak.c.w, func.min(ir.slot_start))
+            .join(Meter, Meter.id == ir.meter_id)
+            .join(
+                peak,
+                and_(peak.c.area == area, peak.c.day == day_of, peak.c.w == ir.active_power_w),
             )
-        else:  # the maximum per (area, day), joined back to its earliest slot
-            day_of = func.date_trunc("day", ir.slot_start)
-            peak = (
-                select(
-                    area.label("area"), day_of.label("day"), func.max(ir.active_power_w).label("w")
-                )
-                .join(Meter, Meter.id == ir.meter_id)
-                .where(where)
-                .group_by(area, day_of)
-                .subquery()
-            )
-            stmt = (
-                select(area, peak.c.w, func.min(ir.slot_start))
-                .join(Meter, Meter.id == ir.meter_id)
-                .join(
-                    peak,
-                    and_(
-                        peak.c.area == area,
-                        peak.c.day == day_of,
-                        peak.c.w == ir.active_power_w,
-                    ),
-                )
-                .where(where)
-                .group_by(area, peak.c.w, peak.c.day)
-            )
+            .where(where)
+            .group_by(area, peak.c.w, peak.c.day)
+        )
         for area_id, power, slot in session.execute(stmt):
             at = slot if isinstance(slot, datetime) else datetime.fromisoformat(str(slot))
             if at.date() in wanted:
@@ -904,3 +890,157 @@ def rebuild(
         if progress is not None:
             progress(done, total)
         start = end + DAY
+
+
+# --------------------------------------------------------------------------- appended curves
+
+Peak = tuple[int, datetime]
+
+
+def _better(new: Peak, old: Peak | None) -> bool:
+    """The higher power wins; on a tie the earlier time (the rule of every maximum here)."""
+    return old is None or new[0] > old[0] or (new[0] == old[0] and new[1] < old[1])
+
+
+def curve_slots_are_new(session: Session, slots: Iterable[datetime]) -> bool:
+    """Whether no curve point exists yet in the span of ``slots`` (ask before storing them)."""
+    span = list(slots)
+    if not span:
+        return False
+    lo, hi = min(span), max(span)
+    found = session.execute(
+        select(IntervalReading.meter_id)
+        .where(IntervalReading.slot_start >= lo, IntervalReading.slot_start <= hi)
+        .limit(1)
+    ).first()
+    return found is None
+
+
+def merge_appended_curves(session: Session, rows: Sequence[Any]) -> None:
+    """Rollups after storing curve points into slots that held none before
+    (``curve_slots_are_new``): then every sum and maximum follows from the batch alone and
+    the old figures, without reading raw rows back. ``rows`` carry ``meter_id``,
+    ``slot_start``, ``active_power_w`` and ``read_at``."""
+    # What the upsert kept of repeated keys: each next row replaced the kept one if at least
+    # as new (``newer_column``), so fold the batch the same way.
+    kept: dict[tuple[int, datetime], Any] = {}
+    for r in rows:
+        key = (r.meter_id, r.slot_start)
+        held = kept.get(key)
+        if held is None or r.read_at >= held.read_at:
+            kept[key] = r
+    meters = _meter_areas(session, {m for m, _slot in kept})
+    units = area_units(session)
+    sums: dict[tuple[str, int, datetime], list[int]] = defaultdict(lambda: [0, 0])
+    area_peaks: dict[tuple[int, date], Peak] = {}
+    for r in kept.values():
+        area, role = meters.get(r.meter_id, (0, ""))
+        if role != MeterRole.SUMMARY.value:
+            continue
+        u = units[area]
+        for slot_key in (
+            (STATION, u.station_id, r.slot_start),
+            (COUNTY, u.county_id, r.slot_start),
+        ):
+            acc = sums[slot_key]
+            acc[0] += r.active_power_w
+            acc[1] += 1
+        peak_key = (area, r.slot_start.date())
+        candidate = (r.active_power_w, r.slot_start)
+        if _better(candidate, area_peaks.get(peak_key)):
+            area_peaks[peak_key] = candidate
+    if not area_peaks:
+        return
+    upsert_rows(
+        session,
+        _table(RollupCurve),
+        ("level", "unit_id", "slot_start", "power_w", "meters"),
+        [(lvl, unit, slot, w, n) for (lvl, unit, slot), (w, n) in sums.items()],
+        ("level", "unit_id", "slot_start"),
+    )
+    unit_peaks: dict[tuple[str, int, date], Peak] = {}
+    for (lvl, unit, slot), (w, _n) in sums.items():
+        day_key = (lvl, unit, slot.date())
+        if _better((w, slot), unit_peaks.get(day_key)):
+            unit_peaks[day_key] = (w, slot)
+    dirty: dict[int, set[date]] = defaultdict(set)
+    for area, day in area_peaks:
+        dirty[area].add(day)
+    existing = _existing_area_days(session, sorted(dirty), set().union(*dirty.values()))
+    missing: dict[int, set[date]] = defaultdict(set)
+    for area, day in area_peaks:
+        if (area, day) not in existing:
+            missing[area].add(day)
+    refresh_area_days(session, missing)  # new 台区-days: every figure from raw rows
+    day_peaks = {(AREA, a, d): p for (a, d), p in area_peaks.items() if (a, d) in existing}
+    day_peaks.update(unit_peaks)
+    _merge_peaks(session, day_peaks)
+
+
+def _merge_peaks(session: Session, peaks: Mapping[tuple[str, int, date], Peak]) -> None:
+    """Fold new day peaks into the day rows and their months where they beat the stored ones."""
+    day_table, month_table = _table(RollupDay), _table(RollupMonth)
+    stored = _stored_peaks(session, day_table, "day", peaks)
+    day_changes: dict[tuple[str, int, date], Peak] = {}
+    month_peaks: dict[tuple[str, int, date], Peak] = {}
+    for key, new in peaks.items():
+        if key in stored and _better(new, stored[key]):
+            day_changes[key] = new
+            lvl, unit, day = key
+            month_key = (lvl, unit, day.replace(day=1))
+            if _better(new, month_peaks.get(month_key)):
+                month_peaks[month_key] = new
+    stored_months = _stored_peaks(session, month_table, "month", month_peaks)
+    month_changes = {
+        key: new
+        for key, new in month_peaks.items()
+        if key in stored_months and _better(new, stored_months[key])
+    }
+    _write_peaks(session, day_table, "day", day_changes)
+    _write_peaks(session, month_table, "month", month_changes)
+
+
+def _stored_peaks(
+    session: Session, table: Table, when: str, keys: Iterable[tuple[str, int, date]]
+) -> dict[tuple[str, int, date], Peak | None]:
+    """The stored (load_max_w, load_max_at) of the rows that exist among ``keys``."""
+    units_by_level: dict[str, set[int]] = defaultdict(set)
+    dates: set[date] = set()
+    for lvl, unit, at in keys:
+        units_by_level[lvl].add(unit)
+        dates.add(at)
+    out: dict[tuple[str, int, date], Peak | None] = {}
+    for lvl, level_units in units_by_level.items():
+        for chunk in _chunks(sorted(level_units)):
+            rows = session.execute(
+                select(
+                    table.c.unit_id, table.c[when], table.c.load_max_w, table.c.load_max_at
+                ).where(
+                    table.c.level == lvl,
+                    table.c.unit_id.in_(chunk),
+                    table.c[when].in_(sorted(dates)),
+                )
+            )
+            for unit, at_date, w, at in rows:
+                out[(lvl, unit, at_date)] = None if w is None else (w, at)
+    return out
+
+
+def _write_peaks(
+    session: Session, table: Table, when: str, changes: Mapping[tuple[str, int, date], Peak]
+) -> None:
+    if not changes:
+        return
+    session.connection().execute(
+        update(table)
+        .where(
+            table.c.level == bindparam("b_level"),
+            table.c.unit_id == bindparam("b_unit"),
+            table.c[when] == bindparam("b_when"),
+        )
+        .values(load_max_w=bindparam("b_w"), load_max_at=bindparam("b_at")),
+        [
+            {"b_level": lvl, "b_unit": unit, "b_when": at_date, "b_w": w, "b_at": at}
+            for (lvl, unit, at_date), (w, at) in changes.items()
+        ],
+    )

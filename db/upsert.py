@@ -37,28 +37,14 @@ def _sqlite_date(value: date) -> str:
     return value.isoformat()
 
 
-def _cached(convert: Converter) -> Converter:
-    cache: dict[Any, Any] = {}
-
-    def run(value: Any) -> Any:
-        if value is None:
-            return None
-        out = cache.get(value)
-        if out is None:
-            out = cache[value] = convert(value)
-        return out
-
-    return run
-
-
 def _sqlite_converters(table: Table, columns: Sequence[str]) -> list[Converter | None]:
     out: list[Converter | None] = []
     for name in columns:
         col_type = table.c[name].type
         if isinstance(col_type, DateTime):
-            out.append(_cached(_sqlite_datetime))
+            out.append(_sqlite_datetime)
         elif isinstance(col_type, Date):
-            out.append(_cached(_sqlite_date))
+            out.append(_sqlite_date)
         else:
             out.append(None)
     return out
@@ -117,16 +103,18 @@ def _upsert_sqlite(
     *,
     newer_column: str | None,
 ) -> int:
-    converters = _sqlite_converters(table, columns)
-    pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
-    prepared = []
-    for row in rows:
-        values = list(row)
-        for i, convert in pairs:
-            values[i] = convert(values[i])
-        prepared.append(values)
+    prepared = rows if isinstance(rows, list) else list(rows)
     if not prepared:
         return 0
+    pairs = [(i, c) for i, c in enumerate(_sqlite_converters(table, columns)) if c is not None]
+    if pairs:
+        # Column-wise, in C loops: each distinct date or time is formatted once (a day's
+        # curves share 96 slot times), then mapped over its column and the rows rebuilt.
+        by_column: list[Sequence[Any]] = list(zip(*prepared, strict=True))
+        for i, convert in pairs:
+            text_of = {v: None if v is None else convert(v) for v in set(by_column[i])}
+            by_column[i] = list(map(text_of.__getitem__, by_column[i]))
+        prepared = list(zip(*by_column, strict=True))
     dbapi = connection.connection.dbapi_connection
     assert dbapi is not None  # an open session connection always has one
     cursor = dbapi.cursor()

@@ -268,17 +268,24 @@ def _area_load_max(
 
 
 def _delete_pairs(
-    session: Session, model: type, level: str, pairs: Mapping[int, set[date]]
+    session: Session,
+    model: type,
+    level: str,
+    pairs: Mapping[int, set[date]],
+    *,
+    when: str = "day",
 ) -> None:
+    """Delete the rows of ``level`` for each unit's dates (``when``: the day or month column);
+    units sharing a set of dates share a statement."""
     table = _table(model)
-    by_days: dict[frozenset[date], list[int]] = defaultdict(list)
-    for unit, unit_days in pairs.items():
-        by_days[frozenset(unit_days)].append(unit)
-    for days, units in by_days.items():
+    by_dates: dict[frozenset[date], list[int]] = defaultdict(list)
+    for unit, unit_dates in pairs.items():
+        by_dates[frozenset(unit_dates)].append(unit)
+    for dates, units in by_dates.items():
         for chunk in _chunks(units):
             session.execute(
                 delete(table).where(
-                    table.c.level == level, table.c.unit_id.in_(chunk), table.c.day.in_(days)
+                    table.c.level == level, table.c.unit_id.in_(chunk), table.c[when].in_(dates)
                 )
             )
 
@@ -555,7 +562,8 @@ def _refresh_months(session: Session, dirty: Mapping[tuple[str, int], set[date]]
                         len(parts),
                     )
                 )
-        _delete_months(session, level, unit_months)
+        _delete_pairs(session, RollupMonth, level, unit_months, when="month")
+        _delete_pairs(session, RollupClassMonth, level, unit_months, when="month")
     upsert_rows(
         session,
         _table(RollupMonth),
@@ -574,23 +582,6 @@ def _refresh_months(session: Session, dirty: Mapping[tuple[str, int], set[date]]
 
 def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def _delete_months(session: Session, level: str, unit_months: Mapping[int, set[date]]) -> None:
-    for model in (RollupMonth, RollupClassMonth):
-        table = _table(model)
-        by_months: dict[frozenset[date], list[int]] = defaultdict(list)
-        for unit, unit_set in unit_months.items():
-            by_months[frozenset(unit_set)].append(unit)
-        for months, units in by_months.items():
-            for chunk in _chunks(units):
-                session.execute(
-                    delete(table).where(
-                        table.c.level == level,
-                        table.c.unit_id.in_(chunk),
-                        table.c.month.in_(months),
-                    )
-                )
 
 
 # --------------------------------------------------------------------------- entry points

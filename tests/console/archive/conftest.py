@@ -9,9 +9,7 @@ tests/db, a test that uses a database runs on PostgreSQL too when ``SMC_TEST_PG_
 from __future__ import annotations
 
 import csv
-import os
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,12 +17,11 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.archive.importer import ImportResult, import_file
 from console.archive.reader import TableFile
-from db.engine import sqlite_url
 from db.models import (
     AreaClass,
     Company,
@@ -40,39 +37,9 @@ from db.models import (
 )
 
 TODAY = date(2026, 11, 21)
-PG_URL_ENV = "SMC_TEST_PG_URL"
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "db_url" in metafunc.fixturenames and os.environ.get(PG_URL_ENV):
-        metafunc.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
-
-
-@pytest.fixture
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite file, or a fresh schema on the ``SMC_TEST_PG_URL`` server."""
-    if getattr(request, "param", "sqlite") == "sqlite":
-        yield sqlite_url(tmp_path / "test.db")
-        return
-    admin = create_engine(os.environ[PG_URL_ENV], isolation_level="AUTOCOMMIT")
-    schema = f"smc_archive_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    options = " ".join(filter(None, [admin.url.query.get("options"), f"-csearch_path={schema}"]))
-    url = admin.url.update_query_dict({"options": options, "application_name": schema})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name = :schema AND pid <> pg_backend_pid()"
-                ),
-                {"schema": schema},
-            )
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+# The database fixtures of the data-layer tests: a fresh SQLite file, and with SMC_TEST_PG_URL
+# set, every test a second time on a fresh PostgreSQL schema.
+from tests.db.conftest import db_url, pg_admin, pytest_generate_tests  # noqa: E402, F401
 
 
 @dataclass(frozen=True, slots=True)

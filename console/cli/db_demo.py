@@ -49,12 +49,14 @@ def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 class _Progress:
-    """One line rewritten in place on a terminal, a line per stage change otherwise."""
+    """One line rewritten in place on a terminal; otherwise (a log, a pipe) a line per stage
+    and every 30 s, so a long generation shows it is moving."""
 
     def __init__(self) -> None:
         self._started = time.monotonic()
         self._stage = ""
         self._shown = 0.0
+        self._logged = 0.0
         self._tty = sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -66,7 +68,8 @@ class _Progress:
         line = f"{now - self._started:6.1f} s  {stage:<9} {pct:3d} %"
         if self._tty:
             print(f"\r{line}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-        elif stage != self._stage or done >= total:
+        elif stage != self._stage or done >= total or now - self._logged >= 30:
+            self._logged = now
             print(line, file=sys.stderr, flush=True)
         self._stage = stage
 

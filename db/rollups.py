@@ -912,34 +912,13 @@ def merge_appended_curves(session: Session, rows: Sequence[Any]) -> None:
     (``curve_slots_are_new``): then every sum and maximum follows from the batch alone and
     the old figures, without reading raw rows back. ``rows`` carry ``meter_id``,
     ``slot_start``, ``active_power_w`` and ``read_at``."""
-    # What the upsert kept of repeated keys: each next row replaced the kept one if at least
-    # as new (``newer_column``), so fold the batch the same way.
-    kept: dict[tuple[int, datetime], Any] = {}
-    for r in rows:
-        key = (r.meter_id, r.slot_start)
-        held = kept.get(key)
-        if held is None or r.read_at >= held.read_at:
-            kept[key] = r
-    meters = _meter_areas(session, {m for m, _slot in kept})
+    kept = _fold_repeats(rows)
     units = area_units(session)
-    sums: dict[tuple[str, int, datetime], list[int]] = defaultdict(lambda: [0, 0])
-    area_peaks: dict[tuple[int, date], Peak] = {}
-    for r in kept.values():
-        area, role = meters.get(r.meter_id, (0, ""))
-        if role != MeterRole.SUMMARY.value:
-            continue
-        u = units[area]
-        for slot_key in (
-            (STATION, u.station_id, r.slot_start),
-            (COUNTY, u.county_id, r.slot_start),
-        ):
-            acc = sums[slot_key]
-            acc[0] += r.active_power_w
-            acc[1] += 1
-        peak_key = (area, r.slot_start.date())
-        candidate = (r.active_power_w, r.slot_start)
-        if _better(candidate, area_peaks.get(peak_key)):
-            area_peaks[peak_key] = candidate
+    summary_of: dict[int, tuple[int, int]] = {}  # summary meter -> (area, station)
+    for mid, (area, role) in _meter_areas(session, {r.meter_id for r in kept}).items():
+        if role == MeterRole.SUMMARY.value:
+            summary_of[mid] = (area, units[area].station_id)
+    sums, area_peaks = _batch_figures(kept, summary_of, units)
     if not area_peaks:
         return
     upsert_rows(
@@ -966,6 +945,48 @@ def merge_appended_curves(session: Session, rows: Sequence[Any]) -> None:
     day_peaks = {(AREA, a, d): p for (a, d), p in area_peaks.items() if (a, d) in existing}
     day_peaks.update(unit_peaks)
     _merge_peaks(session, day_peaks)
+
+
+def _fold_repeats(rows: Sequence[Any]) -> Sequence[Any]:
+    """What the upsert kept of repeated keys: each next row replaced the kept one if at least
+    as new (``newer_column``), so fold the batch the same way."""
+    if len({(r.meter_id, r.slot_start) for r in rows}) == len(rows):
+        return rows
+    folded: dict[tuple[int, datetime], Any] = {}
+    for r in rows:
+        held = folded.get((r.meter_id, r.slot_start))
+        if held is None or r.read_at >= held.read_at:
+            folded[(r.meter_id, r.slot_start)] = r
+    return list(folded.values())
+
+
+def _batch_figures(
+    kept: Sequence[Any], summary_of: Mapping[int, tuple[int, int]], units: Mapping[int, AreaUnits]
+) -> tuple[dict[tuple[str, int, datetime], list[int]], dict[tuple[int, date], Peak]]:
+    """Station and county slot sums (power, meters) and 台区-day peaks of a batch."""
+    station_w: dict[tuple[int, datetime], int] = {}
+    station_n: dict[tuple[int, datetime], int] = {}
+    area_peaks: dict[tuple[int, date], Peak] = {}
+    for r in kept:
+        placed = summary_of.get(r.meter_id)
+        if placed is None:
+            continue  # large customers' curves are not supply
+        area, station = placed
+        slot, power = r.slot_start, r.active_power_w
+        key = (station, slot)
+        station_w[key] = station_w.get(key, 0) + power
+        station_n[key] = station_n.get(key, 0) + 1
+        peak_key = (area, slot.date())
+        if _better((power, slot), area_peaks.get(peak_key)):
+            area_peaks[peak_key] = (power, slot)
+    county_of_station = {u.station_id: u.county_id for u in units.values()}
+    sums: dict[tuple[str, int, datetime], list[int]] = {}
+    for (station, slot), w in station_w.items():
+        sums[(STATION, station, slot)] = [w, station_n[(station, slot)]]
+        acc = sums.setdefault((COUNTY, county_of_station[station], slot), [0, 0])
+        acc[0] += w
+        acc[1] += station_n[(station, slot)]
+    return sums, area_peaks
 
 
 def _merge_peaks(session: Session, peaks: Mapping[tuple[str, int, date], Peak]) -> None:

@@ -72,6 +72,11 @@ class AppContext:
     def db_label(self) -> str:
         return describe_db(self.db_url)
 
+    @property
+    def backup_dir(self) -> Path:
+        """Where backups go: ``[backup] dir`` or the user data directory's ``backups``."""
+        return backup_directory(self.settings.backup)
+
     def start_collection(self) -> None:
         if self.scheduler is not None:
             self.scheduler.start(run_now=True)

@@ -52,6 +52,18 @@
         <translation>尚未安装</translation>
     </message>
     <message>
+        <source>daily at {time}, the newest {keep} kept</source>
+        <translation>每天 {time} 备份，保留最近 {keep} 份</translation>
+    </message>
+    <message>
+        <source>daily backup off</source>
+        <translation>每日备份已关闭</translation>
+    </message>
+    <message>
+        <source>{path} ({schedule})</source>
+        <translation>{path}（{schedule}）</translation>
+    </message>
+    <message>
         <source>on ({profile} profile, seed {seed})</source>
         <translation>已启用（{profile} 规模，随机种子 {seed}）</translation>
     </message>

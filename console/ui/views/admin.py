@@ -42,7 +42,6 @@ class AdminView(BaseView):
             form.addRow(label, value)
         self.fields["version"].setText(__version__)
         self.fields["logs"].setText(str(paths.user_log_dir() / "smc.log"))
-        self.fields["backups"].setText(str(paths.backup_dir()))
         title = QLabel(self.tr("System information"), objectName="PanelTitle")
         self.empty = EmptyState(
             "admin",
@@ -65,6 +64,17 @@ class AdminView(BaseView):
         self.fields["schema"].setText(context.migration.to_revision)
         self.fields["meters"].setText(fmt.number(context.meters))
         settings = context.settings
+        backup = settings.backup
+        schedule = (
+            self.tr("daily at {time}, the newest {keep} kept").format(
+                time=backup.time, keep=backup.keep
+            )
+            if backup.enabled
+            else self.tr("daily backup off")
+        )
+        self.fields["backups"].setText(
+            self.tr("{path} ({schedule})").format(path=context.backup_dir, schedule=schedule)
+        )
         if settings.demo.enabled:
             self.fields["demo"].setText(
                 self.tr("on ({profile} profile, seed {seed})").format(

@@ -22,7 +22,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, literal, select, update
+from sqlalchemy import (
+    BigInteger,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -491,77 +502,54 @@ def _rows_by_area_day(
 
 
 def _refresh_months(session: Session, dirty: Mapping[tuple[str, int], set[date]]) -> None:
-    """Recompute month rows from the day rows of the months in ``dirty``."""
+    """Recompute month rows from the day rows of the months in ``dirty``, summed in the
+    database (SUM skips NULL, as a month's supply skips its incomputable days)."""
+    day, cls = _table(RollupDay), _table(RollupClassDay)
+    units_of: dict[tuple[str, date], list[int]] = defaultdict(list)
     by_level: dict[str, dict[int, set[date]]] = defaultdict(dict)
     for (level, unit), months in dirty.items():
         by_level[level][unit] = months
+        for month in months:
+            units_of[(level, month)].append(unit)
     month_rows: list[tuple[Any, ...]] = []
     class_rows: list[tuple[Any, ...]] = []
+    for (level, month), units in units_of.items():
+        for chunk in _chunks(sorted(units)):
+            peaks = _month_peaks(session, level, chunk, month)
+            in_month = (day.c.day >= month, day.c.day < _next_month(month))
+            totals = session.execute(
+                select(
+                    day.c.unit_id,
+                    *(sql_cast(func.sum(day.c[name]), BigInteger) for name in FIGURES),
+                    func.count(),
+                )
+                .where(day.c.level == level, day.c.unit_id.in_(chunk), *in_month)
+                .group_by(day.c.unit_id)
+            )
+            for unit, *figures, days in totals:
+                w, at = peaks.get(unit, (None, None))
+                month_rows.append((level, unit, month, *figures, w, at, days))
+            class_totals = session.execute(
+                select(
+                    cls.c.unit_id,
+                    cls.c.customer_class,
+                    sql_cast(func.sum(cls.c.sales_wh), BigInteger),
+                    sql_cast(func.sum(cls.c.customers_complete), BigInteger),
+                    func.count(),
+                )
+                .where(
+                    cls.c.level == level,
+                    cls.c.unit_id.in_(chunk),
+                    cls.c.day >= month,
+                    cls.c.day < _next_month(month),
+                )
+                .group_by(cls.c.unit_id, cls.c.customer_class)
+            )
+            class_rows.extend(
+                (level, unit, c, month, sales, complete, days)
+                for unit, c, sales, complete, days in class_totals
+            )
     for level, unit_months in by_level.items():
-        all_months = set().union(*unit_months.values())
-        lo, hi = min(all_months), _next_month(max(all_months))
-        units = sorted(unit_months)
-        days_of: dict[tuple[int, date], list[Any]] = defaultdict(list)
-        classes_of: dict[tuple[int, str, date], list[Any]] = defaultdict(list)
-        day_table, class_table = _table(RollupDay), _table(RollupClassDay)
-        for chunk in _chunks(units):
-            for row in session.execute(
-                select(day_table).where(
-                    day_table.c.level == level,
-                    day_table.c.unit_id.in_(chunk),
-                    day_table.c.day >= lo,
-                    day_table.c.day < hi,
-                )
-            ):
-                days_of[(row.unit_id, row.day.replace(day=1))].append(row)
-            for row in session.execute(
-                select(class_table).where(
-                    class_table.c.level == level,
-                    class_table.c.unit_id.in_(chunk),
-                    class_table.c.day >= lo,
-                    class_table.c.day < hi,
-                )
-            ):
-                classes_of[(row.unit_id, row.customer_class, row.day.replace(day=1))].append(row)
-        for unit, months in unit_months.items():
-            for month in months:
-                parts = days_of.get((unit, month), [])
-                if not parts:
-                    continue
-                peak = max(
-                    (p for p in parts if p.load_max_w is not None),
-                    key=lambda p: (p.load_max_w, -p.day.toordinal()),
-                    default=None,
-                )
-                month_rows.append(
-                    (
-                        level,
-                        unit,
-                        month,
-                        *(
-                            _sum_opt(getattr(p, name) for p in parts)
-                            if name in ("supply_wh", "loss_sales_wh")
-                            else sum(getattr(p, name) for p in parts)
-                            for name in FIGURES
-                        ),
-                        None if peak is None else peak.load_max_w,
-                        None if peak is None else peak.load_max_at,
-                        len(parts),
-                    )
-                )
-        for (unit, cls, month), parts in classes_of.items():
-            if month in unit_months.get(unit, ()):
-                class_rows.append(
-                    (
-                        level,
-                        unit,
-                        cls,
-                        month,
-                        sum(p.sales_wh for p in parts),
-                        sum(p.customers_complete for p in parts),
-                        len(parts),
-                    )
-                )
         _delete_pairs(session, RollupMonth, level, unit_months, when="month")
         _delete_pairs(session, RollupClassMonth, level, unit_months, when="month")
     upsert_rows(
@@ -710,53 +698,48 @@ def _update_load_maxima(
     _update_month_maxima(session, months)
 
 
+def _month_peaks(
+    session: Session, level: str, units: Sequence[int], month: date
+) -> dict[int, Peak]:
+    """Each unit's highest day maximum in ``month``, at the earliest day that reached it."""
+    day = _table(RollupDay)
+    in_month = and_(
+        day.c.level == level,
+        day.c.unit_id.in_(units),
+        day.c.day >= month,
+        day.c.day < _next_month(month),
+    )
+    peak = (
+        select(day.c.unit_id, func.max(day.c.load_max_w).label("w"))
+        .where(in_month)
+        .group_by(day.c.unit_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(peak.c.unit_id, peak.c.w, func.min(day.c.load_max_at))
+        .join(day, and_(day.c.unit_id == peak.c.unit_id, day.c.load_max_w == peak.c.w))
+        .where(in_month)
+        .group_by(peak.c.unit_id, peak.c.w)
+    )
+    return {
+        unit: (int(w), at if isinstance(at, datetime) else datetime.fromisoformat(str(at)))
+        for unit, w, at in rows
+    }
+
+
 def _update_month_maxima(session: Session, dirty: Mapping[tuple[str, int], set[date]]) -> None:
     """Month load maximum = the highest day maximum of the month, at the earliest such day."""
-    day, month_table = _table(RollupDay), _table(RollupMonth)
     by_key: dict[tuple[str, date], list[int]] = defaultdict(list)
     for (level, unit), months in dirty.items():
         for month in months:
             by_key[(level, month)].append(unit)
-    params: list[dict[str, Any]] = []
+    changes: dict[tuple[str, int, date], Peak | None] = {}
     for (level, month), units in by_key.items():
         for chunk in _chunks(sorted(units)):
-            in_month = and_(
-                day.c.level == level,
-                day.c.unit_id.in_(chunk),
-                day.c.day >= month,
-                day.c.day < _next_month(month),
-            )
-            peak = (
-                select(day.c.unit_id, func.max(day.c.load_max_w).label("w"))
-                .where(in_month)
-                .group_by(day.c.unit_id)
-                .subquery()
-            )
-            rows = session.execute(
-                select(peak.c.unit_id, peak.c.w, func.min(day.c.load_max_at))
-                .join(day, and_(day.c.unit_id == peak.c.unit_id, day.c.load_max_w == peak.c.w))
-                .where(in_month)
-                .group_by(peak.c.unit_id, peak.c.w)
-            )
-            found = {unit: (w, at) for unit, w, at in rows}
+            found = _month_peaks(session, level, chunk, month)
             for unit in chunk:
-                w, at = found.get(unit, (None, None))
-                if isinstance(at, str):
-                    at = datetime.fromisoformat(at)
-                params.append(
-                    {"b_level": level, "b_unit": unit, "b_month": month, "b_w": w, "b_at": at}
-                )
-    stmt = (
-        update(month_table)
-        .where(
-            month_table.c.level == bindparam("b_level"),
-            month_table.c.unit_id == bindparam("b_unit"),
-            month_table.c.month == bindparam("b_month"),
-        )
-        .values(load_max_w=bindparam("b_w"), load_max_at=bindparam("b_at"))
-    )
-    if params:
-        session.connection().execute(stmt, params)
+                changes[(level, unit, month)] = found.get(unit)
+    _write_peaks(session, _table(RollupMonth), "month", changes)
 
 
 def _refresh_curve(
@@ -1039,7 +1022,10 @@ def _stored_peaks(
 
 
 def _write_peaks(
-    session: Session, table: Table, when: str, changes: Mapping[tuple[str, int, date], Peak]
+    session: Session,
+    table: Table,
+    when: str,
+    changes: Mapping[tuple[str, int, date], Peak | None],
 ) -> None:
     if not changes:
         return
@@ -1052,7 +1038,13 @@ def _write_peaks(
         )
         .values(load_max_w=bindparam("b_w"), load_max_at=bindparam("b_at")),
         [
-            {"b_level": lvl, "b_unit": unit, "b_when": at_date, "b_w": w, "b_at": at}
-            for (lvl, unit, at_date), (w, at) in changes.items()
+            {
+                "b_level": lvl,
+                "b_unit": unit,
+                "b_when": at_date,
+                "b_w": None if peak is None else peak[0],
+                "b_at": None if peak is None else peak[1],
+            }
+            for (lvl, unit, at_date), peak in changes.items()
         ],
     )

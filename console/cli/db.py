@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from console.cli import db_audit, db_backup, db_demo, db_import
+from console.cli import db_audit, db_backup, db_demo, db_import, db_rollups
 from console.cli.db_common import DbToolError, report_error
 
-ACTIONS = (db_demo, db_import, db_backup, db_audit)
+ACTIONS = (db_demo, db_import, db_backup, db_audit, db_rollups)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

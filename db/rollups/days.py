@@ -9,26 +9,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Table,
-    and_,
-    bindparam,
-    delete,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import BigInteger, Table, and_, bindparam, delete, func, select, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from db.models import (
-    RollupClassDay,
-    RollupClassMonth,
-    RollupCurve,
-    RollupDay,
-    RollupMonth,
-)
+from db.models import RollupClassDay, RollupClassMonth, RollupCurve, RollupDay, RollupMonth
 from db.rollups.figures import (
     AREA,
     CLASS_COLUMNS,

@@ -10,23 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import (
-    Table,
-)
+from sqlalchemy import Table
 
-from db.models import (
-    MeterRole,
-    RollupLevel,
-)
+from db.models import MeterRole, RollupLevel
 
 CHUNK = 5_000  # ids per IN list: well under SQLite's bound-parameter limit
 
-
 DAY = timedelta(days=1)
 
-
 AREA, STATION, COUNTY = RollupLevel.AREA.value, RollupLevel.STATION.value, RollupLevel.COUNTY.value
-
 
 FIGURES = (
     "supply_wh",
@@ -40,12 +32,9 @@ FIGURES = (
     "areas_computable",
 )
 
-
 DAY_COLUMNS = ("level", "unit_id", "day", *FIGURES, "load_max_w", "load_max_at")
 
-
 CLASS_FIGURES = ("sales_wh", "customers_expected", "customers_complete", "meters_read")
-
 
 CLASS_COLUMNS = ("level", "unit_id", "customer_class", "day", *CLASS_FIGURES)
 

@@ -8,11 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 
-from sqlalchemy import (
-    and_,
-    func,
-    select,
-)
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (

@@ -243,7 +243,9 @@ def merge_appended_curves(session: Session, rows: Sequence[Any]) -> None:
     for area, day in area_peaks:
         if (area, day) not in existing:
             missing[area].add(day)
-    refresh_area_days(session, missing)  # new 台区-days: every figure from raw rows
+    # A 台区-day without a row had no curve point before this batch (every curve batch makes
+    # the row), so its load maximum is the batch's; its other figures come from raw rows.
+    refresh_area_days(session, missing, known_loads=area_peaks)
     day_peaks = {(AREA, a, d): p for (a, d), p in area_peaks.items() if (a, d) in existing}
     day_peaks.update(unit_peaks)
     _merge_peaks(session, day_peaks)

@@ -57,16 +57,22 @@ def _delete_pairs(
             )
 
 
-def refresh_area_days(session: Session, dirty: Mapping[int, set[date]]) -> None:
+def refresh_area_days(
+    session: Session,
+    dirty: Mapping[int, set[date]],
+    *,
+    known_loads: Mapping[tuple[int, date], Peak] | None = None,
+) -> None:
     """Recompute the 台区-day rows of ``dirty`` (area → days) from raw rows, then the station,
-    county and month rows above them."""
+    county and month rows above them. ``known_loads``: the load maxima, when the caller knows
+    them exactly (the appended-curves path for 台区-days that had no row)."""
     if not dirty:
         return
     areas = sorted(dirty)
     days = set().union(*dirty.values())
     facts = meter_facts(session, areas)
     freezes = _freezes(session, areas, days | {d + DAY for d in days})
-    loads = _area_load_max(session, areas, days)
+    loads = _area_load_max(session, areas, days) if known_loads is None else known_loads
     rows: list[tuple[Any, ...]] = []
     class_rows: list[tuple[Any, ...]] = []
     for area in areas:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from db import rollups
@@ -23,7 +23,7 @@ from db.models import (
     MeterEvent,
     RegisterReading,
 )
-from db.upsert import upsert_rows
+from db.upsert import table_of, upsert_rows
 
 
 class FreezeRow(NamedTuple):
@@ -93,11 +93,6 @@ class MeterReadState(NamedTuple):
     error: str | None
 
 
-def _table(model: type) -> Table:
-    # Declarative models type ``__table__`` as FromClause; a mapped class's is always a Table.
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]
-
-
 def upsert_daily_freezes(
     session: Session, rows: Sequence[FreezeRow], *, refresh: bool = True
 ) -> int:
@@ -105,7 +100,9 @@ def upsert_daily_freezes(
 
     A bulk load may pass ``refresh=False`` and call ``db.rollups.rebuild`` for its days once
     at the end, in the same transaction."""
-    count = upsert_rows(session, _table(DailyFreeze), FreezeRow._fields, rows, ("meter_id", "day"))
+    count = upsert_rows(
+        session, table_of(DailyFreeze), FreezeRow._fields, rows, ("meter_id", "day")
+    )
     if count and refresh:
         rollups.refresh_after_freezes(session, {(r.meter_id, r.day) for r in rows})
     return count
@@ -115,7 +112,7 @@ def upsert_register_readings(session: Session, rows: Sequence[RegisterRow]) -> i
     """Keep the newest register reading of each meter and day (an older re-read is ignored)."""
     return upsert_rows(
         session,
-        _table(RegisterReading),
+        table_of(RegisterReading),
         RegisterRow._fields,
         rows,
         ("meter_id", "day"),
@@ -132,7 +129,7 @@ def upsert_interval_readings(
     appended = refresh and rollups.curve_slots_are_new(session, (r.slot_start for r in rows))
     count = upsert_rows(
         session,
-        _table(IntervalReading),
+        table_of(IntervalReading),
         IntervalRow._fields,
         rows,
         ("meter_id", "slot_start"),
@@ -149,7 +146,7 @@ def upsert_meter_events(session: Session, rows: Sequence[EventRow]) -> int:
     """Store event records; a re-read of an event that has since ended fills in its end."""
     return upsert_rows(
         session,
-        _table(MeterEvent),
+        table_of(MeterEvent),
         EventRow._fields,
         rows,
         ("meter_id", "kind", "started_at"),
@@ -161,7 +158,7 @@ def record_attempts(session: Session, rows: Sequence[AttemptRow]) -> int:
     """Store collection attempts; the same attempt stored twice stays one row."""
     return upsert_rows(
         session,
-        _table(CollectionAttempt),
+        table_of(CollectionAttempt),
         AttemptRow._fields,
         rows,
         ("link_url", "target_address", "task", "started_at"),
@@ -172,7 +169,7 @@ def update_meter_states(session: Session, rows: Sequence[MeterReadState]) -> int
     """Record each meter's latest read attempt (time, success, error)."""
     if not rows:
         return 0
-    table = _table(Meter)
+    table = table_of(Meter)
     stmt = (
         update(table)
         .where(table.c.id == bindparam("b_id"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Date, DateTime, Table, exc
 from sqlalchemy.dialects import postgresql
@@ -22,6 +22,11 @@ from sqlalchemy.orm import Session
 from db.errors import IngestError
 
 Converter = Callable[[Any], Any]
+
+
+def table_of(model: type) -> Table:
+    """A mapped class's table (declarative typing says FromClause; a mapped class's is a Table)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def _sqlite_datetime(value: datetime) -> str:

@@ -49,10 +49,10 @@ from db.rollups.figures import (
     DayFigures,
     MeterFacts,
     _as_date,
-    _table,
     area_day_figures,
 )
 from db.rollups.lookups import _meter_areas, area_units, meter_facts
+from db.upsert import table_of
 
 
 def refresh_after_freezes(session: Session, meter_days: Iterable[tuple[int, date]]) -> None:
@@ -69,7 +69,7 @@ def refresh_after_freezes(session: Session, meter_days: Iterable[tuple[int, date
 def recompute_all(session: Session) -> None:
     """Rebuild every rollup from raw rows (repair, and the reference the tests compare with)."""
     for model in (RollupDay, RollupMonth, RollupCurve, RollupClassDay, RollupClassMonth):
-        session.execute(delete(_table(model)))
+        session.execute(delete(table_of(model)))
     first_freeze, last_freeze = session.execute(
         select(func.min(DailyFreeze.day), func.max(DailyFreeze.day))
     ).one()

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import func, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,9 +32,9 @@ from db.rollups.days import (
     _write_peaks,
     refresh_area_days,
 )
-from db.rollups.figures import AREA, COUNTY, STATION, AreaUnits, Peak, _better, _chunks, _table
+from db.rollups.figures import AREA, COUNTY, STATION, AreaUnits, Peak, _better, _chunks
 from db.rollups.lookups import _area_load_max, _existing_area_days, _meter_areas, area_units
-from db.upsert import upsert_rows
+from db.upsert import table_of, upsert_rows
 
 
 def refresh_after_curves(session: Session, meter_slots: Iterable[tuple[int, datetime]]) -> None:
@@ -79,26 +79,15 @@ def _update_load_maxima(
     session: Session, present: Mapping[int, set[date]], units: Mapping[int, AreaUnits]
 ) -> None:
     """Load maxima of existing day rows (area, station, county) and of their months."""
-    table = _table(RollupDay)
-    set_load = (
-        update(table)
-        .where(
-            table.c.level == bindparam("b_level"),
-            table.c.unit_id == bindparam("b_unit"),
-            table.c.day == bindparam("b_day"),
-        )
-        .values(load_max_w=bindparam("b_w"), load_max_at=bindparam("b_at"))
-    )
     areas = sorted(present)
     days = sorted(set().union(*present.values()))
     loads = _area_load_max(session, areas, days)
-    params: list[dict[str, Any]] = []
+    changes: dict[tuple[str, int, date], Peak | None] = {}
     months: dict[tuple[str, int], set[date]] = defaultdict(set)
     unit_days: dict[tuple[str, int], set[date]] = defaultdict(set)
     for area in areas:
         for day in present[area]:
-            w, at = loads.get((area, day), (None, None))
-            params.append({"b_level": AREA, "b_unit": area, "b_day": day, "b_w": w, "b_at": at})
+            changes[(AREA, area, day)] = loads.get((area, day))
             months[(AREA, area)].add(day.replace(day=1))
             u = units[area]
             unit_days[(STATION, u.station_id)].add(day)
@@ -111,12 +100,9 @@ def _update_load_maxima(
         maxima = _curve_max(session, level, level_units, level_days)
         for unit in level_units:
             for day in unit_days[(level, unit)]:
-                w, at = maxima.get((unit, day), (None, None))
-                params.append(
-                    {"b_level": level, "b_unit": unit, "b_day": day, "b_w": w, "b_at": at}
-                )
+                changes[(level, unit, day)] = maxima.get((unit, day))
                 months[(level, unit)].add(day.replace(day=1))
-    session.connection().execute(set_load, params)
+    _write_peaks(session, table_of(RollupDay), "day", changes)
     _update_month_maxima(session, months)
 
 
@@ -183,7 +169,7 @@ def _refresh_county_curve(
 
 
 def _insert_from_select(session: Session, source: Any) -> None:
-    table = _table(RollupCurve)
+    table = table_of(RollupCurve)
     columns = ["level", "unit_id", "slot_start", "power_w", "meters"]
     dialect = session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
@@ -225,7 +211,7 @@ def merge_appended_curves(session: Session, rows: Sequence[Any]) -> None:
         return
     upsert_rows(
         session,
-        _table(RollupCurve),
+        table_of(RollupCurve),
         ("level", "unit_id", "slot_start", "power_w", "meters"),
         [(lvl, unit, slot, w, n) for (lvl, unit, slot), (w, n) in sums.items()],
         ("level", "unit_id", "slot_start"),
@@ -295,7 +281,7 @@ def _batch_figures(
 
 def _merge_peaks(session: Session, peaks: Mapping[tuple[str, int, date], Peak]) -> None:
     """Fold new day peaks into the day rows and their months where they beat the stored ones."""
-    day_table, month_table = _table(RollupDay), _table(RollupMonth)
+    day_table, month_table = table_of(RollupDay), table_of(RollupMonth)
     stored = _stored_peaks(session, day_table, "day", peaks)
     day_changes: dict[tuple[str, int, date], Peak] = {}
     month_peaks: dict[tuple[str, int, date], Peak] = {}

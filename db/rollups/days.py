@@ -27,11 +27,10 @@ from db.rollups.figures import (
     _chunks,
     _next_month,
     _sum_opt,
-    _table,
     area_day_figures,
 )
 from db.rollups.lookups import _area_load_max, _freezes, area_units, meter_facts
-from db.upsert import upsert_rows
+from db.upsert import table_of, upsert_rows
 
 
 def _delete_pairs(
@@ -44,7 +43,7 @@ def _delete_pairs(
 ) -> None:
     """Delete the rows of ``level`` for each unit's dates (``when``: the day or month column);
     units sharing a set of dates share a statement."""
-    table = _table(model)
+    table = table_of(model)
     by_dates: dict[frozenset[date], list[int]] = defaultdict(list)
     for unit, unit_dates in pairs.items():
         by_dates[frozenset(unit_dates)].append(unit)
@@ -102,10 +101,10 @@ def refresh_area_days(
                 )
     _delete_pairs(session, RollupDay, AREA, dirty)
     _delete_pairs(session, RollupClassDay, AREA, dirty)
-    upsert_rows(session, _table(RollupDay), DAY_COLUMNS, rows, ("level", "unit_id", "day"))
+    upsert_rows(session, table_of(RollupDay), DAY_COLUMNS, rows, ("level", "unit_id", "day"))
     upsert_rows(
         session,
-        _table(RollupClassDay),
+        table_of(RollupClassDay),
         CLASS_COLUMNS,
         class_rows,
         ("level", "unit_id", "customer_class", "day"),
@@ -185,10 +184,10 @@ def _refresh_units(session: Session, pairs: set[tuple[int, date]]) -> None:
         pairs_by_unit = {unit: dirty[(level, unit)] for unit in level_units}
         _delete_pairs(session, RollupDay, level, pairs_by_unit)
         _delete_pairs(session, RollupClassDay, level, pairs_by_unit)
-        upsert_rows(session, _table(RollupDay), DAY_COLUMNS, rows, ("level", "unit_id", "day"))
+        upsert_rows(session, table_of(RollupDay), DAY_COLUMNS, rows, ("level", "unit_id", "day"))
         upsert_rows(
             session,
-            _table(RollupClassDay),
+            table_of(RollupClassDay),
             CLASS_COLUMNS,
             out_classes,
             ("level", "unit_id", "customer_class", "day"),
@@ -240,7 +239,7 @@ def _rows_by_area_day(
     session: Session, model: type, areas: Sequence[int], days: Sequence[date]
 ) -> dict[tuple[int, date], Any]:
     """Area-level rollup rows; for the class table a list of rows per (area, day)."""
-    table = _table(model)
+    table = table_of(model)
     many = model is RollupClassDay
     out: dict[tuple[int, date], Any] = {}
     for chunk in _chunks(areas):
@@ -261,7 +260,7 @@ def _rows_by_area_day(
 def _refresh_months(session: Session, dirty: Mapping[tuple[str, int], set[date]]) -> None:
     """Recompute month rows from the day rows of the months in ``dirty``, summed in the
     database (SUM skips NULL, as a month's supply skips its incomputable days)."""
-    day, cls = _table(RollupDay), _table(RollupClassDay)
+    day, cls = table_of(RollupDay), table_of(RollupClassDay)
     units_of: dict[tuple[str, date], list[int]] = defaultdict(list)
     by_level: dict[str, dict[int, set[date]]] = defaultdict(dict)
     for (level, unit), months in dirty.items():
@@ -311,14 +310,14 @@ def _refresh_months(session: Session, dirty: Mapping[tuple[str, int], set[date]]
         _delete_pairs(session, RollupClassMonth, level, unit_months, when="month")
     upsert_rows(
         session,
-        _table(RollupMonth),
+        table_of(RollupMonth),
         ("level", "unit_id", "month", *FIGURES, "load_max_w", "load_max_at", "days"),
         month_rows,
         ("level", "unit_id", "month"),
     )
     upsert_rows(
         session,
-        _table(RollupClassMonth),
+        table_of(RollupClassMonth),
         ("level", "unit_id", "customer_class", "month", "sales_wh", "customers_complete", "days"),
         class_rows,
         ("level", "unit_id", "customer_class", "month"),
@@ -329,7 +328,7 @@ def _month_peaks(
     session: Session, level: str, units: Sequence[int], month: date
 ) -> dict[int, Peak]:
     """Each unit's highest day maximum in ``month``, at the earliest day that reached it."""
-    day = _table(RollupDay)
+    day = table_of(RollupDay)
     in_month = and_(
         day.c.level == level,
         day.c.unit_id.in_(units),
@@ -366,7 +365,7 @@ def _update_month_maxima(session: Session, dirty: Mapping[tuple[str, int], set[d
             found = _month_peaks(session, level, chunk, month)
             for unit in chunk:
                 changes[(level, unit, month)] = found.get(unit)
-    _write_peaks(session, _table(RollupMonth), "month", changes)
+    _write_peaks(session, table_of(RollupMonth), "month", changes)
 
 
 def _stored_peaks(

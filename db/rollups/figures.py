@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
-
-from sqlalchemy import Table
+from typing import Any
 
 from db.models import MeterRole, RollupLevel
 
@@ -37,10 +35,6 @@ DAY_COLUMNS = ("level", "unit_id", "day", *FIGURES, "load_max_w", "load_max_at")
 CLASS_FIGURES = ("sales_wh", "customers_expected", "customers_complete", "meters_read")
 
 CLASS_COLUMNS = ("level", "unit_id", "customer_class", "day", *CLASS_FIGURES)
-
-
-def _table(model: type) -> Table:
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from console.core import paths
 from console.core.config import ConfigError, load_settings
 from console.core.database import resolve_db_url
+from db.engine import create_db_engine, make_session_factory
+from db.migrate import upgrade
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -48,6 +54,20 @@ def database_url(args: argparse.Namespace) -> str:
     except ConfigError as err:
         raise DbToolError(str(err), EXIT_USAGE) from err
     return resolve_db_url(settings)
+
+
+@contextmanager
+def upgraded_database(
+    url: str, *, backup_dir: Path | None = None
+) -> Iterator[sessionmaker[Session]]:
+    """The database at ``url`` with its schema brought to this program's (an older one backed
+    up into ``backup_dir`` first, when given), its connections closed afterwards."""
+    engine = create_db_engine(url)
+    try:
+        upgrade(engine, backup_dir=backup_dir)
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 def report_error(err: DbToolError) -> int:

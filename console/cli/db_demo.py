@@ -15,9 +15,7 @@ from console.cli.db_common import EXIT_OK, DbToolError
 from console.core.database import describe_db
 from console.demo.generator import DemoError, generate_demo_county
 from console.demo.profiles import PROFILES
-from db.engine import create_db_engine, make_session_factory
 from db.errors import DatabaseError
-from db.migrate import upgrade
 
 DEFAULT_DAYS = 60
 DEFAULT_SEED = 20261121
@@ -86,23 +84,20 @@ def run(args: argparse.Namespace) -> int:
         f"{args.days} days) into {describe_db(url)}",
         file=sys.stderr,
     )
-    engine = create_db_engine(url)
     started = time.monotonic()
     try:
-        upgrade(engine)
-        county = generate_demo_county(
-            make_session_factory(engine),
-            profile=profile,
-            seed=args.seed,
-            now=datetime.now(),
-            history_days=args.days,
-            dead_meter_ratio=args.dead_meter_ratio,
-            progress=_Progress(),
-        )
+        with db_common.upgraded_database(url) as session_factory:
+            county = generate_demo_county(
+                session_factory,
+                profile=profile,
+                seed=args.seed,
+                now=datetime.now(),
+                history_days=args.days,
+                dead_meter_ratio=args.dead_meter_ratio,
+                progress=_Progress(),
+            )
     except (DemoError, DatabaseError) as err:
         raise DbToolError(str(err)) from err
-    finally:
-        engine.dispose()
     print(
         f"done in {time.monotonic() - started:.1f} s: {county.stations} supply stations, "
         f"{county.feeders} feeders, {county.areas:,} 台区, {county.customers:,} customers, "

@@ -22,9 +22,7 @@ from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
 from console.core import paths
 from console.core.database import describe_db
-from db.engine import create_db_engine, make_session_factory
 from db.errors import DatabaseError
-from db.migrate import upgrade
 
 MAX_PRINTED = 20
 
@@ -68,11 +66,13 @@ def run(args: argparse.Namespace) -> int:
     if report is not None and report.resolve() == source.resolve():
         raise DbToolError(f"--report {report}: that is the file being imported", EXIT_USAGE)
     url = db_common.database_url(args)
-    engine = create_db_engine(url)
     started = time.monotonic()
     try:
-        upgrade(engine, backup_dir=paths.backup_dir())
-        with make_session_factory(engine)() as session, session.begin():
+        with (
+            db_common.upgraded_database(url, backup_dir=paths.backup_dir()) as session_factory,
+            session_factory() as session,
+            session.begin(),
+        ):
             result = import_file(
                 session,
                 args.kind,
@@ -94,8 +94,6 @@ def run(args: argparse.Namespace) -> int:
         raise DbToolError(
             f"{describe_db(url)} refused the import, nothing was stored: {reason}", EXIT_FAILED
         ) from err
-    finally:
-        engine.dispose()
     print_result(source, result, time.monotonic() - started)
     return EXIT_OK if result.complete else EXIT_FAILED
 

@@ -14,9 +14,7 @@ from console.cli import db_common
 from console.cli.db_common import EXIT_OK, DbToolError
 from console.core.database import describe_db
 from db import rollups
-from db.engine import create_db_engine, make_session_factory
 from db.errors import DatabaseError
-from db.migrate import upgrade
 
 
 def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,16 +28,15 @@ def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     url = db_common.database_url(args)
-    engine = create_db_engine(url)
     started = time.monotonic()
     try:
-        upgrade(engine)
-        with make_session_factory(engine).begin() as session:
+        with (
+            db_common.upgraded_database(url) as session_factory,
+            session_factory.begin() as session,
+        ):
             rollups.recompute_all(session)
     except DatabaseError as err:
         raise DbToolError(str(err)) from err
-    finally:
-        engine.dispose()
     print(
         f"rollups of {describe_db(url)} rebuilt in {time.monotonic() - started:.1f} s",
         file=sys.stderr,

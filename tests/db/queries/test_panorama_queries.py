@@ -1,7 +1,9 @@
-"""db.queries.panorama: meter counts, freezes, sales, load curve and current load per scope.
+"""The panorama's queries per scope: meter counts and sales (db.queries.panorama), and the
+day's freezes and load curve as the rollups hold them (db.queries.rollups).
 
-Readings are inserted by hand (ORM rows, not db.ingest); every expectation is either written
-out or computed from the same hand-written tables with a plain Python loop.
+Readings are inserted by hand (ORM rows, not db.ingest) and the rollups recomputed from them;
+every expectation is either written out or computed from the same hand-written tables with a
+plain Python loop.
 """
 
 from __future__ import annotations
@@ -12,16 +14,14 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import rollups
 from db.models import DailyFreeze, IntervalReading, MeterRole, MeterStatus, RegisterReading
+from db.queries import rollups as rq
 from db.queries.panorama import (
     CurvePoint,
-    LoadRow,
     SalesRow,
-    current_load,
-    load_curve,
     meters_expected,
     meters_expected_role,
-    meters_with_freeze,
     sales_so_far,
 )
 from db.queries.scope import OrgScope
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 DAY = date(2026, 11, 21)
 T0 = datetime.combine(DAY, time.min)
-NOW = datetime(2026, 11, 21, 10, 7, 30)  # the conftest clock's "now"
-WINDOW = timedelta(minutes=30)  # (09:37:30, 10:07:30]
 SCOPES = ("all", "k1", "k2", "a", "b", "c")
 
 
@@ -75,7 +73,7 @@ INTERVALS = [
     ("a_sum", _at(9, 30), 35_000),  # older than the window
     ("a_sum", _at(10, 0), 37_000),  # a_sum's latest within the window
     ("a_sum", _at(9, 45), 36_000),
-    ("a_sum", _at(10, 15), 99_000),  # in the future at NOW
+    ("a_sum", _at(10, 15), 99_000),  # in the future at the test clock's 10:07:30
     ("b_sum", _at(0, 30), 22_000),
     ("b_sum", _at(0, 0), 20_000),
     ("b_sum", _at(9, 45), 21_000),  # b_sum's latest within the window
@@ -118,6 +116,8 @@ def readings(session_factory: sessionmaker[Session], org: Org) -> Org:
             )
             for name, slot, power in INTERVALS
         )
+        session.flush()
+        rollups.recompute_all(session)
     return org
 
 
@@ -173,14 +173,14 @@ def test_meters_with_freeze_counts_the_days_freezes_in_scope(
     by_loop = sum(1 for n, offset, _ in FREEZES if offset == 0 and _in_scope(readings, n, key))
     assert by_loop == expected
     with session_factory() as session:
-        assert meters_with_freeze(session, DAY, _scope(readings, key)) == expected
+        assert rq.day_kpis(session, _scope(readings, key), DAY).meters_read == expected
 
 
 def test_meters_with_freeze_of_a_day_without_freezes_is_zero(
     session_factory: sessionmaker[Session], readings: Org
 ) -> None:
     with session_factory() as session:
-        assert meters_with_freeze(session, DAY + timedelta(days=5), OrgScope()) == 0
+        assert rq.day_kpis(session, OrgScope(), DAY + timedelta(days=5)).meters_read == 0
 
 
 # ---------------------------------------------------------------- sales
@@ -231,47 +231,16 @@ def test_load_curve_sums_summary_meters_per_slot_of_the_day(
         slots[slot] = (total + power, count + 1)
     expected = [CurvePoint(s, p, m) for s, (p, m) in sorted(slots.items())]
     with session_factory() as session:
-        assert load_curve(session, DAY, _scope(readings, key)) == expected
+        curve = rq.load_curve(session, _scope(readings, key), DAY)
+        assert [CurvePoint(*point) for point in curve] == expected
 
 
 def test_load_curve_whole_company_by_hand(
     session_factory: sessionmaker[Session], readings: Org
 ) -> None:
     with session_factory() as session:
-        curve = load_curve(session, DAY, OrgScope())
+        curve = [CurvePoint(*point) for point in rq.load_curve(session, OrgScope(), DAY)]
     assert curve[0] == CurvePoint(_at(0, 0), 40_000 + 20_000 + 50_000, 3)
     assert curve[-1] == CurvePoint(_at(23, 45), 30_000, 1)  # not the next day's 00:00
     assert [p.slot_start for p in curve] == sorted(p.slot_start for p in curve)
     assert len(curve) == 9  # 00:00 00:15 00:30 09:00 09:30 09:45 10:00 10:15 23:45
-
-
-# ---------------------------------------------------------------- current load
-
-
-@pytest.mark.parametrize(
-    ("key", "expected"),
-    [
-        # a_sum's latest in the window is 10:00 (not 09:45, not the future 10:15), b_sum's
-        # 09:45; c_sum's only recent reading (09:00) is older than the window.
-        ("all", LoadRow(37_000 + 21_000, 2, _at(10, 0))),
-        ("k1", LoadRow(37_000 + 21_000, 2, _at(10, 0))),
-        ("a", LoadRow(37_000, 1, _at(10, 0))),
-        ("b", LoadRow(21_000, 1, _at(9, 45))),
-        ("k2", LoadRow(0, 0, None)),
-        ("c", LoadRow(0, 0, None)),
-    ],
-)
-def test_current_load_sums_each_summary_meters_latest_reading_in_the_window(
-    session_factory: sessionmaker[Session], readings: Org, key: str, expected: LoadRow
-) -> None:
-    with session_factory() as session:
-        assert current_load(session, NOW, _scope(readings, key), WINDOW) == expected
-
-
-def test_current_load_with_a_wider_window_reaches_older_readings(
-    session_factory: sessionmaker[Session], readings: Org
-) -> None:
-    # From 08:07:30 on, c_sum's 09:00 reading is inside the window too.
-    with session_factory() as session:
-        load = current_load(session, NOW, OrgScope(), timedelta(hours=2))
-    assert load == LoadRow(37_000 + 21_000 + 55_000, 3, _at(10, 0))

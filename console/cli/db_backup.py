@@ -14,8 +14,6 @@ from pathlib import Path
 
 from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
-from console.core import paths
-from console.core.config import ConfigError, load_settings
 from console.core.database import describe_db
 from console.maintenance.backups import (
     NotSqliteFileError,
@@ -71,14 +69,7 @@ def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _backup_dir(args: argparse.Namespace) -> Path:
     """``[backup] dir`` of the configuration the window reads, else the default directory."""
-    config: Path | None = getattr(args, "config", None)
-    try:
-        settings = load_settings(
-            config or paths.default_config_path(), must_exist=config is not None
-        )
-    except ConfigError as err:
-        raise DbToolError(str(err), EXIT_USAGE) from err
-    return backup_directory(settings.backup)
+    return backup_directory(db_common.settings_of(args).backup)
 
 
 def _db_file(url: str, hint: str | None = None) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.core import paths
-from console.core.config import ConfigError, load_settings
+from console.core.config import ConfigError, Settings, load_settings
 from console.core.database import resolve_db_url
 from db.engine import create_db_engine, make_session_factory
 from db.migrate import upgrade
@@ -41,19 +41,22 @@ def common_options() -> argparse.ArgumentParser:
     return p
 
 
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The configuration the window reads (``--config``, else the user's file or defaults);
+    a broken file is a usage error."""
+    config: Path | None = getattr(args, "config", None)
+    try:
+        return load_settings(config or paths.default_config_path(), must_exist=config is not None)
+    except ConfigError as err:
+        raise DbToolError(str(err), EXIT_USAGE) from err
+
+
 def database_url(args: argparse.Namespace) -> str:
     """``--db``, else the configuration's ``[database] url``, else the user data directory's
     SQLite file: the database the window opens."""
     if getattr(args, "db", None):
         return str(args.db)
-    config: Path | None = getattr(args, "config", None)
-    try:
-        settings = load_settings(
-            config or paths.default_config_path(), must_exist=config is not None
-        )
-    except ConfigError as err:
-        raise DbToolError(str(err), EXIT_USAGE) from err
-    return resolve_db_url(settings)
+    return resolve_db_url(settings_of(args))
 
 
 @contextmanager

@@ -47,6 +47,11 @@ FLAT_PRICE = {code: Decimal(prices[-1][3]) for code, _n, _k, _c, prices in TARIF
 LATE_PAYER_SHARE = 0.02
 
 
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 def add_tariffs(session: Session, valid_from: date) -> dict[str, int]:
     """The four tariffs; returns tariff id by customer class (and sets every customer's)."""
     by_class: dict[str, int] = {}
@@ -156,7 +161,7 @@ def add_bills_and_payments(
         late = rng.random() < LATE_PAYER_SHARE
         price = FLAT_PRICE[tariff_of[cls]]
         for month in months:
-            following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            following = next_month(month)
             issued = following + timedelta(days=2)
             if issued > today:
                 continue

@@ -441,10 +441,7 @@ def _history(
     curves of the summary meters up to the last finished slot, stored a day at a time through
     the ingest path (which keeps the rollups): memory stays flat whatever the county's size."""
     areas, loads = planner.areas, planner.loads
-    days = [
-        info.reference_day + timedelta(days=n)
-        for n in range((now.date() - info.reference_day).days + 1)
-    ]
+    days = _history_days(info, now)
     curve_from = days[0]
     if profile.curve_days is not None:
         curve_from = max(days[0], now.date() - timedelta(days=profile.curve_days))
@@ -499,11 +496,16 @@ def _history(
     return freezes, points
 
 
-def _extras(session: Session, planner: _Planner, info: DemoInfo, now: datetime) -> None:
-    days = [
+def _history_days(info: DemoInfo, now: datetime) -> list[date]:
+    """The reference day up to today, both included."""
+    return [
         info.reference_day + timedelta(days=n)
         for n in range((now.date() - info.reference_day).days + 1)
     ]
+
+
+def _extras(session: Session, planner: _Planner, info: DemoInfo, now: datetime) -> None:
+    days = _history_days(info, now)
     rng = random.Random(info.seed ^ 0xE7)
     extras.add_tariffs(session, info.reference_day.replace(month=1, day=1))
     extras.add_concentrators(session, [a.id for a in planner.areas], info.reference_day)
@@ -527,5 +529,5 @@ def _extras(session: Session, planner: _Planner, info: DemoInfo, now: datetime) 
     months = []
     while first < now.date():
         months.append(first)
-        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        first = extras.next_month(first)
     extras.add_bills_and_payments(session, rng, customers, months, now.date())

@@ -31,6 +31,14 @@ DLT698_REPLY = bytes.fromhex(
     "68 21 00 C3 05 33 09 20 39 00 00 00 4A 55 85 01 25 40 01 02 00 01 09 06 00 00 39 20 09"
     " 33 00 00 B2 D8 16"
 )
+# Q/GDW 1376.1 login (AFN 02 F1) of terminal 3301-04660: CS = C9 + 01 + 33 + 34 + 12 + 02 + 70
+# + 01 = 438 = 1B6H -> B6 (see tests/drivers/gdw376/test_codec.py).
+GDW1376_LOGIN = bytes.fromhex("68 32 00 32 00 68 C9 01 33 34 12 00 02 70 00 00 01 00 B6 16")
+# AFN 10 F1: the master forwards the DL/T 645 read of 00010000 to meter 123456789012 on port 2.
+GDW1376_FORWARD = bytes.fromhex(
+    "68 CA 00 CA 00 68 4B 01 33 34 12 02 10 60 00 00 01 00 02 6B 82 0A 10 00 68 12 90 78 56 34"
+    " 12 68 11 04 33 33 34 33 68 16" + " 00" * 16 + " 27 16"
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
@@ -101,11 +109,69 @@ def test_bad_input_gets_a_typed_error(
     assert report["error_kind"] == kind
 
 
-def test_a_protocol_not_yet_installed_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_376_frame_is_decoded_when_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = run(capsys, "--protocol", "qgdw1376.1", GDW1376_LOGIN.hex(" "))
+    assert code == 0
+    assert (report["protocol"], report["valid"], report["afn"]) == ("qgdw1376.1", True, 2)
+    assert report["address"] == {
+        "district": "3301",
+        "terminal": 0x1234,
+        "master": 0,
+        "group": False,
+    }
+    assert report["items"] == [{"pn": 0, "fn": 1, "name": "login", "name_zh": "登录", "values": {}}]
     code, report = run(capsys, "--protocol", "qgdw1376.1", "68 32 00 32 00 68 16")
-    assert code == 1
-    assert report["error_kind"] == FrameKind.UNSUPPORTED
-    assert "not installed yet" in str(report["error"])
+    assert (code, report["valid"], report["error_kind"]) == (1, False, FrameKind.TRUNCATED)
+
+
+def test_a_376_frame_is_recognised(capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = run(capsys, "00 FE FE", GDW1376_LOGIN.hex(" "))
+    assert (code, report["protocol"], report["function_name"]) == (0, "qgdw1376.1", "link test")
+    code, report = run(capsys, GDW1376_FORWARD.hex())
+    assert (code, report["protocol"], report["afn"]) == (0, "qgdw1376.1", 0x10)
+    assert report["items"][0]["forwarded"]["protocol"] == "dlt645-2007"  # type: ignore[index]
+
+
+def test_a_corrupt_376_frame_reports_its_own_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Not the DL/T 645 frame it forwards, which is intact."""
+    corrupt = bytearray(GDW1376_FORWARD)
+    corrupt[-2] ^= 0xFF
+    code, report = run(capsys, corrupt.hex())
+    assert (code, report["valid"], report["error_kind"]) == (1, False, FrameKind.CHECKSUM)
+    assert "protocol" not in report
+    code, report = run(capsys, GDW1376_LOGIN[:-3].hex())
+    assert (code, report["error_kind"]) == (1, FrameKind.TRUNCATED)
+
+
+def test_a_645_frame_whose_address_looks_like_a_376_header_is_still_645(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Address 006800320032 is 32 00 32 00 68 00 on the wire: 68 32 00 32 00 68 opens the frame.
+    read = dlt645_reply(bytes.fromhex("320032006800"), bytes.fromhex("33333433"), control=0x11)
+    assert read[:6] == bytes.fromhex("68 32 00 32 00 68")
+    code, report = run(capsys, read.hex())
+    assert (code, report["protocol"], report["address"]) == (0, "dlt645-2007", "006800320032")
+
+
+def test_a_376_frame_with_undecodable_data_units_exits_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # AFN 0C F33 (DT 01 04) is not in the data-unit table: the frame fields are still shown.
+    user = bytes.fromhex("88 01 33 34 12 02 0C 61 00 00 01 04")
+    length = (len(user) << 2 | 2).to_bytes(2, "little")
+    raw = b"\x68" + length + length + b"\x68" + user + bytes((sum(user) & 0xFF, 0x16))
+    code, report = run(capsys, raw.hex())
+    assert (code, report["valid"], report["error_kind"]) == (1, False, FrameKind.UNSUPPORTED)
+    assert (report["protocol"], report["afn"], report["raw_data"]) == (
+        "qgdw1376.1",
+        0x0C,
+        "00 00 01 04",
+    )
+
+
+def test_a_376_frame_forced_as_another_protocol_is_invalid() -> None:
+    assert decode(GDW1376_LOGIN, "dlt645")["valid"] is False
+    assert decode(READ_REPLY, "qgdw1376.1")["valid"] is False
 
 
 def test_a_forced_protocol_is_used_even_when_another_would_fit() -> None:

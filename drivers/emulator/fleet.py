@@ -54,6 +54,11 @@ class LoopFleet:
         return list(self._links)
 
     @property
+    def cores(self) -> dict[str, MeterCore]:
+        """Every emulated meter by address (a copy of the index, the cores themselves)."""
+        return dict(self._cores)
+
+    @property
     def meter_count(self) -> int:
         return len(self._cores)
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.orm import Session
 
 from db import rollups
@@ -184,3 +184,28 @@ def update_meter_states(session: Session, rows: Sequence[MeterReadState]) -> int
     ]
     session.connection().execute(stmt, params)
     return len(rows)
+
+
+_NUMBER_NEW_POINTS = text(
+    """
+    UPDATE meter SET point_no = numbered.pn
+    FROM (
+        SELECT m.id,
+               COALESCE((SELECT MAX(x.point_no) FROM meter x
+                         WHERE x.concentrator_id = m.concentrator_id), 0)
+               + ROW_NUMBER() OVER (
+                   PARTITION BY m.concentrator_id
+                   ORDER BY CASE WHEN m.role = 'summary' THEN 0 ELSE 1 END, m.id
+               ) AS pn
+        FROM meter m
+        WHERE m.concentrator_id IS NOT NULL AND m.point_no IS NULL
+    ) AS numbered
+    WHERE meter.id = numbered.id
+    """
+)
+
+
+def number_points(session: Session) -> int:
+    """Give every meter behind a concentrator that has no measurement point number (Pn) the
+    next free ones of its concentrator (the summary meter first, then by id)."""
+    return session.execute(_NUMBER_NEW_POINTS).rowcount or 0  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from db.ingest import EventRow, upsert_meter_events
+from db.ingest import EventRow, number_points, upsert_meter_events
 from db.models import (
     Bill,
     Concentrator,
@@ -91,6 +91,7 @@ def add_concentrators(session: Session, area_ids: Sequence[int], install: date) 
         ],
     )  # fmt: skip
     session.execute(update(Meter).values(concentrator_id=Meter.transformer_area_id))
+    number_points(session)
 
 
 def add_weather(session: Session, county_id: int, days: Sequence[date]) -> None:

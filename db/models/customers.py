@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -115,6 +116,8 @@ class Meter(Base):
         CheckConstraint("phases IN (1, 3)", name="phases_valid"),
         # Two meters on one bus cannot answer to the same address.
         UniqueConstraint("link_url", "comm_address"),
+        # 测量点号: a concentrator knows each of its meters by its measurement point (Pn).
+        Index("ux_meter_concentrator_point", "concentrator_id", "point_no", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -125,6 +128,7 @@ class Meter(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     meter_box_id: Mapped[int | None] = mapped_column(ForeignKey("meter_box.id"), index=True)
     concentrator_id: Mapped[int | None] = mapped_column(ForeignKey("concentrator.id"), index=True)
+    point_no: Mapped[int | None] = mapped_column(Integer)  # Pn 1-2040 under its concentrator
     role: Mapped[str] = mapped_column(String(16))
     ct_ratio: Mapped[int] = mapped_column(Integer, default=1)
     pt_ratio: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -16,11 +16,16 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.collection.concentrators import ConcentratorCollector, GdwOptions
+from console.collection.frontend import FrontEndService
+from console.collection.jobs import ConcentratorJobs
+from console.collection.monitor import CollectionMonitor
 from console.collection.scheduler import CollectionScheduler
 from console.collection.service import CollectionOptions, CollectionService, CollectionSummary
 from console.core.clock import Clock, SystemClock
 from console.core.config import Settings, with_overrides
 from console.core.database import describe_db, resolve_db_url
+from console.demo.concentrators import concentrators_from_db
 from console.demo.fleet import start_demo_fleet
 from console.demo.generator import DemoCounty, demo_info, generate_demo_county
 from console.demo.profiles import PROFILES
@@ -34,7 +39,10 @@ from db.migrate import UpgradeResult, upgrade
 from db.models import RunStatus
 from db.queries.collection import latest_run
 from db.queries.topology import active_meter_count
+from drivers.emulator.concentrators import ConcentratorFleet
 from drivers.emulator.fleet import LoopFleet
+from drivers.errors import DriverError
+from drivers.gdw376.emulated import ConcentratorOptions
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,12 @@ class AppContext:
     demo_created: DemoCounty | None = None
     meters: int = 0
     backup_job: BackupJob | None = None
+    frontend: FrontEndService | None = None
+    jobs: ConcentratorJobs | None = None
+    collection_console: CollectionMonitor | None = None
+    # Demo: emulated concentrators dialling in to the front end (started with it).
+    start_demo_concentrators: Callable[[tuple[str, int]], Callable[[], None]] | None = None
+    _stop_demo_concentrators: Callable[[], None] | None = field(default=None, repr=False)
     _stopped: bool = field(default=False, repr=False)
 
     @property
@@ -80,6 +94,23 @@ class AppContext:
     def start_collection(self) -> None:
         if self.scheduler is not None:
             self.scheduler.start(run_now=True)
+        self.start_frontend()
+
+    def start_frontend(self) -> None:
+        """Listen for concentrators (``[frontend]``), let the demo's emulated ones dial in, and
+        start the concentrator jobs (``[schedule]``)."""
+        if self.frontend is None:
+            return
+        try:
+            address = self.frontend.start()
+        except DriverError as err:
+            log.error("the concentrator front end is not running: %s", err)
+            return
+        log.info("front end: concentrators dial in to %s:%d", *address)
+        if self.start_demo_concentrators is not None:
+            self._stop_demo_concentrators = self.start_demo_concentrators(address)
+        if self.jobs is not None:
+            self.jobs.start()
 
     def start_backups(self) -> None:
         """Schedule the daily backup (``[backup]``; SQLite only)."""
@@ -111,6 +142,12 @@ class AppContext:
         self._stopped = True
         if self.scheduler is not None:
             self.scheduler.shutdown()
+        if self.jobs is not None:
+            self.jobs.shutdown()
+        if self._stop_demo_concentrators is not None:
+            self._stop_demo_concentrators()
+        if self.frontend is not None:
+            self.frontend.stop()
         if self.backup_job is not None:
             self.backup_job.shutdown()  # waits for a backup being written
         if self.fleet is not None:
@@ -168,6 +205,7 @@ def bootstrap(
         if settings.collection.enabled:
             scheduler = CollectionScheduler(collection, interval_s=settings.collection.interval_s)
         backup_job = _make_backup_job(settings, url, backups, clock)
+        frontend, jobs, monitor = _make_frontend(settings, session_factory, engine, clock)
         with session_factory() as session:
             meters = active_meter_count(session)
     except BaseException:
@@ -191,7 +229,61 @@ def bootstrap(
         demo_created=demo_created,
         meters=meters,
         backup_job=backup_job,
+        frontend=frontend,
+        jobs=jobs,
+        collection_console=monitor,
+        start_demo_concentrators=(
+            _demo_concentrators(session_factory, clock, fleet) if fleet is not None else None
+        ),
     )
+
+
+def _demo_concentrators(
+    session_factory: sessionmaker[Session], clock: Clock, meters: LoopFleet
+) -> Callable[[tuple[str, int]], Callable[[], None]]:
+    """The demo's concentrators, emulated over the same meters as its DL/T 645 buses, dialling
+    in to the front end once it listens; the function returned stops them."""
+
+    def start(address: tuple[str, int]) -> Callable[[], None]:
+        host = "127.0.0.1" if address[0] in ("0.0.0.0", "::") else address[0]
+        fleet = ConcentratorFleet(
+            concentrators_from_db(
+                session_factory, clock.now, ConcentratorOptions(latency_s=0.05),
+                cores=meters.cores,
+            )
+        )  # fmt: skip
+        fleet.connect(host, address[1])
+        fleet.start()
+        log.info("demo: %d emulated concentrators dial in", len(fleet.concentrators))
+        return fleet.stop
+
+    return start
+
+
+def _make_frontend(
+    settings: Settings, session_factory: sessionmaker[Session], engine: Engine, clock: Clock
+) -> tuple[FrontEndService | None, ConcentratorJobs | None, CollectionMonitor | None]:
+    """The front end, the concentrator jobs and 采集监控's service (none started yet)."""
+    if not settings.frontend.enabled:
+        return None, None, None
+    frontend = FrontEndService(session_factory, settings.frontend, clock)
+    collector = ConcentratorCollector(
+        session_factory,
+        frontend.front,
+        clock,
+        GdwOptions(
+            timeout_s=settings.frontend.timeout_s,
+            retries=settings.frontend.retries,
+            clock_drift_s=settings.schedule.clock_drift_s,
+        ),
+    )
+    frontend.collector = collector
+    jobs = (
+        ConcentratorJobs(collector, engine, settings.schedule)
+        if settings.collection.enabled
+        else None
+    )
+    return frontend, jobs, CollectionMonitor(session_factory, clock, frontend, jobs)
 
 
 def _make_backup_job(settings: Settings, url: str, backups: Path, clock: Clock) -> BackupJob | None:

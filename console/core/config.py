@@ -65,6 +65,31 @@ class CollectionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FrontEndSettings:
+    """The Q/GDW 1376.1 front end (前置机): concentrators dial in to this TCP port."""
+
+    enabled: bool = True
+    host: str = "0.0.0.0"
+    port: int = _range(9001, 0, 65535)
+    timeout_s: float = _range(15.0, 0.1, 120.0)  # per request attempt (GPRS: seconds)
+    retries: int = _range(2, 0, 5)
+    heartbeat_timeout_min: int = _range(15, 1, 1440)  # DESIGN.md §6: offline after 15 min
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSettings:
+    """When the concentrator jobs run (editable in 采集监控 too; the database keeps the jobs)."""
+
+    freeze_start: str = _pattern("00:10", TIME_OF_DAY, '"HH:MM" (24-hour clock, e.g. "00:10")')
+    freeze_retry_min: int = _range(30, 5, 240)
+    freeze_cutoff: str = _pattern("08:00", TIME_OF_DAY, '"HH:MM" (24-hour clock, e.g. "08:00")')
+    curves: bool = True  # 15-minute curves of 台区 summary meters and large customers
+    events_every_min: int = _range(5, 1, 1440)
+    clock_check: str = _pattern("02:00", TIME_OF_DAY, '"HH:MM" (24-hour clock, e.g. "02:00")')
+    clock_drift_s: int = _range(300, 1, 86400)  # DESIGN.md §6: > 5 min -> set the clock
+
+
+@dataclass(frozen=True, slots=True)
 class BackupSettings:
     enabled: bool = True
     time: str = _pattern("02:30", TIME_OF_DAY, '"HH:MM" (24-hour clock, e.g. "02:30")')
@@ -88,6 +113,8 @@ class Settings:
     database: DatabaseSettings = DatabaseSettings()
     demo: DemoSettings = DemoSettings()
     collection: CollectionSettings = CollectionSettings()
+    frontend: FrontEndSettings = FrontEndSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     backup: BackupSettings = BackupSettings()
     ui: UiSettings = UiSettings()
     source: Path | None = field(default=None, compare=False)
@@ -97,6 +124,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseSettings,
     "demo": DemoSettings,
     "collection": CollectionSettings,
+    "frontend": FrontEndSettings,
+    "schedule": ScheduleSettings,
     "backup": BackupSettings,
     "ui": UiSettings,
 }

@@ -246,7 +246,10 @@ def update_concentrator_links(session: Session, states: Sequence[LinkState]) -> 
     """Record concentrators' online state, last heartbeat and remote address (the newest of
     each in ``states`` wins)."""
     latest: dict[tuple[str, int], LinkState] = {}
-    for s in states:
+    for s in states:  # the last state wins; its heartbeat and address, if it has none, stay
+        before = latest.get(s.concentrator)
+        if before is not None:
+            s = LinkState(s.concentrator, s.online, s.at or before.at, s.remote or before.remote)
         latest[s.concentrator] = s
     if not latest:
         return 0

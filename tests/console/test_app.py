@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,13 @@ from sqlalchemy import text
 
 from console.app import StartupStage, bootstrap, describe_db
 from console.core.clock import FixedClock
-from console.core.config import CollectionSettings, DatabaseSettings, DemoSettings, Settings
+from console.core.config import (
+    CollectionSettings,
+    DatabaseSettings,
+    DemoSettings,
+    FrontEndSettings,
+    Settings,
+)
 from db.engine import create_db_engine, sqlite_url
 from db.errors import DatabaseTooNewError
 from drivers.errors import TransportError
@@ -115,3 +123,50 @@ def test_a_failure_after_the_emulator_started_stops_it(
         bootstrap(_settings(tmp_path / "e.db"), clock=clock)
     with pytest.raises(TransportError):  # the emulator's links were taken down again
         open_link("loop://demo/TQ0001")
+
+
+def test_the_front_end_starts_and_the_demo_concentrators_dial_in(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    settings = dataclasses.replace(
+        _settings(tmp_path / "f.db"),
+        frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=1.0),
+    )
+    ctx = bootstrap(settings, clock=clock)
+    try:
+        assert ctx.frontend is not None and ctx.collection_console is not None
+        ctx.start_frontend()
+        front = ctx.frontend.front
+        assert ctx.frontend.address is not None and ctx.frontend.address[1] > 0
+        deadline = time.monotonic() + 10
+        while sum(s.online for s in front.states()) < 6 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sum(s.online for s in front.states()) == 6  # one per 台区 of the small county
+        assert {j.id for j in ctx.collection_console.jobs()} == {
+            "daily_freeze",
+            "curves",
+            "events",
+            "clock",
+        }
+    finally:
+        ctx.shutdown()
+    engine = create_db_engine(settings.database.url)
+    with engine.connect() as c:  # the links' states were written down, offline at the end
+        stored = c.execute(text("SELECT online, last_heartbeat_at FROM concentrator")).all()
+    engine.dispose()
+    assert len(stored) == 6
+    assert all(not online and seen is not None for online, seen in stored), stored
+
+
+def test_without_the_front_end_there_is_no_collection_console(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    settings = dataclasses.replace(
+        _settings(tmp_path / "g.db", demo=False), frontend=FrontEndSettings(enabled=False)
+    )
+    ctx = bootstrap(settings, clock=clock)
+    try:
+        assert ctx.frontend is None and ctx.collection_console is None
+        ctx.start_frontend()  # nothing to start: no error
+    finally:
+        ctx.shutdown()

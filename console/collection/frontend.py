@@ -1,0 +1,148 @@
+"""The console's front end: the 376.1 server, its link states in the database, its frames and
+events handed to whoever listens (the message monitor, the event ingest).
+
+The front end's loop thread never touches the database: link states and reported events go
+through a queue to one writer thread that stores them every couple of seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.collection.concentrators import ConcentratorCollector
+from console.core.clock import Clock
+from console.core.config import FrontEndSettings
+from db.ingest import upsert_meter_events
+from db.queries.collection import LinkState, concentrator_targets, update_concentrator_links
+from db.queries.devices import concentrator_id_of, mark_all_offline
+from drivers.gdw376.frontend import (
+    EventKind,
+    FrontEnd,
+    FrontEndOptions,
+    TerminalEvent,
+    Traffic,
+)
+
+log = logging.getLogger(__name__)
+
+FLUSH_S = 2.0
+
+
+class FrontEndService:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        settings: FrontEndSettings,
+        clock: Clock,
+    ) -> None:
+        self._sf = session_factory
+        self.settings = settings
+        self._clock = clock
+        self.front = FrontEnd(
+            FrontEndOptions(
+                timeout_s=settings.timeout_s,
+                retries=settings.retries,
+                heartbeat_timeout_s=settings.heartbeat_timeout_min * 60.0,
+            ),
+            on_event=self._on_event,
+            on_traffic=self._on_traffic,
+            now=clock.now,
+        )
+        self.collector: ConcentratorCollector | None = None  # for reported events
+        self._traffic_listeners: list[Callable[[Traffic], None]] = []
+        self._event_listeners: list[Callable[[TerminalEvent], None]] = []
+        self._queue: queue.SimpleQueue[TerminalEvent | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self.address: tuple[str, int] | None = None
+
+    def start(self) -> tuple[str, int]:
+        with self._sf.begin() as session:
+            mark_all_offline(session)
+        self._writer = threading.Thread(target=self._write_loop, name="frontend-db", daemon=True)
+        self._writer.start()
+        self.address = self.front.listen(self.settings.host, self.settings.port)
+        return self.address
+
+    def stop(self) -> None:
+        self.front.stop()
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join(10)
+            self._writer = None
+
+    # ------------------------------------------------------------------ listeners
+    def add_traffic_listener(self, listener: Callable[[Traffic], None]) -> None:
+        self._traffic_listeners = [*self._traffic_listeners, listener]
+
+    def remove_traffic_listener(self, listener: Callable[[Traffic], None]) -> None:
+        self._traffic_listeners = [x for x in self._traffic_listeners if x is not listener]
+
+    def add_event_listener(self, listener: Callable[[TerminalEvent], None]) -> None:
+        self._event_listeners = [*self._event_listeners, listener]
+
+    def _on_traffic(self, traffic: Traffic) -> None:
+        for listener in self._traffic_listeners:
+            try:
+                listener(traffic)
+            except Exception:
+                log.exception("traffic listener failed")
+
+    def _on_event(self, event: TerminalEvent) -> None:
+        self._queue.put(event)
+        for listener in self._event_listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("front-end event listener failed")
+
+    # ------------------------------------------------------------------ the writer thread
+    def _write_loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            events = [first]
+            stop = False
+            deadline = FLUSH_S
+            while True:
+                try:
+                    item = self._queue.get(timeout=deadline)
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                events.append(item)
+                if len(events) >= 10_000:
+                    break
+            try:
+                self._write(events)
+            except Exception:
+                log.exception("cannot store %d front-end events", len(events))
+            if stop:
+                return
+
+    def _write(self, events: list[TerminalEvent]) -> None:
+        states = [
+            LinkState(e.key, online, e.at if online else None, e.remote or None)
+            for e in events
+            if e.kind != EventKind.REPORT
+            for online in (e.kind not in (EventKind.OFFLINE, EventKind.LOGOUT),)
+        ]
+        reports = [e for e in events if e.kind == EventKind.REPORT]
+        with self._sf.begin() as session:
+            update_concentrator_links(session, states)
+            if reports and self.collector is not None:
+                for event in reports:
+                    cid = concentrator_id_of(session, *event.key)
+                    if cid is None:
+                        continue
+                    targets = concentrator_targets(session, concentrator_ids=[cid])
+                    if targets:
+                        rows = self.collector.event_rows(targets[0], event.units)
+                        upsert_meter_events(session, rows)

@@ -1,0 +1,189 @@
+"""A daily-freeze pass through concentrators over TCP: the small demo county's concentrators,
+emulated, dial in to a real front end; failures are injected (a concentrator offline, one that
+denies everything, dead meters); the stored freezes, the recorded attempts and the KPI are
+checked against what the emulator knows, computed independently of the collector."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.collection.concentrators import ConcentratorCollector, GdwOptions
+from console.collection.frontend import FrontEndService
+from console.core.clock import FixedClock
+from console.core.config import FrontEndSettings
+from console.demo.concentrators import concentrators_from_db
+from console.demo.generator import DemoCounty
+from db.models import AttemptResult, RunStatus
+from db.queries.collection_kpi import KpiLevel, success_rates
+from drivers.emulator.concentrators import ConcentratorFleet
+from drivers.emulator.core import displayed_wh
+from drivers.gdw376.emulated import ConcentratorOptions, EmulatedConcentrator
+
+FAST = GdwOptions(timeout_s=0.3, retries=1, points_per_request=4, batch_rows=7)
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
+
+
+class Rig:
+    def __init__(self, sf: sessionmaker[Session], clock: FixedClock) -> None:
+        self.sf = sf
+        self.clock = clock
+        self.service = FrontEndService(
+            sf, FrontEndSettings(host="127.0.0.1", port=0, timeout_s=0.3, retries=1), clock
+        )
+        address = self.service.start()
+        self.concentrators = concentrators_from_db(
+            sf, clock.now, ConcentratorOptions(latency_s=0.0)
+        )
+        self.fleet = ConcentratorFleet(self.concentrators, ramp_s=0.0)
+        self.fleet.connect("127.0.0.1", address[1])
+        self.fleet.start()
+        front = self.service.front
+        _wait(lambda: sum(s.online for s in front.states()) == len(self.concentrators))
+
+    def collector(self, options: GdwOptions = FAST) -> ConcentratorCollector:
+        return ConcentratorCollector(self.sf, self.service.front, self.clock, options)
+
+    def stop(self) -> None:
+        self.fleet.stop()
+        self.service.stop()
+
+
+@pytest.fixture
+def rig(
+    small_county: DemoCounty, session_factory: sessionmaker[Session], clock: FixedClock
+) -> Iterator[Rig]:
+    day = clock.now().date()
+    with session_factory.begin() as s:  # the pass reads today's freeze: none stored yet
+        s.execute(text("DELETE FROM daily_freeze WHERE day = :d"), {"d": day})
+    r = Rig(session_factory, clock)
+    yield r
+    r.stop()
+
+
+def _expected_freezes(
+    concentrators: list[EmulatedConcentrator], skip: set[object], day: date
+) -> dict[str, int]:
+    """address -> primary Wh the meter froze at 00:00 of ``day``, for every meter that answers
+    behind a concentrator that is not in ``skip`` (straight from the emulated meters)."""
+    out = {}
+    for conc in concentrators:
+        if conc.address in skip:
+            continue
+        for entry in conc.meters.values():
+            core = entry.core
+            if not core.answers:
+                continue
+            frozen_at, regs = core.daily_freeze(1)
+            assert frozen_at.date() == day
+            out[core.address] = displayed_wh(regs.forward[0], core.ct_ratio)
+    return out
+
+
+def _stored(sf: sessionmaker[Session], day: date) -> dict[str, int]:
+    with sf() as s:
+        rows = s.execute(
+            text(
+                "SELECT m.comm_address, f.forward_active_wh FROM daily_freeze f "
+                "JOIN meter m ON m.id = f.meter_id WHERE f.day = :d"
+            ),
+            {"d": day},
+        ).all()
+    return {r[0]: r[1] for r in rows}
+
+
+def test_a_pass_with_failures_stores_exactly_what_answered_and_the_kpi_agrees(
+    rig: Rig, clock: FixedClock
+) -> None:
+    day = clock.now().date()
+    offline, denying = rig.concentrators[0], rig.concentrators[1]
+    rig.fleet.drop(offline.address, for_s=600)
+    rig.fleet.set_error_rate(denying.address, 1.0)
+    _wait(
+        lambda: (
+            not rig.service.front.is_online((offline.address.district, offline.address.terminal))
+        )
+    )
+
+    summary = rig.collector().collect_freezes(day, trigger="test")
+
+    expected = _expected_freezes(rig.concentrators, {offline.address, denying.address}, day)
+    all_meters = sum(len(c.meters) for c in rig.concentrators)
+    assert summary.status is RunStatus.FINISHED
+    assert summary.planned == all_meters
+    assert summary.ok == len(expected)
+    assert summary.failed == all_meters - len(expected)
+    assert summary.results[AttemptResult.OFFLINE] == len(offline.meters)
+    assert _stored(rig.sf, day) == expected
+
+    with rig.sf() as s:
+        county = success_rates(s, day, KpiLevel.COUNTY)
+        attempts = s.execute(
+            text(
+                "SELECT result, COUNT(*) FROM collection_attempt WHERE run_id = :r GROUP BY result"
+            ),
+            {"r": summary.run_id},
+        ).all()
+    assert sum(c.expected for c in county) == all_meters
+    assert sum(c.read for c in county) == len(expected)
+    assert dict(attempts)[AttemptResult.OK] == len(expected)
+    assert sum(n for _r, n in attempts) == all_meters
+
+
+def test_a_pass_stopped_half_way_then_run_again_loses_and_duplicates_nothing(
+    rig: Rig, clock: FixedClock
+) -> None:
+    day = clock.now().date()
+    cancel = threading.Event()
+    first = rig.collector()
+    for conc in rig.concentrators:  # every request takes a while: the stop lands mid-pass
+        rig.fleet.set_latency(conc.address, 0.1)
+
+    def stop_after_some(done: int, _total: int) -> None:
+        if done >= 10:
+            cancel.set()
+
+    partial = first.collect_freezes(day, trigger="test", cancel=cancel, progress=stop_after_some)
+    assert partial.status is RunStatus.CANCELLED
+    stored_first = _stored(rig.sf, day)
+    expected = _expected_freezes(rig.concentrators, set(), day)
+    assert 0 < len(stored_first) < len(expected)
+
+    # A new collector, as after a restart: it reads only what is still missing.
+    second = rig.collector().collect_freezes(day, trigger="test")
+    assert second.planned == sum(len(c.meters) for c in rig.concentrators) - len(stored_first)
+    assert _stored(rig.sf, day) == expected
+    with rig.sf() as s:
+        doubles = s.execute(
+            text(
+                "SELECT meter_id FROM collection_attempt WHERE task = 'daily_freeze' "
+                "AND result = 'ok' GROUP BY meter_id HAVING COUNT(*) > 1"
+            )
+        ).all()
+    assert doubles == []
+
+
+def test_a_slow_concentrator_does_not_hold_up_the_others(rig: Rig, clock: FixedClock) -> None:
+    slow = rig.concentrators[0]
+    rig.fleet.set_latency(slow.address, 0.25)
+    requests = -(-len(slow.meters) // FAST.points_per_request)
+    t0 = time.monotonic()
+    patient = GdwOptions(timeout_s=5.0, retries=0, points_per_request=4)
+    summary = rig.collector(patient).collect_freezes(clock.now().date(), trigger="test")
+    elapsed = time.monotonic() - t0
+    assert summary.failed == summary.planned - summary.ok
+    # Governed by the slow one's own requests, not by everyone waiting behind it.
+    assert elapsed < requests * 0.25 + 2.0

@@ -246,11 +246,13 @@ def update_concentrator_links(session: Session, states: Sequence[LinkState]) -> 
     """Record concentrators' online state, last heartbeat and remote address (the newest of
     each in ``states`` wins)."""
     latest: dict[tuple[str, int], LinkState] = {}
-    for s in states:  # the last state wins; its heartbeat and address, if it has none, stay
+    for s in states:  # the last state wins; the heartbeat and address before it stay if it has none
         before = latest.get(s.concentrator)
-        if before is not None:
-            s = LinkState(s.concentrator, s.online, s.at or before.at, s.remote or before.remote)
-        latest[s.concentrator] = s
+        latest[s.concentrator] = (
+            s
+            if before is None
+            else LinkState(s.concentrator, s.online, s.at or before.at, s.remote or before.remote)
+        )
     if not latest:
         return 0
     table = table_of(Concentrator)

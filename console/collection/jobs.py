@@ -75,6 +75,20 @@ def freeze_times(schedule: ScheduleSettings) -> list[time]:
     return times
 
 
+def schedule_params(schedule: ScheduleSettings) -> dict[str, dict[str, str]]:
+    """Each job's schedule settings, for a UI that words them in its own language."""
+    return {
+        "daily_freeze": {
+            "start": schedule.freeze_start,
+            "retry_min": str(schedule.freeze_retry_min),
+            "cutoff": schedule.freeze_cutoff,
+        },
+        "curves": {"every_min": "15"},
+        "events": {"every_min": str(schedule.events_every_min)},
+        "clock": {"at": schedule.clock_check, "drift_s": str(schedule.clock_drift_s)},
+    }
+
+
 def triggers(schedule: ScheduleSettings) -> dict[str, tuple[BaseTrigger, str]]:
     """Each job's trigger and a readable description of it."""
     times = freeze_times(schedule)
@@ -116,8 +130,10 @@ class ConcentratorJobs:
         schedule: ScheduleSettings,
         *,
         on_finished: Callable[[str, PassSummary], None] | None = None,
+        catch_up: bool = True,
     ) -> None:
         self.collector = collector
+        self.catch_up = catch_up
         self.schedule = schedule
         self.on_finished = on_finished
         self._engine = engine
@@ -137,6 +153,10 @@ class ConcentratorJobs:
         self._scheduler.start(paused=True)
         self.apply(self.schedule)
         self._scheduler.resume()
+        if self.catch_up and datetime.now().time() >= _hm(self.schedule.freeze_start):
+            # Started after today's first pass was due (a workstation switched on in the
+            # morning): read today's missing freezes now; the meters keep them for 62 days.
+            self.run_now("daily_freeze")
 
     def apply(self, schedule: ScheduleSettings) -> None:
         """Bring the stored jobs in line with ``schedule``: add missing ones, reschedule
@@ -192,6 +212,7 @@ class ConcentratorJobs:
     def states(self) -> list[JobState]:
         with self.collector._sf() as session:
             runs = latest_runs_by_task(session)
+        params = schedule_params(self.schedule)
         out = []
         for job_id, name in JOB_NAMES.items():
             job = self._scheduler.get_job(job_id)
@@ -211,6 +232,13 @@ class ConcentratorJobs:
                     live is not None,
                     live.done if live else 0,
                     live.total if live else 0,
+                    params.get(job_id, {}),
+                    run.status if run else None,
+                    run.meters_ok if run else 0,
+                    run.meters_failed if run else 0,
+                    (run.finished_at - run.started_at).total_seconds()
+                    if run and run.finished_at
+                    else 0.0,
                 )
             )
         return out

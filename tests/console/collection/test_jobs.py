@@ -70,11 +70,11 @@ def collector(session_factory: sessionmaker[Session]) -> FakeCollector:
 @pytest.fixture
 def jobs_factory(
     engine: Engine, collector: FakeCollector
-) -> Iterator[Callable[[ScheduleSettings], ConcentratorJobs]]:
+) -> Iterator[Callable[..., ConcentratorJobs]]:
     started: list[ConcentratorJobs] = []
 
-    def make(schedule: ScheduleSettings) -> ConcentratorJobs:
-        jobs = ConcentratorJobs(collector, engine, schedule)  # type: ignore[arg-type]
+    def make(schedule: ScheduleSettings, *, catch_up: bool = False) -> ConcentratorJobs:
+        jobs = ConcentratorJobs(collector, engine, schedule, catch_up=catch_up)  # type: ignore[arg-type]
         jobs.start()
         started.append(jobs)
         return jobs
@@ -97,7 +97,7 @@ def test_freeze_passes_run_from_the_start_every_retry_interval_until_the_cutoff(
 
 
 def test_a_restart_keeps_the_jobs_and_their_next_runs(
-    engine: Engine, jobs_factory: Callable[[ScheduleSettings], ConcentratorJobs]
+    engine: Engine, jobs_factory: Callable[..., ConcentratorJobs]
 ) -> None:
     schedule = ScheduleSettings()
     first = jobs_factory(schedule)
@@ -109,7 +109,7 @@ def test_a_restart_keeps_the_jobs_and_their_next_runs(
 
 
 def test_a_changed_schedule_reschedules_only_that_job_and_drops_disabled_ones(
-    engine: Engine, jobs_factory: Callable[[ScheduleSettings], ConcentratorJobs]
+    engine: Engine, jobs_factory: Callable[..., ConcentratorJobs]
 ) -> None:
     first = jobs_factory(ScheduleSettings())
     before = _stored(engine)
@@ -125,7 +125,7 @@ def test_a_changed_schedule_reschedules_only_that_job_and_drops_disabled_ones(
 def test_a_run_missed_while_the_console_was_down_fires_once_at_start(
     engine: Engine,
     collector: FakeCollector,
-    jobs_factory: Callable[[ScheduleSettings], ConcentratorJobs],
+    jobs_factory: Callable[..., ConcentratorJobs],
 ) -> None:
     first = jobs_factory(ScheduleSettings())
     first._scheduler.pause()  # the console stops just as the clock check comes due
@@ -140,7 +140,7 @@ def test_a_run_missed_while_the_console_was_down_fires_once_at_start(
 
 
 def test_run_now_runs_a_job_and_cancel_stops_it(
-    collector: FakeCollector, jobs_factory: Callable[[ScheduleSettings], ConcentratorJobs]
+    collector: FakeCollector, jobs_factory: Callable[..., ConcentratorJobs]
 ) -> None:
     jobs = jobs_factory(dataclasses.replace(ScheduleSettings(), curves=False))
     collector.hold.clear()
@@ -153,3 +153,11 @@ def test_run_now_runs_a_job_and_cancel_stops_it(
     assert collector.calls.count("daily_freeze") <= 2
     with pytest.raises(KeyError):
         jobs.run_now("nonsense")
+
+
+def test_started_after_the_first_pass_was_due_it_reads_todays_freezes_at_once(
+    collector: FakeCollector, jobs_factory: Callable[..., ConcentratorJobs]
+) -> None:
+    jobs_factory(ScheduleSettings(freeze_start="00:00", freeze_cutoff="00:30"), catch_up=True)
+    _wait(lambda: "daily_freeze" in collector.calls)
+    assert collector.calls.count("daily_freeze") == 1

@@ -22,7 +22,10 @@ FRAMES = {
     "39 20 09 33 00 00 B2 D8 16",
     "iec62056-21": b"/?12345678!\r\n".hex(),
 }
-SMALL_COUNTY = '[demo]\nprofile = "small"\n[collection]\ninterval_s = 3600\ntimeout_s = 0.5\n'
+SMALL_COUNTY = (
+    '[demo]\nprofile = "small"\n[collection]\ninterval_s = 3600\ntimeout_s = 0.5\n'
+    '[frontend]\nhost = "127.0.0.1"\nport = 0\n'  # never the real port 9001
+)
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -62,6 +62,13 @@ class JobState:
     running: bool = False
     done: int = 0
     total: int = 0
+    # The same, structured, for a translated UI: the schedule's settings ("start", "retry_min",
+    # "cutoff", "every_min", "at", "drift_s") and the last pass (status, ok, failed, seconds).
+    params: dict[str, str] = field(default_factory=dict)
+    last_status: str | None = None
+    last_ok: int = 0
+    last_failed: int = 0
+    last_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,8 +167,15 @@ class CollectionMonitor:
             )
 
     def trend(self, last_day: date, scope: Scope, days: int = 30) -> list[tuple[date, SuccessRate]]:
+        """The daily rates, from the first day anything was collected: the days before the
+        database holds any freeze are not 0 %, they are before collection began."""
         with self._sf() as session:
-            return success_trend(session, last_day, days, within=scope)
+            rates = success_trend(session, last_day, days, within=scope)
+            # Where collection began is the county's affair: a scope that read nothing from
+            # the start is failing, not new.
+            overall = rates if scope is None else success_trend(session, last_day, days)
+        first = next((i for i, (_d, r) in enumerate(overall) if r.read > 0), len(rates))
+        return rates[first:]
 
     def drags(self, day: date, scope: Scope) -> tuple[list[Drag], list[Drag]]:
         with self._sf() as session:

@@ -36,6 +36,8 @@ from console.ui.settings_store import SettingsStore
 from console.ui.tasks import TaskRunner
 from console.ui.views import registry
 from console.ui.views.base import BaseView
+from console.ui.views.collection import CollectionView
+from console.ui.widgets.message_monitor import MessageMonitor
 
 DEFAULT_SIZE = QSize(1440, 900)
 
@@ -221,6 +223,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(right, 1)
         self.setCentralWidget(central)
         self.status = StatusPanel(self)
+        # 报文监视: hidden until the collection view's button shows it (its close button hides it).
+        self.message_monitor = MessageMonitor(self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.message_monitor)
+        self.message_monitor.hide()
+        if isinstance(collection := self._views["collection"], CollectionView):
+            collection.bind_monitor(self.message_monitor)
 
         self.apply_palette(theme.current())
         self.resize(_first_start_size(self))

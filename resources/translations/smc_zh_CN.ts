@@ -77,6 +77,265 @@
     </message>
 </context>
 <context>
+    <name>CollectionView</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>台区</source>
+        <translation>台区</translation>
+    </message>
+    <message>
+        <source>Unread meters</source>
+        <translation>未采电表</translation>
+    </message>
+    <message>
+        <source>Cost (0.01 %)</source>
+        <translation>影响 (0.01%)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Failing since</source>
+        <translation>失败起始日</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>How much this device lowers the scope&apos;s success rate, in hundredths of a percentage point (−1.00 = −0.01 %)</source>
+        <translation>该设备使本范围采集成功率降低的幅度，单位为 0.01 个百分点（−1.00 即降低 0.01%）</translation>
+    </message>
+    <message>
+        <source>Consecutive failing days (≥ 90: at least that many)</source>
+        <translation>连续失败天数（≥ 90 表示至少这么多天）</translation>
+    </message>
+    <message>
+        <source>Meters</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>Loading the trend…</source>
+        <translation>正在加载趋势…</translation>
+    </message>
+    <message>
+        <source>Success rate (%)</source>
+        <translation>采集成功率 (%)</translation>
+    </message>
+    <message>
+        <source>target {pct} %</source>
+        <translation>目标 {pct} %</translation>
+    </message>
+    <message>
+        <source>No meter was due to be read in these 30 days.</source>
+        <translation>近 30 天内没有应采电表。</translation>
+    </message>
+    <message>
+        <source>Via the concentrator (AFN 0C)</source>
+        <translation>经集中器 (AFN 0C)</translation>
+    </message>
+    <message>
+        <source>Transparent forward (AFN 10)</source>
+        <translation>透明转发 (AFN 10)</translation>
+    </message>
+    <message>
+        <source>Direct (DL/T 645)</source>
+        <translation>直连电表 (DL/T 645)</translation>
+    </message>
+    <message>
+        <source>Collection monitor</source>
+        <translation>采集监控</translation>
+    </message>
+    <message>
+        <source>Waiting for the collection service…</source>
+        <translation>正在等待采集服务…</translation>
+    </message>
+    <message>
+        <source>Message monitor</source>
+        <translation>报文监视</translation>
+    </message>
+    <message>
+        <source>Show the live frames on the concentrators&apos; links</source>
+        <translation>显示集中器通道上的实时报文</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>How the selected meter is read</source>
+        <translation>所选电表的点抄方式</translation>
+    </message>
+    <message>
+        <source>Read selected meter</source>
+        <translation>点抄所选电表</translation>
+    </message>
+    <message>
+        <source>Read whole 台区</source>
+        <translation>点抄整个台区</translation>
+    </message>
+    <message>
+        <source>On-demand read via</source>
+        <translation>点抄方式</translation>
+    </message>
+    <message>
+        <source>Success rate, last 30 days</source>
+        <translation>近 30 天采集成功率</translation>
+    </message>
+    <message>
+        <source>Collection success</source>
+        <translation>采集成功率</translation>
+    </message>
+    <message>
+        <source>Meters read / due</source>
+        <translation>实采 / 应采</translation>
+    </message>
+    <message>
+        <source>meters</source>
+        <translation>只</translation>
+    </message>
+    <message>
+        <source>Concentrators online</source>
+        <translation>集中器在线</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>台</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Double-click a concentrator to see its unread meters</source>
+        <translation>双击集中器查看其未采电表</translation>
+    </message>
+    <message>
+        <source>Concentrators</source>
+        <translation>集中器</translation>
+    </message>
+    <message>
+        <source>Who drags the rate down</source>
+        <translation>拉低成功率的设备</translation>
+    </message>
+    <message>
+        <source>costliest first · double-click a concentrator for its unread meters</source>
+        <translation>按影响从大到小排列 · 双击集中器查看其未采电表</translation>
+    </message>
+    <message>
+        <source>Read {name} now</source>
+        <translation>立即点抄 {name}</translation>
+    </message>
+    <message>
+        <source>Select a meter in the tree or in the ranking first</source>
+        <translation>请先在设备树或排名中选择一只电表</translation>
+    </message>
+    <message>
+        <source>Cannot read the collection figures: {error}</source>
+        <translation>无法读取采集指标：{error}</translation>
+    </message>
+    <message>
+        <source>{scope} · daily freeze of {day} · as of {time}</source>
+        <translation>{scope} · {day} 日冻结 · 数据截至 {time}</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>No meter is due to be read in this scope.</source>
+        <translation>该范围内没有应采电表。</translation>
+    </message>
+    <message>
+        <source>Target {target} % met (+{gap} points)</source>
+        <translation>达到目标 {target} %（高出 {gap} 个百分点）</translation>
+    </message>
+    <message>
+        <source>No valid daily freeze of {day}</source>
+        <translation>缺少 {day} 的有效日冻结</translation>
+    </message>
+    <message>
+        <source>Meters with a daily freeze of {day} / meters due</source>
+        <translation>已采到 {day} 日冻结的电表 / 应采电表</translation>
+    </message>
+    <message>
+        <source>The concentrator front end (前置机) is turned off in this installation, so there is no device tree, job panel or live frame to show. To collect through concentrators, set enabled = true under [frontend] in the configuration file and restart the console.</source>
+        <translation>本系统未启用集中器前置机，因此没有设备树、任务面板和实时报文可显示。如需经集中器采集，请在配置文件的 [frontend] 节中设置 enabled = true，然后重启运营台。</translation>
+    </message>
+    <message>
+        <source>Front end off</source>
+        <translation>前置机未启用</translation>
+    </message>
+    <message>
+        <source>The concentrator front end is off</source>
+        <translation>集中器前置机未启用</translation>
+    </message>
+    <message>
+        <source>{n} meters short of the {target} % target</source>
+        <translation>距目标 {target} % 还差 {n} 只电表</translation>
+    </message>
+    <message>
+        <source>Every meter due has its daily freeze of {day}</source>
+        <translation>应采电表均已采到 {day} 日冻结</translation>
+    </message>
+    <message>
+        <source>No concentrator in this scope.</source>
+        <translation>该范围内没有集中器。</translation>
+    </message>
+    <message>
+        <source>{n} offline (no heartbeat for 15 min)</source>
+        <translation>{n} 台离线（15 分钟无心跳）</translation>
+    </message>
+    <message>
+        <source>All logged in and sending heartbeats</source>
+        <translation>全部已登录，心跳正常</translation>
+    </message>
+    <message>
+        <source>Nothing drags the rate down: every meter due has its daily freeze.</source>
+        <translation>没有拉低成功率的设备：应采电表均已采到日冻结。</translation>
+    </message>
+    <message>
+        <source>Concentrators ({n})</source>
+        <translation>集中器（{n}）</translation>
+    </message>
+    <message>
+        <source>Meters ({n})</source>
+        <translation>电能表（{n}）</translation>
+    </message>
+    <message>
+        <source>No concentrator drags the rate down: the unread meters are read directly.</source>
+        <translation>没有拉低成功率的集中器：未采电表均为直连采集。</translation>
+    </message>
+    <message>
+        <source>Cannot read the job states: {error}</source>
+        <translation>无法读取任务状态：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot start the job {job}: {error}</source>
+        <translation>无法启动任务 {job}：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot cancel the job {job}: {error}</source>
+        <translation>无法取消任务 {job}：{error}</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在点抄…</translation>
+    </message>
+    <message>
+        <source>On-demand read failed: {error}</source>
+        <translation>点抄失败：{error}</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleSession</name>
     <message>
         <source>Starting the meter emulator…</source>
@@ -149,6 +408,174 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
 </context>
 <context>
+    <name>DeviceTreeModel</name>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Unread</source>
+        <translation>未采</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>the counties</source>
+        <translation>县公司列表</translation>
+    </message>
+    <message>
+        <source>Cannot load the devices under {name}: {error}</source>
+        <translation>无法加载 {name} 下的设备：{error}</translation>
+    </message>
+    <message>
+        <source>Online · heartbeat {time}</source>
+        <translation>在线 · 心跳 {time}</translation>
+    </message>
+    <message>
+        <source>Online {time}</source>
+        <translation>在线 {time}</translation>
+    </message>
+    <message>
+        <source>Offline · last heartbeat {time}</source>
+        <translation>离线 · 最后心跳 {time}</translation>
+    </message>
+    <message>
+        <source>Offline {time}</source>
+        <translation>离线 {time}</translation>
+    </message>
+    <message>
+        <source>Read {time}</source>
+        <translation>成功 {time}</translation>
+    </message>
+    <message>
+        <source>Last attempt {time}: read</source>
+        <translation>最近一次采集 {time}：成功</translation>
+    </message>
+    <message>
+        <source>Failed {time}</source>
+        <translation>失败 {time}</translation>
+    </message>
+    <message>
+        <source>Last attempt {time}: failed</source>
+        <translation>最近一次采集 {time}：失败</translation>
+    </message>
+    <message>
+        <source>Not read yet</source>
+        <translation>尚未采集</translation>
+    </message>
+    <message>
+        <source>{n} meters without a daily freeze of the day</source>
+        <translation>{n} 只电表缺少当日日冻结</translation>
+    </message>
+</context>
+<context>
+    <name>DrillDownDialog</name>
+    <message>
+        <source>Unread meters — {name}</source>
+        <translation>未采电表 — {name}</translation>
+    </message>
+    <message>
+        <source>Loading the unread meters of {name}…</source>
+        <translation>正在加载 {name} 的未采电表…</translation>
+    </message>
+    <message>
+        <source>{name} ({area}): {n} unread meters, together −{cost} (0.01 %). Most common reason: {reason}</source>
+        <translation>{name}（{area}）：{n} 只未采电表，合计影响 −{cost} (0.01%)。最常见原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot load the unread meters of {name}: {error}</source>
+        <translation>无法加载 {name} 的未采电表：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>JobPanel</name>
+    <message>
+        <source>Loading the jobs…</source>
+        <translation>正在加载任务…</translation>
+    </message>
+    <message>
+        <source>Collection jobs</source>
+        <translation>采集任务</translation>
+    </message>
+    <message>
+        <source>No collection job is scheduled.</source>
+        <translation>没有计划中的采集任务。</translation>
+    </message>
+</context>
+<context>
+    <name>JobRow</name>
+    <message>
+        <source>Daily freeze</source>
+        <translation>日冻结采集</translation>
+    </message>
+    <message>
+        <source>15-minute curves</source>
+        <translation>15 分钟曲线采集</translation>
+    </message>
+    <message>
+        <source>Event polling</source>
+        <translation>事件轮询</translation>
+    </message>
+    <message>
+        <source>Clock check</source>
+        <translation>终端时钟检查与对时</translation>
+    </message>
+    <message>
+        <source>Daily at {start}, re-tries every {retry_min} min until {cutoff}</source>
+        <translation>每天 {start} 开始，每 {retry_min} 分钟补采一次，至 {cutoff} 截止</translation>
+    </message>
+    <message>
+        <source>Every {every_min} min (2 min after the quarter-hour)</source>
+        <translation>每 {every_min} 分钟（整刻后 2 分钟）</translation>
+    </message>
+    <message>
+        <source>Every {every_min} min</source>
+        <translation>每 {every_min} 分钟</translation>
+    </message>
+    <message>
+        <source>Daily at {at}; sets clocks off by more than {drift_s} s</source>
+        <translation>每天 {at}；时钟偏差超过 {drift_s} 秒即对时</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Run now</source>
+        <translation>立即执行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>{status}: {ok} read, {failed} failed in {seconds} s</source>
+        <translation>{status}：成功 {ok} 只，失败 {failed} 只，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Next {next} · last {last} · {result}</source>
+        <translation>下次 {next} · 上次 {last} · {result}</translation>
+    </message>
+    <message>
+        <source>no run yet</source>
+        <translation>尚未执行</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Smart Marketing Console</source>
@@ -157,6 +584,104 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>Marketing dispatch</source>
         <translation>营销调度</translation>
+    </message>
+</context>
+<context>
+    <name>MessageModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <source>Frame (hex)</source>
+        <translation>报文 (十六进制)</translation>
+    </message>
+    <message>
+        <source>Decoded</source>
+        <translation>解析</translation>
+    </message>
+    <message>
+        <source>↑ up</source>
+        <translation>↑ 上行</translation>
+    </message>
+    <message>
+        <source>↓ down</source>
+        <translation>↓ 下行</translation>
+    </message>
+</context>
+<context>
+    <name>MessageMonitor</name>
+    <message>
+        <source>Cannot decode: {error}</source>
+        <translation>无法解析：{error}</translation>
+    </message>
+    <message>
+        <source>no decoder</source>
+        <translation>没有解析器</translation>
+    </message>
+    <message>
+        <source>Message monitor</source>
+        <translation>报文监视</translation>
+    </message>
+    <message>
+        <source>Filter by device: terminal address or remote</source>
+        <translation>按设备筛选：终端地址或远端地址</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Select a frame to see it decoded in full.</source>
+        <translation>选择一帧报文查看完整解析。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Not listening: the concentrator front end is off.</source>
+        <translation>未监听：集中器前置机未启用。</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} frames</source>
+        <translation>显示 {shown} 帧，共 {total} 帧</translation>
+    </message>
+    <message>
+        <source> · paused, {waiting} waiting</source>
+        <translation> · 已暂停，{waiting} 帧待显示</translation>
+    </message>
+    <message>
+        <source> · {skipped} not shown (arrived faster than the table scrolls)</source>
+        <translation> · {skipped} 帧未显示（到达速度超过表格刷新速度）</translation>
+    </message>
+    <message>
+        <source>↑ up</source>
+        <translation>↑ 上行</translation>
+    </message>
+    <message>
+        <source>↓ down</source>
+        <translation>↓ 下行</translation>
+    </message>
+    <message>
+        <source>Device: {device} · remote: {remote} · {n} bytes</source>
+        <translation>设备：{device} · 远端：{remote} · {n} 字节</translation>
     </message>
 </context>
 <context>
@@ -192,10 +717,6 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>Outage-repair dispatch is not installed yet. It will turn 95598 and phone tickets into repair work orders, roll tickets up to 台区 and feeder outages, send the nearest crew and keep the 45/90/120-minute arrival clocks.</source>
         <translation>抢修调度功能尚未安装。安装后可将 95598 及电话工单转为抢修工单，按台区和线路归并停电事件，派出最近的抢修队伍，并跟踪 45/90/120 分钟到达时限。</translation>
-    </message>
-    <message>
-        <source>The collection monitor is not installed yet. Collection itself is running — its state is in the status bar below. This view will show the device tree, the success-rate trend, the devices that drag it down, the job panel and the live frames.</source>
-        <translation>采集监控界面尚未安装。采集任务本身已在运行，状态见下方状态栏。该界面将提供设备树、采集成功率趋势、影响成功率的设备排名、任务面板和实时报文。</translation>
     </message>
     <message>
         <source>Customer analytics is not installed yet: credit rating and arrears risk, load-profile segmentation, tariff advice, demand-response candidates and day-ahead 台区 load forecasts.</source>
@@ -318,6 +839,77 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>Collection success {rate} % (target {target} %)</source>
         <translation>采集成功率 {rate} %（目标 {target} %）</translation>
+    </message>
+</context>
+<context>
+    <name>ReadResultDialog</name>
+    <message>
+        <source>On-demand read</source>
+        <translation>点抄结果</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Time (ms)</source>
+        <translation>耗时 (ms)</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数据项</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>读数</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <source>Frame (hex)</source>
+        <translation>报文 (十六进制)</translation>
+    </message>
+    <message>
+        <source>{n} meters read: {ok} answered, {failed} failed</source>
+        <translation>点抄 {n} 只电表：{ok} 只应答，{failed} 只失败</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed: {error}</source>
+        <translation>失败：{error}</translation>
+    </message>
+    <message>
+        <source>↑ up</source>
+        <translation>↑ 上行</translation>
+    </message>
+    <message>
+        <source>↓ down</source>
+        <translation>↓ 下行</translation>
     </message>
 </context>
 <context>

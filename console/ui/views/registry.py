@@ -7,6 +7,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from console.ui.tasks import TaskRunner
 from console.ui.views.admin import AdminView
 from console.ui.views.base import BaseView
+from console.ui.views.collection import CollectionView
 from console.ui.views.not_installed import NotInstalledView
 from console.ui.views.panorama import PanoramaView
 
@@ -37,12 +38,6 @@ _NOT_INSTALLED = {
         "repair work orders, roll tickets up to 台区 and feeder outages, send the nearest crew "
         "and keep the 45/90/120-minute arrival clocks.",
     ),
-    "collection": QT_TRANSLATE_NOOP(
-        "Navigation",
-        "The collection monitor is not installed yet. Collection itself is running — its state "
-        "is in the status bar below. This view will show the device tree, the success-rate "
-        "trend, the devices that drag it down, the job panel and the live frames.",
-    ),
     "analytics": QT_TRANSLATE_NOOP(
         "Navigation",
         "Customer analytics is not installed yet: credit rating and arrears risk, load-profile "
@@ -63,6 +58,8 @@ def create_view(key: str, runner: TaskRunner) -> BaseView:
         return PanoramaView(runner)
     if key == "admin":
         return AdminView()
+    if key == "collection":
+        return CollectionView(runner)
     return NotInstalledView(
         key, key, title(key), QCoreApplication.translate(_CONTEXT, _NOT_INSTALLED[key])
     )

@@ -11,7 +11,13 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
 from console.core.clock import FixedClock
-from console.core.config import CollectionSettings, DatabaseSettings, DemoSettings, Settings
+from console.core.config import (
+    CollectionSettings,
+    DatabaseSettings,
+    DemoSettings,
+    FrontEndSettings,
+    Settings,
+)
 from console.ui import theme
 from console.ui.application import ConsoleSession
 from console.ui.settings_store import SettingsStore
@@ -45,6 +51,8 @@ def make_session(
             collection=CollectionSettings(
                 enabled=collection, interval_s=3600, timeout_s=0.5, retries=0
             ),
+            # Any free loopback port: tests never take the real front end's port 9001.
+            frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=2.0),
         )
         session = ConsoleSession(settings, clock=clock, store=store)
         sessions.append(session)

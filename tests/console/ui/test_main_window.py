@@ -148,7 +148,8 @@ def test_views_switch_without_reloading_and_the_last_view_is_remembered(
     session = make_session(collection=False)
     window = session.window
     with qtbot.waitSignals(
-        [window.settled, window.view("panorama").ready], timeout=BOOT_TIMEOUT_MS
+        [window.settled, window.view("panorama").ready, window.view("collection").ready],
+        timeout=BOOT_TIMEOUT_MS,
     ):
         session.start()
     views = {key: window.view(key) for key in VIEW_KEYS}
@@ -170,7 +171,7 @@ def test_capabilities_not_installed_say_so(
     session = make_session(collection=False)
     with qtbot.waitSignal(session.window.settled, timeout=BOOT_TIMEOUT_MS):
         session.start()
-    for key in ("warning", "dispatch", "collection", "analytics"):
+    for key in ("warning", "dispatch", "analytics"):
         empty = session.window.view(key).empty  # type: ignore[attr-defined]
         assert "not installed yet" in empty.text.text()
         assert empty.badge.isVisible() or empty.badge.text() == "Not installed yet"

@@ -13,7 +13,10 @@ from PySide6.QtGui import QColor, QImage
 
 from console.ui import theme
 
-SMALL_COUNTY = '[demo]\nprofile = "small"\n[collection]\ninterval_s = 3600\ntimeout_s = 0.5\n'
+SMALL_COUNTY = (
+    '[demo]\nprofile = "small"\n[collection]\ninterval_s = 3600\ntimeout_s = 0.5\n'
+    '[frontend]\nhost = "127.0.0.1"\nport = 0\n'  # never the real port 9001
+)
 
 
 def _run_screenshot(tmp_path: Path, *flags: str) -> tuple[subprocess.CompletedProcess[str], Path]:

@@ -11,6 +11,7 @@ only what is still missing.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import queue
 import threading
@@ -119,6 +120,50 @@ class _Batch:
         return len(self.attempts)
 
 
+class _Outbox:
+    """Results on their way from the coroutines to the writer thread. The coroutines wait
+    (``room``) while the writer is more than ``limit`` meters behind: what is in flight stays
+    bounded however fast the concentrators answer."""
+
+    def __init__(self, limit: int) -> None:
+        self.queue: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
+        self.limit = limit
+        self._backlog = 0
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._room: asyncio.Future[None] | None = None  # waited on while the writer lags
+
+    def __call__(self, batch: _Batch) -> None:
+        with self._lock:
+            self._backlog += len(batch)
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        self.queue.put(None)
+
+    def taken(self, rows: int) -> None:
+        with self._lock:
+            self._backlog -= rows
+            wake = self._backlog <= self.limit and self._room is not None
+        if wake and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._release)
+
+    def _release(self) -> None:
+        if self._room is not None and not self._room.done():
+            self._room.set_result(None)
+
+    async def room(self) -> None:
+        while True:
+            with self._lock:  # either the writer sees this future, or this sees its progress
+                if self._backlog <= self.limit:
+                    return
+                if self._room is None or self._room.done():
+                    self._loop = asyncio.get_running_loop()
+                    self._room = self._loop.create_future()
+                waiting = self._room
+            await waiting
+
+
 @dataclass(slots=True)
 class _Tally:
     ok: int = 0
@@ -183,9 +228,7 @@ class ConcentratorCollector:
         task: CollectionTask,
         day: date,
         targets: list[ConcentratorTarget],
-        read_one: Callable[
-            [ConcentratorTarget, Callable[[_Batch], None], threading.Event], Awaitable[None]
-        ],
+        read_one: Callable[[ConcentratorTarget, _Outbox, threading.Event], Awaitable[None]],
         *,
         trigger: str,
         cancel: threading.Event | None,
@@ -197,16 +240,22 @@ class ConcentratorCollector:
         planned = len(targets) if per_concentrator else sum(len(t.points) for t in targets)
         with self._sf.begin() as session:
             run_id = start_run(session, f"{task.value}:{trigger}", started, planned)
-        results: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
+        results = _Outbox(self.options.batch_rows * 4)
 
         async def everything() -> None:
             try:
-                await asyncio.gather(*(read_one(t, results.put, cancel) for t in targets))
+                await asyncio.gather(*(read_one(t, results, cancel) for t in targets))
             finally:
-                results.put(None)
+                results.close()
 
         status = RunStatus.FINISHED
         error: str | None = None
+        # Full garbage collections during a county's pass scan hundreds of thousands of
+        # objects and hold the GIL for 0.4-0.8 s each (measured: 27-57 per pass), which the GUI
+        # thread feels as a frozen window. The pass makes little cyclic garbage (refcounting
+        # frees its objects): the cyclic collector waits until it is over.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         future = self.front.call(everything())
         tally = _Tally()
         t0 = time.monotonic()
@@ -220,6 +269,8 @@ class ConcentratorCollector:
             cancel.set()
             raise
         finally:
+            if gc_was_enabled:
+                gc.enable()
             finished_at = self._clock.now()
             with self._sf.begin() as session:
                 finish_run(
@@ -248,7 +299,7 @@ class ConcentratorCollector:
 
     def _drain(
         self,
-        results: queue.SimpleQueue[_Batch | None],
+        results: _Outbox,
         run_id: int,
         tally: _Tally,
         planned: int,
@@ -258,13 +309,13 @@ class ConcentratorCollector:
         finished = False
         while not finished:
             pending = _Batch()
-            item = results.get()
+            item = results.queue.get()
             if item is None:
                 break
             pending.extend(item)
             while len(pending) < self.options.batch_rows:
                 try:
-                    more = results.get_nowait()
+                    more = results.queue.get_nowait()
                 except queue.Empty:
                     break
                 if more is None:
@@ -272,6 +323,7 @@ class ConcentratorCollector:
                     break
                 pending.extend(more)
             tally.stored += self._store(pending, run_id)
+            results.taken(len(pending))
             for a in pending.attempts:
                 tally.counts[a.result] += 1
                 if a.result == AttemptResult.OK:
@@ -343,11 +395,12 @@ class ConcentratorCollector:
         self,
         target: ConcentratorTarget,
         day: date,
-        put: Callable[[_Batch], None],
+        put: _Outbox,
         cancel: threading.Event,
     ) -> None:
         key = key_of(target)
         for chunk in _chunks(target.points, self.options.points_per_request):
+            await put.room()
             if cancel.is_set():
                 return
             batch = _Batch()
@@ -455,7 +508,7 @@ class ConcentratorCollector:
         self,
         target: ConcentratorTarget,
         start: datetime,
-        put: Callable[[_Batch], None],
+        put: _Outbox,
         cancel: threading.Event,
     ) -> None:
         key = key_of(target)
@@ -463,6 +516,7 @@ class ConcentratorCollector:
         td = {"start": start, "density": DENSITY_15_MIN, "count": count}
         fns = (F_CURVE_POWER, *F_CURVE_VOLTAGE, *F_CURVE_CURRENT)
         for p in target.points:
+            await put.room()
             if cancel.is_set():
                 return
             batch = _Batch()
@@ -541,7 +595,7 @@ class ConcentratorCollector:
         )
 
     async def _events_one(
-        self, target: ConcentratorTarget, put: Callable[[_Batch], None], cancel: threading.Event
+        self, target: ConcentratorTarget, put: _Outbox, cancel: threading.Event
     ) -> None:
         key = key_of(target)
         batch = _Batch()
@@ -640,7 +694,7 @@ class ConcentratorCollector:
         )
 
     async def _clock_one(
-        self, target: ConcentratorTarget, put: Callable[[_Batch], None], cancel: threading.Event
+        self, target: ConcentratorTarget, put: _Outbox, cancel: threading.Event
     ) -> None:
         if cancel.is_set():
             return

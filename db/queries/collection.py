@@ -114,7 +114,13 @@ def _row(run: CollectionRun) -> RunRow:
 
 
 def latest_run(session: Session, *, finished_only: bool = False) -> RunRow | None:
-    q = select(CollectionRun).order_by(CollectionRun.started_at.desc(), CollectionRun.id.desc())
+    """The newest run of the direct (meter-by-meter) collection; the concentrator passes'
+    runs (trigger ``task:trigger``) are ``latest_runs_by_task``'s."""
+    q = (
+        select(CollectionRun)
+        .where(CollectionRun.trigger.not_like("%:%"))
+        .order_by(CollectionRun.started_at.desc(), CollectionRun.id.desc())
+    )
     if finished_only:
         q = q.where(CollectionRun.status != RunStatus.RUNNING.value)
     run = session.scalars(q.limit(1)).first()

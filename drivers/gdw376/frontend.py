@@ -315,11 +315,21 @@ class FrontEnd:
         async def snapshot() -> list[TerminalState]:
             return [self._state(t) for t in self._terminals.values()]
 
-        if self._loop is None:
+        loop = self._loop
+        if loop is None:
             return []
-        if threading.current_thread() is self._thread:
-            return [self._state(t) for t in self._terminals.values()]
-        return self.call(snapshot()).result(5.0)
+        if threading.current_thread() is self._thread or not loop.is_running():
+            return [self._state(t) for t in list(self._terminals.values())]
+        coro = snapshot()
+        try:
+            future = asyncio.run_coroutine_threadsafe(coro, loop)
+        except RuntimeError:  # the loop closed meanwhile
+            coro.close()
+            return []
+        try:
+            return future.result(5.0)
+        except (TimeoutError, concurrent.futures.CancelledError):
+            return []  # stopping meanwhile
 
     def _state(self, term: _Terminal) -> TerminalState:
         channel = term.channel

@@ -15,6 +15,7 @@ from db.queries.collection import (
     abandon_running,
     finish_run,
     latest_run,
+    latest_runs_by_task,
     read_targets,
     start_run,
 )
@@ -121,6 +122,12 @@ def test_a_run_is_started_then_finished(session_factory: sessionmaker[Session]) 
         )
         assert latest_run(session) == expected
         assert latest_run(session, finished_only=True) == expected
+    # A concentrator pass started later is not the direct collection's last run.
+    with session_factory() as session, session.begin():
+        later = start_run(session, "daily_freeze:scheduled", done, 100)
+    with session_factory() as session:
+        assert latest_run(session) == expected
+        assert latest_runs_by_task(session)["daily_freeze"].id == later
 
 
 def test_latest_run_is_the_last_started_and_finished_only_skips_running(

@@ -25,6 +25,7 @@ from console.collection.service import CollectionOptions, CollectionService, Col
 from console.core.clock import Clock, SystemClock
 from console.core.config import Settings, with_overrides
 from console.core.database import describe_db, resolve_db_url
+from console.core.paths import default_config_path
 from console.demo.concentrators import concentrators_from_db
 from console.demo.fleet import start_demo_fleet
 from console.demo.generator import DemoCounty, demo_info, generate_demo_county
@@ -283,7 +284,10 @@ def _make_frontend(
         if settings.collection.enabled
         else None
     )
-    return frontend, jobs, CollectionMonitor(session_factory, clock, frontend, jobs)
+    monitor = CollectionMonitor(
+        session_factory, clock, frontend, jobs, config_path=settings.source or default_config_path()
+    )
+    return frontend, jobs, monitor
 
 
 def _make_backup_job(settings: Settings, url: str, backups: Path, clock: Clock) -> BackupJob | None:

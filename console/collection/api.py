@@ -119,6 +119,15 @@ class CollectionConsole(Protocol):
 
     def jobs(self) -> list[JobState]: ...
 
+    def schedule(self) -> dict[str, object]:
+        """The jobs' schedule: the ``[schedule]`` keys and their values."""
+        ...
+
+    def set_schedule(self, values: dict[str, object]) -> None:
+        """Change the schedule now and in the configuration file; raises ``ValueError``
+        naming the key and what was expected when a value is not allowed (nothing changes)."""
+        ...
+
     def run_job(self, job_id: str) -> None:
         """Start the job now (returns at once; progress shows in ``jobs``)."""
         ...

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +26,8 @@ from console.collection.api import (
 from console.collection.frontend import FrontEndService
 from console.collection.jobs import ConcentratorJobs
 from console.core.clock import Clock
+from console.core.config import ConfigError, ScheduleSettings, save_section
+from console.core.paths import default_config_path
 from db.queries import devices
 from db.queries.collection_kpi import (
     Drag,
@@ -79,11 +83,15 @@ class CollectionMonitor:
         clock: Clock,
         frontend: FrontEndService,
         jobs: ConcentratorJobs | None,
+        *,
+        config_path: Path | None = None,
     ) -> None:
         self._sf = session_factory
         self._clock = clock
         self.frontend = frontend
         self.jobs_ = jobs
+        self.config_path = config_path or default_config_path()
+        self._schedule = jobs.schedule if jobs is not None else ScheduleSettings()
 
     def today(self) -> date:
         return self._clock.now().date()
@@ -190,6 +198,23 @@ class CollectionMonitor:
     # ------------------------------------------------------------------ jobs
     def jobs(self) -> list[JobState]:
         return self.jobs_.states() if self.jobs_ is not None else []
+
+    def schedule(self) -> dict[str, object]:
+        return dataclasses.asdict(self._schedule)
+
+    def set_schedule(self, values: dict[str, object]) -> None:
+        try:
+            settings = save_section(self.config_path, "schedule", dict(values))
+        except ConfigError as err:
+            raise ValueError(str(err)) from err
+        self._schedule = settings.schedule
+        if self.jobs_ is not None:
+            self.jobs_.apply(settings.schedule)
+            collector = self.jobs_.collector
+            collector.options = dataclasses.replace(
+                collector.options, clock_drift_s=settings.schedule.clock_drift_s
+            )
+        log.info("schedule changed in 采集监控 and saved to %s", self.config_path)
 
     def run_job(self, job_id: str) -> None:
         if self.jobs_ is not None:

@@ -221,3 +221,56 @@ def with_overrides(
         merged = {"lang": settings.ui.lang, "theme": settings.ui.theme, **ui}
         settings = dataclasses.replace(settings, ui=parse_settings({"ui": merged}, flag_source).ui)
     return settings
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def save_section(path: Path, section: str, values: dict[str, Any]) -> Settings:
+    """Write ``values`` as the file's ``[section]`` (validated first; the rest of the file,
+    comments included, is kept) and return the settings the file now gives. The file is
+    replaced atomically: a crash leaves the old one or the new one, never half of either."""
+    cls = _SECTIONS.get(section)
+    if cls is None:
+        raise ConfigError(f"unknown section [{section}]")
+    parse_settings({section: values}, "the new values")  # a bad value stops here, unwritten
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines()
+    header = re.compile(r"^\s*\[([A-Za-z0-9_.-]+)\]\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if header.match(line) and
+                  header.match(line).group(1) == section), None)  # type: ignore[union-attr]  # fmt: skip
+    if start is None:
+        body = [f"[{section}]", *(f"{k} = {_toml_value(v)}" for k, v in values.items())]
+        lines = [*lines, *([""] if lines else []), *body]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if header.match(lines[i])), len(lines))
+        key = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+        todo = dict(values)
+        section_lines = []
+        for line in lines[start + 1 : end]:  # keys rewritten in place, comments kept
+            match = key.match(line)
+            if match is None:
+                section_lines.append(line)
+            elif match.group(1) in todo:
+                section_lines.append(f"{match.group(1)} = {_toml_value(todo.pop(match.group(1)))}")
+        while section_lines and not section_lines[-1].strip():
+            section_lines.pop()
+        section_lines += [f"{k} = {_toml_value(v)}" for k, v in todo.items()]
+        gap = [""] if end < len(lines) else []
+        lines = [*lines[: start + 1], *section_lines, *gap, *lines[end:]]
+    new_text = "\n".join(lines) + "\n"
+    try:
+        tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: the file would not be valid TOML: {err}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    tmp.replace(path)
+    return load_settings(path)

@@ -327,6 +327,10 @@
         <translation>无法取消任务 {job}：{error}</translation>
     </message>
     <message>
+        <source>Cannot read the schedule: {error}</source>
+        <translation>无法读取采集计划：{error}</translation>
+    </message>
+    <message>
         <source>Reading…</source>
         <translation>正在点抄…</translation>
     </message>
@@ -494,6 +498,14 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>Loading the jobs…</source>
         <translation>正在加载任务…</translation>
+    </message>
+    <message>
+        <source>Schedule…</source>
+        <translation>采集计划…</translation>
+    </message>
+    <message>
+        <source>Change when the jobs run</source>
+        <translation>修改各任务的执行时间</translation>
     </message>
     <message>
         <source>Collection jobs</source>
@@ -910,6 +922,53 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>↓ down</source>
         <translation>↓ 下行</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleDialog</name>
+    <message>
+        <source>Collection schedule</source>
+        <translation>采集计划</translation>
+    </message>
+    <message>
+        <source>Collect 15-minute curves</source>
+        <translation>采集 15 分钟曲线</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Daily freeze: first pass at</source>
+        <translation>日冻结首次采集时间</translation>
+    </message>
+    <message>
+        <source>then re-try the missing every</source>
+        <translation>之后每隔多久补采未采到的电表</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>补采截止时间</translation>
+    </message>
+    <message>
+        <source>Poll events every</source>
+        <translation>事件轮询间隔</translation>
+    </message>
+    <message>
+        <source>Check clocks daily at</source>
+        <translation>每日时钟检查时间</translation>
+    </message>
+    <message>
+        <source>Set a clock that is off by more than</source>
+        <translation>时钟偏差超过此值即对时</translation>
+    </message>
+    <message>
+        <source>Saved to the configuration file ([schedule]); the jobs change at once.</source>
+        <translation>保存到配置文件（[schedule] 节），任务计划立即生效。</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
     </message>
 </context>
 <context>

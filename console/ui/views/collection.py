@@ -28,14 +28,18 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTime,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFontDatabase, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -45,10 +49,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QSplitter,
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QTimeEdit,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -725,9 +731,83 @@ class JobRow(QFrame):
         self.cancel_button.setEnabled(job.running)
 
 
+class ScheduleDialog(QDialog):
+    """The jobs' schedule (the ``[schedule]`` section), edited in place."""
+
+    def __init__(self, values: dict[str, object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Collection schedule"))
+        self.freeze_start = self._time(values.get("freeze_start"))
+        self.freeze_retry = self._minutes(values.get("freeze_retry_min"), 5, 240)
+        self.freeze_cutoff = self._time(values.get("freeze_cutoff"))
+        self.curves = QCheckBox(self.tr("Collect 15-minute curves"))
+        self.curves.setChecked(bool(values.get("curves", True)))
+        self.events_every = self._minutes(values.get("events_every_min"), 1, 1440)
+        self.clock_check = self._time(values.get("clock_check"))
+        self.clock_drift = QSpinBox()
+        self.clock_drift.setRange(1, 86400)
+        self.clock_drift.setSuffix(self.tr(" s"))
+        self.clock_drift.setValue(int(str(values.get("clock_drift_s", 300))))
+        form = QFormLayout()
+        form.addRow(self.tr("Daily freeze: first pass at"), self.freeze_start)
+        form.addRow(self.tr("then re-try the missing every"), self.freeze_retry)
+        form.addRow(self.tr("until"), self.freeze_cutoff)
+        form.addRow("", self.curves)
+        form.addRow(self.tr("Poll events every"), self.events_every)
+        form.addRow(self.tr("Check clocks daily at"), self.clock_check)
+        form.addRow(self.tr("Set a clock that is off by more than"), self.clock_drift)
+        self.error = _label("", "ErrorBanner")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.rejected.connect(self.reject)  # Save closes it only once the values are stored
+        self.buttons = buttons
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        layout = QVBoxLayout(self)
+        note = _label(
+            self.tr("Saved to the configuration file ([schedule]); the jobs change at once."),
+            "KpiCaption",
+        )
+        note.setWordWrap(True)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _time(self, text: object) -> QTimeEdit:
+        edit = QTimeEdit(QTime.fromString(str(text or "00:00"), "HH:mm"))
+        edit.setDisplayFormat("HH:mm")
+        return edit
+
+    def _minutes(self, value: object, low: int, high: int) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(low, high)
+        box.setSuffix(self.tr(" min"))
+        box.setValue(int(str(value or low)))
+        return box
+
+    def values(self) -> dict[str, object]:
+        return {
+            "freeze_start": self.freeze_start.time().toString("HH:mm"),
+            "freeze_retry_min": self.freeze_retry.value(),
+            "freeze_cutoff": self.freeze_cutoff.time().toString("HH:mm"),
+            "curves": self.curves.isChecked(),
+            "events_every_min": self.events_every.value(),
+            "clock_check": self.clock_check.time().toString("HH:mm"),
+            "clock_drift_s": self.clock_drift.value(),
+        }
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+
 class JobPanel(QFrame):
     run_requested = Signal(str)
     cancel_requested = Signal(str)
+    edit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -754,7 +834,14 @@ class JobPanel(QFrame):
         self.setMinimumWidth(300)  # a row's name and both buttons side by side
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 10, 10)
-        layout.addWidget(_label(self.tr("Collection jobs"), "PanelTitle"))
+        self.edit_button = QPushButton(self.tr("Schedule…"))
+        self.edit_button.setToolTip(self.tr("Change when the jobs run"))
+        self.edit_button.clicked.connect(self.edit_requested)
+        title = QHBoxLayout()
+        title.addWidget(_label(self.tr("Collection jobs"), "PanelTitle"))
+        title.addStretch(1)
+        title.addWidget(self.edit_button)
+        layout.addLayout(title)
         layout.addWidget(self.note)
         layout.addWidget(scroll, 1)
 
@@ -974,6 +1061,7 @@ class CollectionView(BaseView):
         self._jobs_in_flight = False
         self._selected_meter: tuple[int, str] | None = None
         self._reading = False
+        self.schedule_dialog: ScheduleDialog | None = None
         self._settled: set[str] = set()
         self.snapshot: CollectionSnapshot | None = None
         self.drill_dialog: DrillDownDialog | None = None
@@ -1095,6 +1183,7 @@ class CollectionView(BaseView):
         self.jobs = JobPanel()
         self.jobs.run_requested.connect(self.run_job)
         self.jobs.cancel_requested.connect(self.cancel_job)
+        self.jobs.edit_requested.connect(self.edit_schedule)
         middle = QSplitter(Qt.Orientation.Horizontal)
         middle.addWidget(trend_panel)
         middle.addWidget(self.jobs)
@@ -1469,6 +1558,44 @@ class CollectionView(BaseView):
                 self.tr("Cannot cancel the job {job}: {error}").format(job=job_id, error=err)
             )
         self.refresh_jobs()
+
+    def edit_schedule(self) -> None:
+        """The schedule dialog: loaded and saved on the worker thread (it writes a file)."""
+        if self._console is None:
+            return
+        console = self._console
+        _submit(self._runner, self, console.schedule, "_schedule_loaded", "_schedule_failed")
+
+    def _schedule_loaded(self, values: dict[str, object]) -> None:
+        dialog = ScheduleDialog(values, self)
+        self.schedule_dialog = dialog
+
+        def save() -> None:
+            console = self._console
+            if console is None:
+                return
+            dialog.save_button.setEnabled(False)
+            chosen = dialog.values()
+            _submit(
+                self._runner, self, lambda: console.set_schedule(chosen), "_schedule_saved",
+                "_schedule_rejected",
+            )  # fmt: skip
+
+        dialog.buttons.accepted.connect(save)
+        dialog.open()
+
+    def _schedule_saved(self, _none: None) -> None:
+        if self.schedule_dialog is not None:
+            self.schedule_dialog.done(QDialog.DialogCode.Accepted)
+        self.refresh_jobs()
+
+    def _schedule_rejected(self, err: BaseException) -> None:
+        if self.schedule_dialog is not None:
+            self.schedule_dialog.save_button.setEnabled(True)
+            self.schedule_dialog.show_error(str(err))
+
+    def _schedule_failed(self, err: BaseException) -> None:
+        self._show_error(self.tr("Cannot read the schedule: {error}").format(error=err))
 
     # ------------------------------------------------------------------ on-demand read
     def read_selected_meter(self) -> None:

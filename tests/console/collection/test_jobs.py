@@ -9,14 +9,18 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.collection.concentrators import PassSummary
+from console.collection.concentrators import GdwOptions, PassSummary
+from console.collection.frontend import FrontEndService
 from console.collection.jobs import JOB_TABLE, ConcentratorJobs, freeze_times
-from console.core.config import ScheduleSettings
+from console.collection.monitor import CollectionMonitor
+from console.core.clock import FixedClock
+from console.core.config import FrontEndSettings, ScheduleSettings, load_settings
 from db.models import CollectionTask, RunStatus
 
 
@@ -37,6 +41,7 @@ class FakeCollector:
         self.hold = threading.Event()
         self.hold.set()
         self.cancelled: list[str] = []
+        self.options = GdwOptions()
 
     def _run(self, task: str, cancel: threading.Event | None) -> PassSummary:
         self.calls.append(task)
@@ -161,3 +166,30 @@ def test_started_after_the_first_pass_was_due_it_reads_todays_freezes_at_once(
     jobs_factory(ScheduleSettings(freeze_start="00:00", freeze_cutoff="00:30"), catch_up=True)
     _wait(lambda: "daily_freeze" in collector.calls)
     assert collector.calls.count("daily_freeze") == 1
+
+
+def test_the_schedule_edited_in_the_ui_is_saved_to_the_file_and_applied(  # noqa: PLR0917
+    tmp_path: Path,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    collector: FakeCollector,
+    jobs_factory: Callable[..., ConcentratorJobs],
+) -> None:
+    config = tmp_path / "smc.toml"
+    config.write_text('# mine\n[schedule]\n# when\nfreeze_start = "00:10"\n', encoding="utf-8")
+    jobs = jobs_factory(ScheduleSettings())
+    frontend = FrontEndService(session_factory, FrontEndSettings(port=0), clock)
+    monitor = CollectionMonitor(session_factory, clock, frontend, jobs, config_path=config)
+    values = {**monitor.schedule(), "curves": False, "events_every_min": 10, "clock_drift_s": 60}
+
+    monitor.set_schedule(values)
+
+    assert load_settings(config).schedule == ScheduleSettings(**values)  # type: ignore[arg-type]
+    assert "# mine" in config.read_text(encoding="utf-8")  # the user's comments stay
+    assert set(_stored(engine)) == {"daily_freeze", "events", "clock"}
+    assert collector.options.clock_drift_s == 60
+    before = config.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="freeze_start"):
+        monitor.set_schedule({**values, "freeze_start": "25:00"})
+    assert config.read_text(encoding="utf-8") == before

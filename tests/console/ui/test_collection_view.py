@@ -11,7 +11,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -163,6 +163,15 @@ class FakeConsole:
         self.listeners: list[Callable[[Traffic], None]] = []
         self.hold_reads = threading.Event()
         self.hold_reads.set()
+        self.schedule_values: dict[str, object] = {
+            "freeze_start": "00:10",
+            "freeze_retry_min": 30,
+            "freeze_cutoff": "08:00",
+            "curves": True,
+            "events_every_min": 5,
+            "clock_check": "02:00",
+            "clock_drift_s": 300,
+        }
         self.job_states = {
             "daily_freeze": JobState(
                 "daily_freeze",
@@ -251,6 +260,16 @@ class FakeConsole:
         self.job_states[job_id] = JobState(
             job.id, job.name, job.schedule, job.next_run_at, job.last_run_at, "cancelled"
         )
+
+    def schedule(self) -> dict[str, object]:
+        self._record("schedule")
+        return dict(self.schedule_values)
+
+    def set_schedule(self, values: dict[str, object]) -> None:
+        self._record("set_schedule", values)
+        if values["freeze_cutoff"] == values["freeze_start"]:
+            raise ValueError("freeze_cutoff must differ from freeze_start")
+        self.schedule_values = dict(values)
 
     def read_meter(self, meter_id: int, path: ReadPath) -> OnDemandResult:
         self._record("read_meter", meter_id, path)
@@ -722,3 +741,28 @@ def test_a_frame_the_decoder_rejects_is_still_listed(
     qtbot.waitUntil(lambda: monitor.model.rowCount() == 1, timeout=TIMEOUT)
     summary = monitor.model.index(0, monitor.model.SUMMARY).data()
     assert "bad checksum" in summary
+
+
+def test_the_schedule_is_edited_in_a_dialog_and_a_bad_one_is_refused(
+    qtbot: QtBot, view: CollectionView, console: FakeConsole
+) -> None:
+    qtbot.waitUntil(lambda: len(view.jobs.rows) == 2, timeout=TIMEOUT)
+    view.jobs.edit_button.click()
+    qtbot.waitUntil(lambda: view.schedule_dialog is not None, timeout=TIMEOUT)
+    dialog = view.schedule_dialog
+    assert dialog is not None
+    assert dialog.values() == console.schedule_values  # shows what is scheduled now
+    dialog.freeze_cutoff.setTime(dialog.freeze_start.time())  # refused by the console
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=TIMEOUT)
+    assert "freeze_cutoff" in dialog.error.text() and dialog.isVisible()
+    assert console.schedule_values["freeze_cutoff"] == "08:00"  # nothing changed
+
+    dialog.freeze_cutoff.setTime(QTime(7, 0))
+    dialog.events_every.setValue(10)
+    dialog.curves.setChecked(False)
+    with qtbot.waitSignal(dialog.finished, timeout=TIMEOUT):
+        dialog.buttons.accepted.emit()
+    assert console.schedule_values["freeze_cutoff"] == "07:00"
+    assert console.schedule_values["events_every_min"] == 10
+    assert console.schedule_values["curves"] is False

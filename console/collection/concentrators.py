@@ -11,13 +11,14 @@ only what is still missing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -200,6 +201,21 @@ def _wh(kwh: object, ct: int) -> int | None:
     return int(kwh * 1000) * ct
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Full garbage collections during a county's pass scan hundreds of thousands of objects
+    and hold the GIL for 0.2-0.8 s each (measured: 27-57 per pass), which the GUI thread feels
+    as a frozen window. A pass makes little cyclic garbage (refcounting frees its objects): the
+    cyclic collector waits until it is over, loading the targets included."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _is_time(value: object) -> bool:
     return isinstance(value, datetime)
 
@@ -250,12 +266,6 @@ class ConcentratorCollector:
 
         status = RunStatus.FINISHED
         error: str | None = None
-        # Full garbage collections during a county's pass scan hundreds of thousands of
-        # objects and hold the GIL for 0.4-0.8 s each (measured: 27-57 per pass), which the GUI
-        # thread feels as a frozen window. The pass makes little cyclic garbage (refcounting
-        # frees its objects): the cyclic collector waits until it is over.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
         future = self.front.call(everything())
         tally = _Tally()
         t0 = time.monotonic()
@@ -269,8 +279,6 @@ class ConcentratorCollector:
             cancel.set()
             raise
         finally:
-            if gc_was_enabled:
-                gc.enable()
             finished_at = self._clock.now()
             with self._sf.begin() as session:
                 finish_run(
@@ -379,17 +387,18 @@ class ConcentratorCollector:
         """Read the daily freeze of ``day`` (default: today's, frozen at 00:00) from every meter
         that has none stored yet."""
         day = day or self._clock.now().date()
-        with self._sf() as session:
-            targets = concentrator_targets(session, missing_freeze_on=day)
-        return self._pass(
-            CollectionTask.DAILY_FREEZE,
-            day,
-            targets,
-            lambda t, put, stop: self._freeze_one(t, day, put, stop),
-            trigger=trigger,
-            cancel=cancel,
-            progress=progress,
-        )
+        with _no_cyclic_gc():
+            with self._sf() as session:
+                targets = concentrator_targets(session, missing_freeze_on=day)
+            return self._pass(
+                CollectionTask.DAILY_FREEZE,
+                day,
+                targets,
+                lambda t, put, stop: self._freeze_one(t, day, put, stop),
+                trigger=trigger,
+                cancel=cancel,
+                progress=progress,
+            )
 
     async def _freeze_one(
         self,
@@ -492,17 +501,18 @@ class ConcentratorCollector:
         now = until or self._clock.now()
         end = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
         start = end - timedelta(minutes=15 * self.options.curve_slots)
-        with self._sf() as session:
-            targets = concentrator_targets(session, curve_meters=True)
-        return self._pass(
-            CollectionTask.CURVE,
-            start.date(),
-            targets,
-            lambda t, put, stop: self._curves_one(t, start, put, stop),
-            trigger=trigger,
-            cancel=cancel,
-            progress=progress,
-        )
+        with _no_cyclic_gc():
+            with self._sf() as session:
+                targets = concentrator_targets(session, curve_meters=True)
+            return self._pass(
+                CollectionTask.CURVE,
+                start.date(),
+                targets,
+                lambda t, put, stop: self._curves_one(t, start, put, stop),
+                trigger=trigger,
+                cancel=cancel,
+                progress=progress,
+            )
 
     async def _curves_one(
         self,
@@ -581,18 +591,19 @@ class ConcentratorCollector:
         progress: Progress | None = None,
     ) -> PassSummary:
         """New important events (AFN 0E F1) of every concentrator since the last poll."""
-        with self._sf() as session:
-            targets = concentrator_targets(session)
-        return self._pass(
-            CollectionTask.EVENTS,
-            self._clock.now().date(),
-            targets,
-            self._events_one,
-            trigger=trigger,
-            cancel=cancel,
-            progress=progress,
-            per_concentrator=True,
-        )
+        with _no_cyclic_gc():
+            with self._sf() as session:
+                targets = concentrator_targets(session)
+            return self._pass(
+                CollectionTask.EVENTS,
+                self._clock.now().date(),
+                targets,
+                self._events_one,
+                trigger=trigger,
+                cancel=cancel,
+                progress=progress,
+                per_concentrator=True,
+            )
 
     async def _events_one(
         self, target: ConcentratorTarget, put: _Outbox, cancel: threading.Event
@@ -680,18 +691,19 @@ class ConcentratorCollector:
     ) -> PassSummary:
         """Read every concentrator's clock (AFN 0C F2); set those that drift by more than the
         threshold (AFN 05 F31). The attempt's error text records the drift."""
-        with self._sf() as session:
-            targets = all_concentrators(session)
-        return self._pass(
-            CollectionTask.CLOCK,
-            self._clock.now().date(),
-            targets,
-            self._clock_one,
-            trigger=trigger,
-            cancel=cancel,
-            progress=progress,
-            per_concentrator=True,
-        )
+        with _no_cyclic_gc():
+            with self._sf() as session:
+                targets = all_concentrators(session)
+            return self._pass(
+                CollectionTask.CLOCK,
+                self._clock.now().date(),
+                targets,
+                self._clock_one,
+                trigger=trigger,
+                cancel=cancel,
+                progress=progress,
+                per_concentrator=True,
+            )
 
     async def _clock_one(
         self, target: ConcentratorTarget, put: _Outbox, cancel: threading.Event

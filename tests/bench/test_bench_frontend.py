@@ -228,12 +228,24 @@ def test_the_gui_stays_responsive_while_the_county_is_collected(
 
         gc.callbacks.append(on_gc)
         probe = StallProbe()
+        stalls: list[tuple[float, float]] = []  # (seconds into the pass, stall)
+        probe.timer.timeout.connect(
+            lambda: (
+                probe.gaps
+                and probe.gaps[-1] > 0.05
+                and stalls.append((time.monotonic() - t0, probe.gaps[-1]))
+            )
+        )
         probe.start()
         t0 = time.monotonic()
         worker.start()
         qtbot.waitUntil(lambda: not worker.is_alive(), timeout=900_000)
         print("\n3. GUI-thread stalls during the pass (采集监控 and 报文监视 open):")
         print(probe.report("daily freeze of the county over TCP", time.monotonic() - t0))
+        print(
+            "  stalls over 50 ms (s into the pass, ms):",
+            [(round(at, 1), round(gap * 1000)) for at, gap in stalls],
+        )
         gc.callbacks.remove(on_gc)
         full = sorted(t for t, generation in gc_times if generation == 2)
         print(

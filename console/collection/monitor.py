@@ -29,6 +29,7 @@ from console.core.clock import Clock
 from console.core.config import ConfigError, ScheduleSettings, save_section
 from console.core.paths import default_config_path
 from db.queries import devices
+from db.queries.collection import all_concentrators
 from db.queries.collection_kpi import (
     Drag,
     KpiLevel,
@@ -139,40 +140,22 @@ class CollectionMonitor:
         )  # fmt: skip
 
     def kpis(self, day: date, scope: Scope) -> KpiSummary:
+        """The scope's rate for ``day`` and its concentrators online now (the concentrators
+        in a station or 台区 scope: those with meters expected there)."""
         with self._sf() as session:
             trend = success_trend(session, day, 1, within=scope)
             rate = trend[-1][1] if trend else SuccessRate("", "", 0, 0)
-            level = scope[0] if scope is not None else None
-            concentrators = success_rates(
-                session, day, KpiLevel.CONCENTRATOR, within=scope
-            ) if level is not KpiLevel.MODEL else []  # fmt: skip
-        states = {key_text(s.key): s.online for s in self.frontend.front.states()}
-        online = sum(1 for v in states.values() if v)
-        total = max(len(concentrators), online) if scope is not None else self._count_all()
-        return KpiSummary(
-            day, rate, SUCCESS_TARGET_PCT, min(online, total) if scope is None else
-            self._online_in(concentrators, states), total, rate.failed,
-        )  # fmt: skip
-
-    def _count_all(self) -> int:
-        from db.queries.collection import all_concentrators  # noqa: PLC0415
-
-        with self._sf() as session:
-            return len(all_concentrators(session))
-
-    def _online_in(self, rates: list[SuccessRate], states: dict[str, bool]) -> int:
-        ids = [int(r.key) for r in rates if r.key.isdigit()]
-        if not ids:
-            return 0
-        from db.queries.collection import all_concentrators  # noqa: PLC0415
-
-        with self._sf() as session:
-            wanted = set(ids)
-            return sum(
-                1
-                for c in all_concentrators(session)
-                if c.id in wanted and states.get(f"{c.district_code}-{c.terminal_address:05d}")
-            )
+            concentrators = all_concentrators(session)
+            if scope is not None:
+                inside = {
+                    r.key for r in success_rates(session, day, KpiLevel.CONCENTRATOR, within=scope)
+                }
+                concentrators = [c for c in concentrators if str(c.id) in inside]
+        states = self._online()
+        online = sum(
+            1 for c in concentrators if states.get(f"{c.district_code}-{c.terminal_address:05d}")
+        )
+        return KpiSummary(day, rate, SUCCESS_TARGET_PCT, online, len(concentrators), rate.failed)
 
     def trend(self, last_day: date, scope: Scope, days: int = 30) -> list[tuple[date, SuccessRate]]:
         """The daily rates, from the first day anything was collected: the days before the

@@ -9,13 +9,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.collection.api import ReadPath
 from console.collection.concentrators import ConcentratorCollector, GdwOptions
 from console.collection.frontend import FrontEndService
+from console.collection.monitor import CollectionMonitor
 from console.core.clock import FixedClock
 from console.core.config import FrontEndSettings
 from console.demo.concentrators import concentrators_from_db
@@ -25,6 +28,7 @@ from db.queries.collection_kpi import KpiLevel, success_rates
 from drivers.emulator.concentrators import ConcentratorFleet
 from drivers.emulator.core import displayed_wh
 from drivers.gdw376.emulated import ConcentratorOptions, EmulatedConcentrator
+from drivers.gdw376.frontend import Direction
 
 FAST = GdwOptions(timeout_s=0.3, retries=1, points_per_request=4, batch_rows=7)
 
@@ -187,3 +191,46 @@ def test_a_slow_concentrator_does_not_hold_up_the_others(rig: Rig, clock: FixedC
     assert summary.failed == summary.planned - summary.ok
     # Governed by the slow one's own requests, not by everyone waiting behind it.
     assert elapsed < requests * 0.25 + 2.0
+
+
+def test_the_monitor_shows_the_pass_and_reads_a_meter_on_demand(
+    rig: Rig, clock: FixedClock
+) -> None:
+    day = clock.now().date()
+    offline = rig.concentrators[0]
+    rig.fleet.drop(offline.address, for_s=600)
+    key = (offline.address.district, offline.address.terminal)
+    _wait(lambda: not rig.service.front.is_online(key))
+    summary = rig.collector().collect_freezes(day, trigger="test")
+    monitor = CollectionMonitor(rig.sf, clock, rig.service, None)
+
+    kpis = monitor.kpis(day, None)
+    assert (kpis.concentrators_online, kpis.concentrators_total) == (5, 6)
+    assert kpis.rate.read == summary.ok and kpis.rate.expected == summary.planned
+    assert kpis.meters_failing == summary.failed
+
+    (county,) = monitor.children(None, day)
+    assert county.failed == summary.failed
+    stations = monitor.children(county, day)
+    areas = [a for s in stations for a in monitor.children(s, day)]
+    hubs = [c for a in areas for c in monitor.children(a, day)]
+    assert sorted(c.online for c in hubs) == [False, True, True, True, True, True]
+    down = next(c for c in hubs if not c.online)
+    meters = monitor.children(down, day)
+    assert len(meters) == len(offline.meters) and not any(m.last_read_ok for m in meters)
+    assert down.failed == len(offline.meters)
+
+    up = next(c for c in hubs if c.online)
+    meter = monitor.children(up, day)[1]  # a customer meter (P1 is the summary meter)
+    via_concentrator = monitor.read_meter(meter.id, ReadPath.CONCENTRATOR)
+    assert via_concentrator.ok, via_concentrator.error
+    names = {v.name for v in via_concentrator.values}
+    assert "Forward active energy (total)" in names and "Voltage (A)" in names
+    assert {f.direction for f in via_concentrator.frames} == {Direction.DOWN, Direction.UP}
+    forwarded = monitor.read_meter(meter.id, ReadPath.FORWARD)
+    assert forwarded.ok, forwarded.error
+    total = next(v for v in via_concentrator.values if v.name == "Forward active energy (total)")
+    assert Decimal(forwarded.values[0].value) == Decimal(total.value)  # the same register
+    assert monitor.describe_frame(forwarded.frames[0].raw)["afn"] == 0x10
+    offline_read = monitor.read_meter(meters[0].id, ReadPath.CONCENTRATOR)
+    assert not offline_read.ok and "offline" in (offline_read.error or "")

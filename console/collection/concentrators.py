@@ -15,6 +15,7 @@ import contextlib
 import gc
 import logging
 import queue
+import sys
 import threading
 import time
 from collections import Counter
@@ -149,6 +150,13 @@ class _Outbox:
         if wake and self._loop is not None:
             self._loop.call_soon_threadsafe(self._release)
 
+    def abandon(self) -> None:
+        """The writer has stopped: nobody waits for room any more (they see the cancel)."""
+        with self._lock:
+            self.limit = sys.maxsize
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._release)
+
     def _release(self) -> None:
         if self._room is not None and not self._room.done():
             self._room.set_result(None)
@@ -277,6 +285,7 @@ class ConcentratorCollector:
         except BaseException as err:
             status, error = RunStatus.FAILED, f"{type(err).__name__}: {err}"
             cancel.set()
+            results.abandon()
             raise
         finally:
             finished_at = self._clock.now()

@@ -5,6 +5,7 @@ checked against what the emulator knows, computed independently of the collector
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -234,3 +235,29 @@ def test_the_monitor_shows_the_pass_and_reads_a_meter_on_demand(
     assert monitor.describe_frame(forwarded.frames[0].raw)["afn"] == 0x10
     offline_read = monitor.read_meter(meters[0].id, ReadPath.CONCENTRATOR)
     assert not offline_read.ok and "offline" in (offline_read.error or "")
+
+
+def test_a_database_failure_mid_pass_ends_it_failed_and_leaves_no_waiting_requests(
+    rig: Rig, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collector = rig.collector(GdwOptions(timeout_s=2.0, points_per_request=2, batch_rows=2))
+    real_store = collector._store
+    calls = []
+
+    def failing_store(batch: object, run_id: int) -> int:
+        calls.append(run_id)
+        if len(calls) > 1:
+            raise OSError("disk full")
+        return real_store(batch, run_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(collector, "_store", failing_store)
+    with pytest.raises(OSError, match="disk full"):
+        collector.collect_freezes(clock.now().date(), trigger="test")
+
+    async def pending_requests() -> int:
+        return sum(1 for t in asyncio.all_tasks() if t is not asyncio.current_task())
+
+    _wait(lambda: rig.service.front.call(pending_requests()).result(2) <= 1)  # the watchdog
+    with rig.sf() as s:
+        status = s.execute(text("SELECT status, error FROM collection_run")).one()
+    assert status == ("failed", "OSError: disk full")

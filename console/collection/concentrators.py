@@ -184,11 +184,16 @@ class _Tally:
 def link_url(target: ConcentratorTarget) -> str:
     """How an attempt names the concentrator's link: its own URL, or the front end's name for
     a concentrator that dials in."""
-    return target.link_url or f"gdw376://{target.district_code}-{target.terminal_address:05d}"
+    return target.link_url or f"gdw376://{key_text(key_of(target))}"
 
 
 def key_of(target: ConcentratorTarget) -> TerminalKey:
     return (target.district_code, target.terminal_address)
+
+
+def terminal_point(target: ConcentratorTarget) -> PointTarget:
+    """The concentrator itself as the target of an attempt (events, clock): no meter."""
+    return PointTarget(0, 0, f"{target.terminal_address:05d}", 1, "concentrator")
 
 
 def result_of(err: BaseException) -> AttemptResult:
@@ -620,7 +625,7 @@ class ConcentratorCollector:
         key = key_of(target)
         batch = _Batch()
         started, t0 = self._clock.now(), time.monotonic()
-        me = [PointTarget(0, 0, f"{target.terminal_address:05d}", 1, "concentrator")]
+        me = [terminal_point(target)]
         if cancel.is_set():
             return
         try:
@@ -721,7 +726,7 @@ class ConcentratorCollector:
             return
         key = key_of(target)
         batch = _Batch()
-        me = [PointTarget(0, 0, f"{target.terminal_address:05d}", 1, "concentrator")]
+        me = [terminal_point(target)]
         started, t0 = self._clock.now(), time.monotonic()
         note: str | None = None
         try:

@@ -23,6 +23,7 @@ from console.collection.api import (
     Scope,
     TreeNode,
 )
+from console.collection.concentrators import key_of
 from console.collection.frontend import FrontEndService
 from console.collection.jobs import ConcentratorJobs
 from console.core.clock import Clock
@@ -46,7 +47,7 @@ from drivers.dlt645 import dataids
 from drivers.dlt645.codec import decode as decode_645
 from drivers.dlt645.session import ReadRequest
 from drivers.errors import DriverError, MeterTimeoutError
-from drivers.gdw376.frontend import Direction, Traffic, key_text
+from drivers.gdw376.frontend import Direction, TerminalKey, Traffic, key_text
 from drivers.gdw376.session import Afn
 from drivers.gdw376.units import DataUnit
 from drivers.link.base import create_transport
@@ -126,14 +127,16 @@ class CollectionMonitor:
         within = (_LEVEL[parent.kind], parent.id) if parent is not None else None
         return {r.key: r.failed for r in success_rates(session, day, level, within=within)}
 
-    def _online(self) -> dict[str, bool]:
-        return {key_text(s.key): s.online for s in self.frontend.front.states()}
+    def _online(self) -> dict[TerminalKey, bool]:
+        return {s.key: s.online for s in self.frontend.front.states()}
 
     @staticmethod
-    def _node(kind: NodeKind, row: DeviceRow, failed: int, online: dict[str, bool]) -> TreeNode:
+    def _node(
+        kind: NodeKind, row: DeviceRow, failed: int, online: dict[TerminalKey, bool]
+    ) -> TreeNode:
         is_online = row.online
-        if kind is NodeKind.CONCENTRATOR:
-            is_online = online.get(row.detail.split(" @ ")[0], False)
+        if row.terminal is not None:  # a concentrator: the front end knows best
+            is_online = online.get(row.terminal, False)
         return TreeNode(
             kind, row.id, row.name, row.children > 0, is_online, row.last_at, row.last_ok,
             failed, row.detail,
@@ -152,9 +155,7 @@ class CollectionMonitor:
                 }
                 concentrators = [c for c in concentrators if str(c.id) in inside]
         states = self._online()
-        online = sum(
-            1 for c in concentrators if states.get(f"{c.district_code}-{c.terminal_address:05d}")
-        )
+        online = sum(1 for c in concentrators if states.get(key_of(c)))
         return KpiSummary(day, rate, SUCCESS_TARGET_PCT, online, len(concentrators), rate.failed)
 
     def trend(self, last_day: date, scope: Scope, days: int = 30) -> list[tuple[date, SuccessRate]]:

@@ -29,6 +29,7 @@ class DeviceRow:
     last_at: datetime | None = None
     last_ok: bool | None = None
     detail: str = ""
+    terminal: tuple[str, int] | None = None  # a concentrator's (district code, terminal address)
 
 
 def counties(session: Session) -> list[DeviceRow]:
@@ -100,6 +101,7 @@ def concentrators(session: Session, area_id: int) -> list[DeviceRow]:
             r[4],
             None,
             f"{r[5]}-{r[6]:05d}" + (f" @ {r[7]}" if r[7] else ""),
+            (r[5], r[6]),
         )
         for r in rows
     ]

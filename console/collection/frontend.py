@@ -31,6 +31,7 @@ from drivers.gdw376.frontend import (
 log = logging.getLogger(__name__)
 
 FLUSH_S = 2.0
+MAX_PENDING = 10_000
 
 
 class FrontEndService:
@@ -102,30 +103,38 @@ class FrontEndService:
 
     # ------------------------------------------------------------------ the writer thread
     def _write_loop(self) -> None:
+        """Store what arrived every ``FLUSH_S``. A write that fails (the database busy for
+        longer than its timeout while a collection pass writes) is tried again with the next
+        flush: link states and reported events are idempotent, nothing is dropped."""
+        pending: list[TerminalEvent] = []
         while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            events = [first]
-            stop = False
-            deadline = FLUSH_S
-            while True:
+            stop = self._gather(pending)
+            if pending:
                 try:
-                    item = self._queue.get(timeout=deadline)
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                events.append(item)
-                if len(events) >= 10_000:
-                    break
-            try:
-                self._write(events)
-            except Exception:
-                log.exception("cannot store %d front-end events", len(events))
+                    self._write(pending)
+                except Exception:
+                    log.exception("cannot store %d front-end events yet", len(pending))
+                else:
+                    pending = []
             if stop:
+                if pending:
+                    log.error("%d front-end events are lost at shutdown", len(pending))
                 return
+
+    def _gather(self, pending: list[TerminalEvent]) -> bool:
+        """Add what arrives to ``pending`` until ``FLUSH_S`` passes without anything new (a
+        failed write is tried again after ``FLUSH_S`` at most); True when told to stop."""
+        timeout = FLUSH_S if pending else None
+        while len(pending) < MAX_PENDING:
+            try:
+                item = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                return False
+            if item is None:
+                return True
+            pending.append(item)
+            timeout = FLUSH_S
+        return False
 
     def _write(self, events: list[TerminalEvent]) -> None:
         states = [

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.api import ReadPath
@@ -29,7 +30,7 @@ from db.queries.collection_kpi import KpiLevel, success_rates
 from drivers.emulator.concentrators import ConcentratorFleet
 from drivers.emulator.core import displayed_wh
 from drivers.gdw376.emulated import ConcentratorOptions, EmulatedConcentrator
-from drivers.gdw376.frontend import Direction
+from drivers.gdw376.frontend import Direction, EventKind, TerminalEvent
 
 FAST = GdwOptions(timeout_s=0.3, retries=1, points_per_request=4, batch_rows=7)
 
@@ -261,3 +262,32 @@ def test_a_database_failure_mid_pass_ends_it_failed_and_leaves_no_waiting_reques
     with rig.sf() as s:
         status = s.execute(text("SELECT status, error FROM collection_run")).one()
     assert status == ("failed", "OSError: disk full")
+
+
+def test_link_states_are_stored_even_when_the_database_was_busy(
+    small_county: DemoCounty,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = FrontEndService(session_factory, FrontEndSettings(host="127.0.0.1", port=0), clock)
+    real_write, tries = service._write, []
+
+    def busy_once(events: list[TerminalEvent]) -> None:
+        tries.append(len(events))
+        if len(tries) == 1:
+            raise OperationalError("UPDATE concentrator", {}, Exception("database is locked"))
+        real_write(events)
+
+    monkeypatch.setattr(service, "_write", busy_once)
+    service.start()
+    try:
+        service._on_event(TerminalEvent(EventKind.LOGIN, ("3301", 1), clock.now(), "10.0.0.9:4000"))
+        _wait(lambda: len(tries) >= 2)
+    finally:
+        service.stop()
+    with session_factory() as s:
+        row = s.execute(
+            text("SELECT online, remote_address FROM concentrator WHERE terminal_address = 1")
+        ).one()
+    assert tuple(row) == (1, "10.0.0.9:4000")

@@ -11,15 +11,13 @@ only what is still missing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import logging
 import queue
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,6 +25,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.core.clock import Clock
+from console.core.memory import postponed_full_collections
 from db.ingest import (
     AttemptRow,
     EventRow,
@@ -214,21 +213,6 @@ def _wh(kwh: object, ct: int) -> int | None:
     return int(kwh * 1000) * ct
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Full garbage collections during a county's pass scan hundreds of thousands of objects
-    and hold the GIL for 0.2-0.8 s each (measured: 27-57 per pass), which the GUI thread feels
-    as a frozen window. A pass makes little cyclic garbage (refcounting frees its objects): the
-    cyclic collector waits until it is over, loading the targets included."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _is_time(value: object) -> bool:
     return isinstance(value, datetime)
 
@@ -401,7 +385,7 @@ class ConcentratorCollector:
         """Read the daily freeze of ``day`` (default: today's, frozen at 00:00) from every meter
         that has none stored yet."""
         day = day or self._clock.now().date()
-        with _no_cyclic_gc():
+        with postponed_full_collections():
             with self._sf() as session:
                 targets = concentrator_targets(session, missing_freeze_on=day)
             return self._pass(
@@ -515,7 +499,7 @@ class ConcentratorCollector:
         now = until or self._clock.now()
         end = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
         start = end - timedelta(minutes=15 * self.options.curve_slots)
-        with _no_cyclic_gc():
+        with postponed_full_collections():
             with self._sf() as session:
                 targets = concentrator_targets(session, curve_meters=True)
             return self._pass(
@@ -605,7 +589,7 @@ class ConcentratorCollector:
         progress: Progress | None = None,
     ) -> PassSummary:
         """New important events (AFN 0E F1) of every concentrator since the last poll."""
-        with _no_cyclic_gc():
+        with postponed_full_collections():
             with self._sf() as session:
                 targets = concentrator_targets(session)
             return self._pass(
@@ -705,7 +689,7 @@ class ConcentratorCollector:
     ) -> PassSummary:
         """Read every concentrator's clock (AFN 0C F2); set those that drift by more than the
         threshold (AFN 05 F31). The attempt's error text records the drift."""
-        with _no_cyclic_gc():
+        with postponed_full_collections():
             with self._sf() as session:
                 targets = all_concentrators(session)
             return self._pass(

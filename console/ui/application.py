@@ -28,6 +28,7 @@ from console.core.memory import freeze_long_lived
 from console.core.paths import APP_AUTHOR, APP_NAME
 from console.ui import i18n, theme
 from console.ui.bridge import CollectionBridge
+from console.ui.gil import favour_the_gui_thread
 from console.ui.main_window import MainWindow
 from console.ui.recovery import CorruptDatabaseDialog, RecoveryChoice, ask_for_database_file
 from console.ui.settings_store import SettingsStore
@@ -275,6 +276,7 @@ def run_gui(
     """Run the console until its window closes (or the screenshot is taken); the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    favour_the_gui_thread()
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationName(APP_NAME)
     i18n.install_translators(app, settings.ui.lang)

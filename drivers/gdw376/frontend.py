@@ -55,6 +55,9 @@ class FrontEndOptions:
     timeout_s: float = 15.0  # per attempt: a GPRS round trip can take seconds
     retries: int = 2  # re-sends after the first attempt
     heartbeat_timeout_s: float = 900.0  # DESIGN.md §6: no heartbeat for 15 min -> offline
+    # A connection that has not sent one valid frame by then is closed (a port scan, a
+    # misconfigured modem, a half-open GPRS link): it would otherwise hold a socket forever.
+    login_timeout_s: float = 120.0
     master: int = 1  # this station's MSA
     password: bytes = bytes(PW_LEN)
 
@@ -130,6 +133,7 @@ class _Channel:
         self._write = write
         self._buf = bytearray()
         self.terminal: _Terminal | None = None
+        self.opened_at = time.monotonic()
         self.closed = False
         self.close_hook: Callable[[], None] | None = None
 
@@ -371,6 +375,8 @@ class FrontEnd:
         ``MeterTimeoutError`` after the retries, ``DeniedError``, or ``FrameError``."""
         timeout = self.options.timeout_s if timeout_s is None else timeout_s
         attempts = 1 + (self.options.retries if retries is None else retries)
+        if key not in self._terminals:  # never heard of: no entry left behind in states()
+            raise OfflineError(f"concentrator {key_text(key)} is offline (it never logged in)")
         term = self._terminal(key)
         async with term.lock:
             last: Exception | None = None
@@ -567,9 +573,16 @@ class FrontEnd:
     async def _watch(self) -> None:
         """Close the links of concentrators silent for longer than the heartbeat timeout."""
         limit = self.options.heartbeat_timeout_s
+        login_limit = self.options.login_timeout_s
         while True:
-            await asyncio.sleep(min(30.0, max(0.05, limit / 4)))
+            await asyncio.sleep(min(30.0, max(0.05, min(limit, login_limit) / 4)))
             now = time.monotonic()
+            for channel in list(self._channels):
+                if channel.terminal is None and now - channel.opened_at > login_limit:
+                    log.info("%s: no valid frame in %g s, connection closed", channel.remote,
+                             login_limit)  # fmt: skip
+                    channel.close()
+                    self._channels.discard(channel)
             for term in list(self._terminals.values()):
                 channel = term.channel
                 if channel is not None and term.url is None and now - term.last_seen > limit:

@@ -345,6 +345,29 @@ def test_a_silent_concentrator_is_dropped_after_the_heartbeat_timeout(
     assert fake.closed_by_peer()
 
 
+def test_a_connection_that_never_names_itself_is_closed_after_the_login_timeout(
+    make_harness: Callable[..., Harness],
+) -> None:
+    harness = make_harness(login_timeout_s=0.3)
+    named = harness.online(harness.fake(0x0001))
+    started = time.monotonic()
+    silent = harness.fake(0x0002)  # connects, then never sends a frame
+    assert silent.closed_by_peer()
+    assert time.monotonic() - started >= 0.3
+    assert harness.front.is_online(named.key)  # a logged-in concentrator stays
+    heartbeat = named.link(LinkFn.HEARTBEAT)
+    assert heartbeat.afn == Afn.CONFIRM
+
+
+def test_a_request_to_a_concentrator_never_seen_fails_and_leaves_no_entry(
+    harness: Harness,
+) -> None:
+    unknown = ("3301", 0x0999)
+    with pytest.raises(OfflineError, match="never logged in"):
+        harness.front.request(unknown, Afn.CURRENT, [DataUnit(0, 2)]).result(DEADLINE_S)
+    assert unknown not in {st.key for st in harness.front.states()}
+
+
 # ----------------------------------------------------------------------------- traffic
 
 

@@ -577,12 +577,12 @@ class FrontEnd:
         while True:
             await asyncio.sleep(min(30.0, max(0.05, min(limit, login_limit) / 4)))
             now = time.monotonic()
-            for channel in list(self._channels):
-                if channel.terminal is None and now - channel.opened_at > login_limit:
-                    log.info("%s: no valid frame in %g s, connection closed", channel.remote,
+            for unnamed in [c for c in self._channels if c.terminal is None]:
+                if now - unnamed.opened_at > login_limit:
+                    log.info("%s: no valid frame in %g s, connection closed", unnamed.remote,
                              login_limit)  # fmt: skip
-                    channel.close()
-                    self._channels.discard(channel)
+                    unnamed.close()
+                    self._channels.discard(unnamed)
             for term in list(self._terminals.values()):
                 channel = term.channel
                 if channel is not None and term.url is None and now - term.last_seen > limit:

@@ -145,8 +145,9 @@ class Pending:
             )
             return True
         if self._frames == 0 and not frame.fir:
-            self.error = FrameError(FrameKind.UNSUPPORTED, "reply does not start with FIR")
-            return True
+            # The second or later frame of an earlier, abandoned multi-frame reply: its RSEQ
+            # runs on from that request's PSEQ into this one's. Not ours; ours starts with FIR.
+            return False
         try:
             units = decode_units(frame.afn, True, frame.data)
         except FrameError as err:

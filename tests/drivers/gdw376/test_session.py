@@ -219,12 +219,25 @@ def test_a_frame_out_of_sequence_breaks_a_started_reply(master: MasterSession) -
     assert feed(pending, [raws[1]]) == [False]  # done: nothing more is taken
 
 
-def test_a_reply_must_start_with_fir(master: MasterSession) -> None:
-    request, pending = request_of(master, Afn.CURRENT, [DataUnit(0, 2)])
-    frame = Frame(DIR_UPLINK | FN_RESPONSE, request.address, Afn.CURRENT, FIN | request.sequence)
-    assert pending.accept(frame)
-    assert isinstance(pending.error, FrameError)
-    assert "FIR" in str(pending.error)
+def test_the_rest_of_an_abandoned_multi_frame_reply_is_not_taken_for_the_next_one(
+    master: MasterSession,
+) -> None:
+    """Request 1 times out while its 3-frame reply (RSEQ p, p+1, p+2) is on its way; request 2
+    goes out with PSEQ p+1. The late reply's second frame carries RSEQ p+1 but no FIR: it is
+    not the start of request 2's reply, which must still complete."""
+    first, _abandoned = request_of(
+        master, Afn.HISTORY, [DataUnit(p, 161, {"day": DAY}) for p in (1, 2, 3)]
+    )
+    late = TerminalSession(TERMINAL, max_units_len=16).answer(first, [daily(p) for p in (1, 2, 3)])
+    assert len(late) == 3
+    second, pending = request_of(master, Afn.CURRENT, [DataUnit(0, 2)])
+    assert decode(late[1]).sequence == second.sequence and not decode(late[1]).fir
+    assert feed(pending, late[1:]) == [False, False]
+    assert not pending.done
+    answer = TerminalSession(TERMINAL).answer(second, [DataUnit(0, 2, {"clock": CLOCK})])
+    assert feed(pending, answer) == [True]
+    assert pending.error is None and pending.result is not None
+    assert pending.result.units == [DataUnit(0, 2, {"clock": CLOCK})]
 
 
 def test_frames_for_someone_else_are_not_taken(master: MasterSession) -> None:

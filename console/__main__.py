@@ -119,4 +119,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The frozen bundle is also the collection service's process (console.collection.remote):
+    # started with multiprocessing's arguments, it runs the service instead of the CLI.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())

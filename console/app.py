@@ -16,16 +16,16 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.collection.concentrators import ConcentratorCollector, GdwOptions
+from console.collection.api import CollectionConsole
 from console.collection.frontend import FrontEndService
 from console.collection.jobs import ConcentratorJobs
-from console.collection.monitor import CollectionMonitor
+from console.collection.remote import CollectionProcess, ServiceError
 from console.collection.scheduler import CollectionScheduler
 from console.collection.service import CollectionOptions, CollectionService, CollectionSummary
+from console.collection.stack import build_stack
 from console.core.clock import Clock, SystemClock
 from console.core.config import Settings, with_overrides
 from console.core.database import describe_db, resolve_db_url
-from console.core.paths import default_config_path
 from console.demo.concentrators import concentrators_from_db
 from console.demo.fleet import start_demo_fleet
 from console.demo.generator import DemoCounty, demo_info, generate_demo_county
@@ -77,7 +77,9 @@ class AppContext:
     backup_job: BackupJob | None = None
     frontend: FrontEndService | None = None
     jobs: ConcentratorJobs | None = None
-    collection_console: CollectionMonitor | None = None
+    collection_console: CollectionConsole | None = None
+    # [frontend] separate_process: the front end, collector and jobs run in this child process.
+    collection_process: CollectionProcess | None = None
     # Demo: emulated concentrators dialling in to the front end (started with it).
     start_demo_concentrators: Callable[[tuple[str, int]], Callable[[], None]] | None = None
     _stop_demo_concentrators: Callable[[], None] | None = field(default=None, repr=False)
@@ -100,6 +102,9 @@ class AppContext:
     def start_frontend(self) -> None:
         """Listen for concentrators (``[frontend]``), let the demo's emulated ones dial in, and
         start the concentrator jobs (``[schedule]``)."""
+        if self.collection_process is not None:
+            self._start_collection_process(self.collection_process)
+            return
         if self.frontend is None:
             return
         try:
@@ -112,6 +117,21 @@ class AppContext:
             self._stop_demo_concentrators = self.start_demo_concentrators(address)
         if self.jobs is not None:
             self.jobs.start()
+
+    def _start_collection_process(self, process: CollectionProcess) -> None:
+        """Spawn the collection service (returns at once); the demo's concentrators dial in
+        once it listens, and its jobs start after that."""
+
+        def ready(address: tuple[str, int]) -> None:
+            log.info("front end (collection service): concentrators dial in to %s:%d", *address)
+            if self.start_demo_concentrators is not None and not self._stopped:
+                self._stop_demo_concentrators = self.start_demo_concentrators(address)
+
+        process.on_ready = ready
+        try:
+            process.start()
+        except ServiceError as err:  # 采集监控 shows the error on every call
+            log.error("%s", err)
 
     def start_backups(self) -> None:
         """Schedule the daily backup (``[backup]``; SQLite only)."""
@@ -145,6 +165,8 @@ class AppContext:
             self.scheduler.shutdown()
         if self.jobs is not None:
             self.jobs.shutdown()
+        if self.collection_process is not None:
+            self.collection_process.stop()
         if self._stop_demo_concentrators is not None:
             self._stop_demo_concentrators()
         if self.frontend is not None:
@@ -206,7 +228,9 @@ def bootstrap(
         if settings.collection.enabled:
             scheduler = CollectionScheduler(collection, interval_s=settings.collection.interval_s)
         backup_job = _make_backup_job(settings, url, backups, clock)
-        frontend, jobs, monitor = _make_frontend(settings, session_factory, engine, clock)
+        frontend, jobs, monitor, process = _make_frontend(
+            settings, url, session_factory, engine, clock
+        )
         with session_factory() as session:
             meters = active_meter_count(session)
     except BaseException:
@@ -233,6 +257,7 @@ def bootstrap(
         frontend=frontend,
         jobs=jobs,
         collection_console=monitor,
+        collection_process=process,
         start_demo_concentrators=(
             _demo_concentrators(session_factory, clock, fleet) if fleet is not None else None
         ),
@@ -262,32 +287,27 @@ def _demo_concentrators(
 
 
 def _make_frontend(
-    settings: Settings, session_factory: sessionmaker[Session], engine: Engine, clock: Clock
-) -> tuple[FrontEndService | None, ConcentratorJobs | None, CollectionMonitor | None]:
-    """The front end, the concentrator jobs and 采集监控's service (none started yet)."""
+    settings: Settings,
+    url: str,
+    session_factory: sessionmaker[Session],
+    engine: Engine,
+    clock: Clock,
+) -> tuple[
+    FrontEndService | None,
+    ConcentratorJobs | None,
+    CollectionConsole | None,
+    CollectionProcess | None,
+]:
+    """The front end, the concentrator jobs and 采集监控's service (none started yet): in a
+    process of their own (``[frontend] separate_process``), or in this one."""
     if not settings.frontend.enabled:
-        return None, None, None
-    frontend = FrontEndService(session_factory, settings.frontend, clock)
-    collector = ConcentratorCollector(
-        session_factory,
-        frontend.front,
-        clock,
-        GdwOptions(
-            timeout_s=settings.frontend.timeout_s,
-            retries=settings.frontend.retries,
-            clock_drift_s=settings.schedule.clock_drift_s,
-        ),
-    )
-    frontend.collector = collector
-    jobs = (
-        ConcentratorJobs(collector, engine, settings.schedule)
-        if settings.collection.enabled
-        else None
-    )
-    monitor = CollectionMonitor(
-        session_factory, clock, frontend, jobs, config_path=settings.source or default_config_path()
-    )
-    return frontend, jobs, monitor
+        return None, None, None, None
+    # A test's clock cannot follow the window's into another process: only the system's can.
+    if settings.frontend.separate_process and isinstance(clock, SystemClock):
+        process = CollectionProcess(settings, url, clock)
+        return None, None, process.console, process
+    frontend, jobs, monitor = build_stack(settings, session_factory, engine, clock)
+    return frontend, jobs, monitor, None
 
 
 def _make_backup_job(settings: Settings, url: str, backups: Path, clock: Clock) -> BackupJob | None:

@@ -1,7 +1,7 @@
 """Smoke test of the frozen bundle: ``smc --version``; ``smc decode`` of a frame of every
 protocol; on POSIX ``smc emulator --pty`` read by ``smc read``; then ``smc --screenshot`` of
-the panorama on a fresh user directory (demo county generated, collected, grabbed). Standard
-library only.
+the panorama on a fresh user directory (demo county generated, collected, grabbed; the
+collection service's own process started). Standard library only.
 
     python packaging/smoke.py dist/smc WORKDIR
 """
@@ -91,6 +91,10 @@ def main(bundle: Path, work: Path) -> int:
     width, height = png_size(png)
     if "collection run 1 finished" not in shot.stderr:
         print("smoke: the bundle did not collect before the screenshot", file=sys.stderr)
+        return 1
+    # The bundle started itself again as the collection service's process (freeze_support).
+    if "collection service: concentrators dial in to" not in shot.stderr:
+        print("smoke: the bundle's collection service did not start", file=sys.stderr)
         return 1
     print(
         f"smoke: {version.stdout.strip()}; screenshot {width}x{height}, "

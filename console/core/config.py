@@ -74,6 +74,9 @@ class FrontEndSettings:
     timeout_s: float = _range(15.0, 0.1, 120.0)  # per request attempt (GPRS: seconds)
     retries: int = _range(2, 0, 5)
     heartbeat_timeout_min: int = _range(15, 1, 1440)  # DESIGN.md §6: offline after 15 min
+    # The front end, the collector and the jobs in a process of their own (a county's pass then
+    # never slows the window); false: threads of the window's process.
+    separate_process: bool = True
 
 
 @dataclass(frozen=True, slots=True)

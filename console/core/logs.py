@@ -16,6 +16,7 @@ def setup_logging(
     level: int = logging.INFO,
     stderr: bool = True,
     stderr_level: int = logging.NOTSET,
+    file_name: str = "smc.log",
 ) -> Path | None:
     """Configure the root logger (idempotent); returns the log file, ``None`` without one."""
     root = logging.getLogger()
@@ -28,7 +29,7 @@ def setup_logging(
     log_file: Path | None = None
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        log_file = log_dir / "smc.log"
+        log_file = log_dir / file_name
         file_handler = logging.handlers.RotatingFileHandler(
             log_file, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from console.app import StartupStage, bootstrap, describe_db
-from console.core.clock import FixedClock
+from console.collection.remote import ServiceError
+from console.core.clock import FixedClock, SystemClock
 from console.core.config import (
     CollectionSettings,
     DatabaseSettings,
@@ -21,6 +24,7 @@ from console.core.config import (
 from db.engine import create_db_engine, sqlite_url
 from db.errors import DatabaseTooNewError
 from drivers.errors import TransportError
+from drivers.gdw376.frontend import Traffic
 from drivers.link import open_link
 
 
@@ -168,5 +172,70 @@ def test_without_the_front_end_there_is_no_collection_console(
     try:
         assert ctx.frontend is None and ctx.collection_console is None
         ctx.start_frontend()  # nothing to start: no error
+    finally:
+        ctx.shutdown()
+
+
+def test_with_the_system_clock_the_front_end_runs_in_a_process_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """[frontend] separate_process (the default): the front end, collector and jobs run in a
+    child process; 采集监控 reaches them through the same interface, frames included."""
+    settings = dataclasses.replace(
+        _settings(tmp_path / "p.db"),
+        frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=1.0),
+    )
+    ctx = bootstrap(settings, clock=SystemClock())
+    frames: list[Traffic] = []
+    try:
+        assert ctx.frontend is None and ctx.jobs is None  # nothing of it in this process
+        process, console = ctx.collection_process, ctx.collection_console
+        assert process is not None and console is not None
+        console.add_traffic_listener(frames.append)
+        ctx.start_frontend()
+        host, port = process.wait_ready(60)
+        assert host == "127.0.0.1" and port > 0
+        engine = create_db_engine(settings.database.url)
+        deadline = time.monotonic() + 30
+        online = 0
+        while online < 6 and time.monotonic() < deadline:  # the child writes the link states
+            with engine.connect() as c:
+                online = c.execute(text("SELECT COUNT(*) FROM concentrator WHERE online")).scalar()
+            time.sleep(0.05)
+        engine.dispose()
+        assert online == 6
+        assert {j.id for j in console.jobs()} == {"daily_freeze", "curves", "events", "clock"}
+        county = console.children(None, console.today())
+        assert [n.kind for n in county] == ["county"]
+        logins = [f for f in frames if console.describe_frame(f.raw).get("afn") == 2]
+        assert len({f.terminal for f in logins}) == 6  # every concentrator's login reached us
+        with pytest.raises(ValueError, match="freeze_start"):
+            console.set_schedule({"freeze_start": "25:00"})
+        with pytest.raises(ValueError, match="no call"):
+            process.call("shutdown")  # only the CollectionConsole calls cross
+    finally:
+        ctx.shutdown()
+    assert not process.running
+    with pytest.raises(ServiceError):
+        console.jobs()
+
+
+def test_a_collection_service_that_dies_fails_the_calls_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    settings = dataclasses.replace(
+        _settings(tmp_path / "k.db", demo=False),
+        frontend=FrontEndSettings(host="127.0.0.1", port=0),
+    )
+    ctx = bootstrap(settings, clock=SystemClock())
+    try:
+        process = ctx.collection_process
+        assert process is not None and ctx.collection_console is not None
+        ctx.start_frontend()
+        process.wait_ready(60)
+        assert process.running
+        os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(ServiceError):
+            ctx.collection_console.jobs()
     finally:
         ctx.shutdown()

@@ -58,8 +58,7 @@ CONSOLE = textwrap.dedent(
     from console.collection.concentrators import ConcentratorCollector, GdwOptions
     from console.collection.frontend import FrontEndService
     from console.core.clock import SystemClock
-    from console.core.memory import freeze_long_lived
-from console.core.config import DatabaseSettings, FrontEndSettings, Settings
+    from console.core.config import FrontEndSettings
     from db.engine import create_db_engine, make_session_factory, sqlite_url
     from db.migrate import upgrade
 

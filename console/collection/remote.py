@@ -95,12 +95,14 @@ def serve(settings: Settings, db_url: str, clock: Clock, conn: Connection, log_l
     setup_logging(paths.user_log_dir(), level=log_level, file_name="collection.log")
     engine = create_db_engine(db_url)
     try:
-        frontend, jobs, monitor = build_stack(settings, make_session_factory(engine), engine, clock)
         try:
+            frontend, jobs, monitor = build_stack(
+                settings, make_session_factory(engine), engine, clock
+            )
             address = frontend.start()
-        except Exception as err:
-            log.error("the concentrator front end is not running: %s", err)
-            conn.send(("failed", str(err)))
+        except Exception as err:  # the window shows why, rather than "the service stopped"
+            log.exception("the collection service cannot start")
+            conn.send(("failed", f"{type(err).__name__}: {err}"))
             return
         log.info("collection service: concentrators dial in to %s:%d", *address)
         server = _Server(conn, monitor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -239,3 +240,27 @@ def test_a_collection_service_that_dies_fails_the_calls_instead_of_hanging(
             ctx.collection_console.jobs()
     finally:
         ctx.shutdown()
+
+
+def test_a_collection_service_that_cannot_listen_says_why(tmp_path: Path) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    settings = dataclasses.replace(
+        _settings(tmp_path / "t.db", demo=False),
+        frontend=FrontEndSettings(host="127.0.0.1", port=port),
+    )
+    ctx = bootstrap(settings, clock=SystemClock())
+    try:
+        process = ctx.collection_process
+        assert process is not None and ctx.collection_console is not None
+        ctx.start_frontend()
+        with pytest.raises(ServiceError, match="front end is not running") as failed:
+            process.wait_ready(60)
+        assert str(port) in str(failed.value)
+        with pytest.raises(ServiceError, match="front end is not running"):
+            ctx.collection_console.jobs()
+    finally:
+        ctx.shutdown()
+        taken.close()

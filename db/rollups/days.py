@@ -13,7 +13,14 @@ from sqlalchemy import BigInteger, Table, and_, bindparam, delete, func, select,
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from db.models import RollupClassDay, RollupClassMonth, RollupCurve, RollupDay, RollupMonth
+from db.models import (
+    CustomerClass,
+    RollupClassDay,
+    RollupClassMonth,
+    RollupCurve,
+    RollupDay,
+    RollupMonth,
+)
 from db.rollups.figures import (
     AREA,
     CLASS_COLUMNS,
@@ -23,6 +30,7 @@ from db.rollups.figures import (
     DAY_COLUMNS,
     FIGURES,
     STATION,
+    FreezeLookup,
     Peak,
     _chunks,
     _next_month,
@@ -61,16 +69,26 @@ def refresh_area_days(
     dirty: Mapping[int, set[date]],
     *,
     known_loads: Mapping[tuple[int, date], Peak] | None = None,
+    known_freezes: FreezeLookup | None = None,
+    with_units: bool = True,
 ) -> None:
     """Recompute the 台区-day rows of ``dirty`` (area → days) from raw rows, then the station,
     county and month rows above them. ``known_loads``: the load maxima, when the caller knows
-    them exactly (the appended-curves path for 台区-days that had no row)."""
+    them exactly (the appended-curves path for 台区-days that had no row). ``known_freezes``:
+    every freeze of the areas' meters on the days and the days after, when the caller holds
+    them (a bulk load of whole 台区). ``with_units=False`` leaves the station, county and month
+    rows to the caller (a bulk load refreshes them once at the end, a window of days at a time).
+    """
     if not dirty:
         return
     areas = sorted(dirty)
     days = set().union(*dirty.values())
     facts = meter_facts(session, areas)
-    freezes = _freezes(session, areas, days | {d + DAY for d in days})
+    freezes: FreezeLookup = (
+        _freezes(session, areas, days | {d + DAY for d in days})
+        if known_freezes is None
+        else known_freezes
+    )
     loads = _area_load_max(session, areas, days) if known_loads is None else known_loads
     rows: list[tuple[Any, ...]] = []
     class_rows: list[tuple[Any, ...]] = []
@@ -109,7 +127,8 @@ def refresh_area_days(
         class_rows,
         ("level", "unit_id", "customer_class", "day"),
     )
-    _refresh_units(session, {(area, day) for area in areas for day in dirty[area]})
+    if with_units:
+        _refresh_units(session, {(area, day) for area in areas for day in dirty[area]})
 
 
 def _curve_max(
@@ -137,9 +156,20 @@ def _curve_max(
 
 
 def _refresh_units(session: Session, pairs: set[tuple[int, date]]) -> None:
-    """Recompute the station and county rows of the days of ``pairs`` (area, day)."""
+    """Recompute the station and county rows of the days of ``pairs`` (area, day), and the
+    month rows of every level above them."""
+    _refresh_months(session, _refresh_unit_days(session, pairs))
+
+
+def _refresh_unit_days(
+    session: Session, pairs: set[tuple[int, date]]
+) -> dict[tuple[str, int], set[date]]:
+    """Recompute the station and county day rows of the days of ``pairs`` (area, day) from the
+    台区 rows and ``rollup_curve``; returns the months this makes stale, by (level, unit), for
+    ``_refresh_months`` (the 台区 months of ``pairs`` among them)."""
+    months: dict[tuple[str, int], set[date]] = defaultdict(set)
     if not pairs:
-        return
+        return months
     units = area_units(session)
     members: dict[tuple[str, int], list[int]] = defaultdict(list)
     for area, u in units.items():
@@ -150,17 +180,17 @@ def _refresh_units(session: Session, pairs: set[tuple[int, date]]) -> None:
         u = units[area]
         dirty[(STATION, u.station_id)].add(day)
         dirty[(COUNTY, u.county_id)].add(day)
-    months: dict[tuple[str, int], set[date]] = defaultdict(set)
-    for area, day in pairs:
         months[(AREA, area)].add(day.replace(day=1))
+    # The 台区 rows under every dirty station and county, read once for both levels.
+    all_days = sorted(set().union(*dirty.values()))
+    all_areas = sorted({a for key in dirty for a in members[key]})
+    area_rows = _rows_by_area_day(session, RollupDay, all_areas, all_days)
+    class_rows = _rows_by_area_day(session, RollupClassDay, all_areas, all_days)
     for level in (STATION, COUNTY):
         level_units = sorted(unit for (lvl, unit) in dirty if lvl == level)
         if not level_units:
             continue
         days = sorted(set().union(*(dirty[(level, u)] for u in level_units)))
-        areas = sorted({a for u in level_units for a in members[(level, u)]})
-        area_rows = _rows_by_area_day(session, RollupDay, areas, days)
-        class_rows = _rows_by_area_day(session, RollupClassDay, areas, days)
         loads = _curve_max(session, level, level_units, days)
         rows: list[tuple[Any, ...]] = []
         out_classes: list[tuple[Any, ...]] = []
@@ -192,7 +222,7 @@ def _refresh_units(session: Session, pairs: set[tuple[int, date]]) -> None:
             out_classes,
             ("level", "unit_id", "customer_class", "day"),
         )
-    _refresh_months(session, months)
+    return months
 
 
 def _unit_day_row(
@@ -241,13 +271,14 @@ def _rows_by_area_day(
     """Area-level rollup rows; for the class table a list of rows per (area, day)."""
     table = table_of(model)
     many = model is RollupClassDay
+    where = [table.c.level == AREA, table.c.day.in_(days)]
+    if many:
+        # Every class named: the primary key (level, unit, class, day) is then searched for
+        # the days, where without it each 台区's whole class history was scanned.
+        where.append(table.c.customer_class.in_([c.value for c in CustomerClass]))
     out: dict[tuple[int, date], Any] = {}
     for chunk in _chunks(areas):
-        rows = session.execute(
-            select(table).where(
-                table.c.level == AREA, table.c.unit_id.in_(chunk), table.c.day.in_(days)
-            )
-        )
+        rows = session.execute(select(table).where(table.c.unit_id.in_(chunk), *where))
         for row in rows:
             key = (row.unit_id, row.day)
             if many:

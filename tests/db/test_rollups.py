@@ -181,3 +181,58 @@ def test_figures_follow_the_definitions(session_factory: sessionmaker[Session], 
             )
         ).all()
         assert classes == [("residential", 6_000)]
+
+
+@settings(
+    max_examples=30,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    freezes=st.lists(reading, max_size=40, unique_by=lambda r: (r[0], r[1])),
+    points=st.lists(curve_point, max_size=30, unique_by=lambda p: (p[0], p[1], p[2])),
+    ties=st.booleans(),
+    groups=st.sampled_from((("abc",), ("a", "bc"), ("c", "a", "b"), ("ab", "c"))),
+)
+def test_a_bulk_load_of_whole_areas_equals_a_recomputation(
+    session_factory: sessionmaker[Session], org: Org, *, freezes, points, ties, groups
+) -> None:
+    """``BulkLoad`` computes the rollups from the rows it is given, in groups of 台区 stored
+    in transactions of their own (the demo generator's history), not from the tables."""
+    _clear(session_factory)
+    rows = [
+        _freeze(org, name, day, 1_000_000 + 1000 * day * (step + 1)) for name, day, step in freezes
+    ]
+    curves = [
+        IntervalRow(
+            org.meter(name),
+            datetime.combine(D0 + timedelta(days=day), datetime.min.time())
+            + timedelta(minutes=15 * slot),
+            # Equal powers within a day: the maximum is the earliest slot's.
+            1_000 + 1_000 * day if ties else power,
+            None,
+            datetime(2026, 12, 1),
+        )
+        for name, day, slot, power in points
+    ]
+    days = [r.day for r in rows] + [p.slot_start.date() for p in curves]
+    if not days:
+        return
+    first = min([r.day - timedelta(days=1) for r in rows] + [p.slot_start.date() for p in curves])
+    bulk = rollups.BulkLoad(first, max(days), window_days=2)
+    area_of_meter = {org.meter(spec.name): org.area_ids[spec.station] for spec in org.specs}
+    for group in groups:
+        areas = {org.area_ids[key] for key in group}
+        with session_factory.begin() as session:
+            group_rows = [r for r in rows if area_of_meter[r.meter_id] in areas]
+            group_curves = [p for p in curves if area_of_meter[p.meter_id] in areas]
+            upsert_daily_freezes(session, group_rows, refresh=False)
+            upsert_interval_readings(session, group_curves, refresh=False)
+            known = {(r.meter_id, r.day): r.forward_active_wh for r in group_rows}
+            bulk.add_areas(session, sorted(areas), known, group_curves)
+    for month in bulk.months():
+        with session_factory.begin() as session:
+            bulk.finish_month(session, month)
+    loaded = _snapshot(session_factory)
+    with session_factory.begin() as session:
+        rollups.recompute_all(session)
+    assert loaded == _snapshot(session_factory)

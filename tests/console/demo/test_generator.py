@@ -1,4 +1,5 @@
-"""The demo county: deterministic, complete, consistent with the emulator, all-or-nothing."""
+"""The demo county: deterministic, complete, consistent with the emulator, marked finished only
+at the end."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.core.clock import FixedClock
+from console.demo import generator
 from console.demo.generator import (
     DemoCounty,
     DemoError,
     demo_info,
     generate_demo_county,
+    generation_unfinished,
     missed_read,
 )
 from console.demo.profiles import PROFILES, consumer_load, is_dead
@@ -169,11 +172,11 @@ def test_a_second_generation_is_refused_and_changes_nothing(
     assert _table_digest(session_factory) == before
 
 
-def test_a_failure_midway_leaves_the_database_empty(
+def test_a_failure_while_planning_leaves_the_database_empty(
     session_factory: sessionmaker[Session], clock: FixedClock
 ) -> None:
     def explode(stage: str, done: int, total: int) -> None:
-        if stage == "history":
+        if stage == "topology" and done > 0:
             raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError, match="power cut"):
@@ -188,7 +191,51 @@ def test_a_failure_midway_leaves_the_database_empty(
     with session_factory() as s:
         assert s.scalar(text("SELECT count(*) FROM meter")) == 0
         assert s.scalar(text("SELECT count(*) FROM county")) == 0
+        assert s.scalar(text("SELECT count(*) FROM app_setting")) == 0
+
+
+def test_an_interrupted_generation_leaves_a_county_that_a_rerun_refuses(
+    session_factory: sessionmaker[Session], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history is committed a block of 台区 at a time: a crash leaves a partial county,
+    which must not pass for a finished one, nor for real data."""
+    monkeypatch.setattr(generator, "BLOCK_AREAS", 2)
+
+    def explode(stage: str, done: int, total: int) -> None:
+        if stage == "history" and done == 3:  # the first block of two 台区 is committed
+            raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        generate_demo_county(
+            session_factory,
+            profile=PROFILES["small"],
+            seed=1,
+            now=clock.now(),
+            history_days=2,
+            progress=explode,
+        )
+    with session_factory() as s:
+        assert s.scalar(text("SELECT count(*) FROM meter")) == PROFILES["small"].meters
+        assert s.scalar(text("SELECT count(DISTINCT meter_id) FROM daily_freeze")) > 0
         assert demo_info(s) is None
+        assert generation_unfinished(s)
+    before = _table_digest(session_factory)
+    with pytest.raises(DemoError, match="did not finish") as refused:
+        generate_demo_county(
+            session_factory, profile=PROFILES["small"], seed=1, now=clock.now(), history_days=2
+        )
+    assert "delete the file" in str(refused.value)
+    assert str(session_factory.kw["bind"].url.database) in str(refused.value)
+    assert _table_digest(session_factory) == before
+
+
+def test_a_finished_county_is_not_marked_unfinished(
+    small_county: DemoCounty, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory() as s:
+        assert not generation_unfinished(s)
+        keys = {k for (k,) in s.execute(text("SELECT key FROM app_setting"))}
+    assert keys == {"demo.seed", "demo.profile", "demo.reference_day", "demo.dead_meter_ratio"}
 
 
 def test_progress_is_reported_for_every_stage(

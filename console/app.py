@@ -28,7 +28,13 @@ from console.core.config import Settings, with_overrides
 from console.core.database import describe_db, resolve_db_url
 from console.demo.concentrators import concentrators_from_db
 from console.demo.fleet import start_demo_fleet
-from console.demo.generator import DemoCounty, demo_info, generate_demo_county
+from console.demo.generator import (
+    DemoCounty,
+    DemoError,
+    demo_info,
+    generate_demo_county,
+    generation_unfinished,
+)
 from console.demo.profiles import PROFILES
 from console.maintenance.backup_job import BackupJob
 from console.maintenance.backups import backup_directory, database_file, restore_database
@@ -357,6 +363,12 @@ def _ensure_demo(
     settings: Settings, session_factory: sessionmaker[Session], clock: Clock, report: Progress
 ) -> DemoCounty | None:
     with session_factory() as session:
+        if generation_unfinished(session):  # the window was closed while the county was made
+            raise DemoError(
+                "the demo county in this database was never finished (the console stopped "
+                "while it was being made); delete the database file, or start with --db "
+                "another file, and the demo county is made again"
+            )
         if demo_info(session) is not None or active_meter_count(session):
             return None  # a demo county exists, or the database holds real data: leave it
     profile = PROFILES[settings.demo.profile]

@@ -45,6 +45,7 @@ TOU_HOURS = ((0, 420, "valley"), (420, 480, "flat"), (480, 660, "peak"), (660, 1
              (1080, 1380, "peak"), (1380, 1440, "valley"))  # fmt: skip
 FLAT_PRICE = {code: Decimal(prices[-1][3]) for code, _n, _k, _c, prices in TARIFFS}
 LATE_PAYER_SHARE = 0.02
+_BATCH = 20_000  # bills stored at a time
 
 
 def next_month(month: date) -> date:
@@ -157,8 +158,23 @@ def add_bills_and_payments(
     tariff_of = {cls: code for code, _n, _k, cls, _p in TARIFFS}
     bills: list[dict[str, object]] = []
     payments: list[dict[str, object]] = []
-    bill_id = 0
+    bill_id = payment_count = 0
+
+    def store() -> None:
+        # A batch at a time, bills before the payments that refer to them: a county's year
+        # of bills held at once would take gigabytes.
+        nonlocal payment_count
+        if bills:
+            session.execute(insert(Bill), bills)
+        if payments:
+            session.execute(insert(Payment), payments)
+        payment_count += len(payments)
+        bills.clear()
+        payments.clear()
+
     for cid, cls, register in customers:
+        if len(bills) >= _BATCH:
+            store()
         late = rng.random() < LATE_PAYER_SHARE
         price = FLAT_PRICE[tariff_of[cls]]
         for month in months:
@@ -181,8 +197,5 @@ def add_bills_and_payments(
                     {"customer_id": cid, "bill_id": bill_id, "paid_at": paid, "amount_yuan": amount,
                      "channel": channel, "reference": f"PAY{bill_id:010d}"}
                 )  # fmt: skip
-    for i in range(0, len(bills), 20_000):
-        session.execute(insert(Bill), bills[i : i + 20_000])
-    for i in range(0, len(payments), 20_000):
-        session.execute(insert(Payment), payments[i : i + 20_000])
-    return len(bills), len(payments)
+    store()
+    return bill_id, payment_count

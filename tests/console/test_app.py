@@ -22,6 +22,7 @@ from console.core.config import (
     FrontEndSettings,
     Settings,
 )
+from console.demo.generator import SETTING_UNFINISHED, DemoError
 from db.engine import create_db_engine, sqlite_url
 from db.errors import DatabaseTooNewError
 from drivers.errors import TransportError
@@ -264,3 +265,21 @@ def test_a_collection_service_that_cannot_listen_says_why(tmp_path: Path) -> Non
     finally:
         ctx.shutdown()
         taken.close()
+
+
+def test_a_demo_county_left_half_made_stops_the_start_with_a_way_out(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    settings = dataclasses.replace(
+        _settings(tmp_path / "h.db"), frontend=FrontEndSettings(enabled=False)
+    )
+    bootstrap(settings, clock=clock).shutdown()
+    engine = create_db_engine(settings.database.url)
+    with engine.begin() as c:  # as a generation cut off after its topology leaves it
+        c.execute(
+            text("INSERT INTO app_setting (key, value) VALUES (:k, 'small seed 1')"),
+            {"k": SETTING_UNFINISHED},
+        )
+    engine.dispose()
+    with pytest.raises(DemoError, match=r"never finished.*delete the database file"):
+        bootstrap(settings, clock=clock)

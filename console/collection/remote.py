@@ -42,6 +42,7 @@ from console.collection.api import (
     Scope,
     TreeNode,
 )
+from console.collection.frames import FrameBuffer
 from console.collection.stack import build_stack
 from console.core import paths
 from console.core.clock import Clock
@@ -125,9 +126,7 @@ class _Server:
         self.console = console
         self._send_lock = threading.Lock()
         self._pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="call")
-        self._frames: list[Traffic] = []
-        self._dropped = 0
-        self._frames_lock = threading.Lock()
+        self._frames = FrameBuffer(TRAFFIC_BATCH_MAX)
         self._listening = False
         self._stop = threading.Event()
         self._forwarder = threading.Thread(target=self._forward, name="traffic", daemon=True)
@@ -173,24 +172,14 @@ class _Server:
 
     def _listen(self, on: bool) -> None:
         if on and not self._listening:
-            self.console.add_traffic_listener(self._on_traffic)
+            self.console.add_traffic_listener(self._frames.push)
         elif not on and self._listening:
-            self.console.remove_traffic_listener(self._on_traffic)
+            self.console.remove_traffic_listener(self._frames.push)
         self._listening = on
-
-    def _on_traffic(self, traffic: Traffic) -> None:  # the front end's loop thread
-        with self._frames_lock:
-            self._frames.append(traffic)
-            if len(self._frames) > TRAFFIC_BATCH_MAX:
-                excess = len(self._frames) - TRAFFIC_BATCH_MAX
-                del self._frames[:excess]
-                self._dropped += excess
 
     def _forward(self) -> None:
         while not self._stop.wait(TRAFFIC_EVERY_S):
-            with self._frames_lock:
-                frames, dropped = self._frames, self._dropped
-                self._frames, self._dropped = [], 0
+            frames, dropped = self._frames.take()
             if frames or dropped:
                 try:
                     self.send(("traffic", frames, dropped))

@@ -7,8 +7,6 @@ the table in batches, so a storm of frames costs one model update per tick, neve
 from __future__ import annotations
 
 import json
-import threading
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.collection.frames import FrameBuffer
 from console.ui import format as fmt
 from console.ui import theme
 
@@ -58,34 +57,6 @@ _ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 translate = QCoreApplication.translate  # a name lupdate recognises
-
-
-class FrameBuffer:
-    """Where the front end's thread drops frames; the GUI thread takes them all at once. Only
-    the newest ``cap`` wait: older ones could never be on screen anyway."""
-
-    def __init__(self, cap: int) -> None:
-        self._lock = threading.Lock()
-        self._frames: deque[Traffic] = deque(maxlen=cap)
-        self._overflow = 0
-
-    def push(self, traffic: Traffic) -> None:  # any thread; no Qt here
-        with self._lock:
-            if len(self._frames) == self._frames.maxlen:
-                self._overflow += 1
-            self._frames.append(traffic)
-
-    def take(self) -> tuple[list[Traffic], int]:
-        """Everything waiting, oldest first, and how many frames were pushed out unseen."""
-        with self._lock:
-            frames, overflow = list(self._frames), self._overflow
-            self._frames.clear()
-            self._overflow = 0
-        return frames, overflow
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._frames)
 
 
 def hex_text(raw: bytes, limit: int | None = None) -> str:

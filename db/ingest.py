@@ -84,6 +84,7 @@ class AttemptRow(NamedTuple):
     meter_id: int | None = None
     concentrator_id: int | None = None
     run_id: int | None = None
+    clock_drift_s: int | None = None  # the clock check's finding (terminal minus console)
 
 
 class MeterReadState(NamedTuple):

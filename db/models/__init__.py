@@ -4,7 +4,15 @@ Units are in the column names (``_wh``, ``_w``, ``_dv`` = 0.1 V, ``_ma``, ``_yua
 exact integer Wh and money ``Numeric``.
 """
 
-from db.models.admin import AppSetting, AuditEntry, ConfigVersion, Role, Threshold, User
+from db.models.admin import (
+    AppSetting,
+    AuditEntry,
+    ConfigVersion,
+    JobRun,
+    Role,
+    Threshold,
+    User,
+)
 from db.models.base import (
     NAMING_CONVENTION,
     AlarmState,
@@ -89,6 +97,7 @@ __all__ = [
     "EventKind",
     "Feeder",
     "IntervalReading",
+    "JobRun",
     "Meter",
     "MeterBox",
     "MeterEvent",

@@ -125,6 +125,8 @@ class CollectionAttempt(Base):
     duration_ms: Mapped[int] = mapped_column(Integer)
     result: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
+    # The clock check's finding: the terminal's clock minus the console's, in seconds.
+    clock_drift_s: Mapped[int | None] = mapped_column(Integer)
 
 
 class WeatherDaily(Base):

@@ -16,7 +16,7 @@ from pathlib import Path
 _STARTED = time.monotonic()
 
 from console import __version__  # noqa: E402
-from console.cli import db, decode, emulator, read  # noqa: E402
+from console.cli import db, decode, emulator, read, service  # noqa: E402
 from console.core import paths  # noqa: E402
 from console.core.config import LANGUAGES, THEMES, ConfigError, load_settings, with_overrides  # noqa: E402
 from console.core.logs import setup_logging  # noqa: E402
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_parser(commands)
     emulator.add_parser(commands)
     db.add_parser(commands)
+    service.add_parser(commands)
     return parser
 
 
@@ -88,6 +89,8 @@ TOOLS = {"decode": decode.run, "read": read.run, "emulator": emulator.run, "db":
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "service":  # it sets up its own log (service.log)
+        return service.run(args)
     if args.command in TOOLS:
         # Tools print JSON on stdout: only warnings go to stderr, everything to the log file.
         setup_logging(paths.user_log_dir(), level=logging.INFO, stderr_level=logging.WARNING)
@@ -119,9 +122,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # The frozen bundle is also the collection service's process (console.collection.remote):
-    # started with multiprocessing's arguments, it runs the service instead of the CLI.
-    import multiprocessing
-
-    multiprocessing.freeze_support()
     sys.exit(main())

@@ -25,6 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 _KEY = "smc.changes"
+_TOKEN = "smc.changes.token"
 ID_LIST_MAX = 5_000  # ids carried in one change; beyond that a change says "many" (None)
 
 C = TypeVar("C", bound="Change")
@@ -195,26 +196,28 @@ def pending(session: Session) -> list[Change]:
 
 def on_commit(
     factory: sessionmaker[Session],
-    publish: Callable[[list[Change]], None],
+    publish: Callable[[list[Change], Any], None],
     *,
-    before_commit: Callable[[Session, list[Change]], None] | None = None,
+    before_commit: Callable[[Session, list[Change]], Any] | None = None,
 ) -> Callable[[], None]:
-    """Call ``publish(changes)`` after every commit of a session from ``factory`` that recorded
-    any (and ``before_commit(session, changes)`` just before it, inside the transaction);
-    returns the function that disconnects both."""
+    """Call ``publish(changes, token)`` after every commit of a session from ``factory`` that
+    recorded any; ``before_commit(session, changes)`` runs just before the commit, inside the
+    transaction, and what it returns is the ``token`` (else None). Returns the function that
+    disconnects them."""
 
     def committing(session: Session) -> None:
         if before_commit is not None and session.info.get(_KEY):
-            before_commit(session, pending(session))
+            session.info[_TOKEN] = before_commit(session, pending(session))
 
     def committed(session: Session) -> None:
         if session.info.get(_KEY):
             changes = pending(session)
             session.info.pop(_KEY, None)
-            publish(changes)
+            publish(changes, session.info.pop(_TOKEN, None))
 
     def rolled_back(session: Session) -> None:
         session.info.pop(_KEY, None)
+        session.info.pop(_TOKEN, None)
 
     event.listen(factory, "before_commit", committing)
     event.listen(factory, "after_commit", committed)

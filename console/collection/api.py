@@ -1,8 +1,10 @@
-"""What the 采集监控 view asks of collection: plain data in, plain data out, no Qt.
+"""What the collection feature offers: plain data in, plain data out, no Qt.
 
-``CollectionConsole`` is the contract between the view and ``console.collection.monitor``; every
-method may block (queries, device I/O) and is called from a worker thread, never the GUI thread.
-Live frames arrive through ``add_traffic_listener`` on the front end's thread.
+``CollectionCommands`` is what its service part does for windows (the front end's state, the
+schedule, 点抄 through the front end or a meter's own link); ``CollectionConsole`` is what the
+采集监控 view receives: the same commands plus the queries a window runs on the database itself
+(the device tree, the KPIs, who drags the rate down), the jobs, and the live frames. Every
+method may block and is called from a worker thread, never the GUI thread.
 """
 
 from __future__ import annotations
@@ -14,23 +16,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from db.queries.collection_kpi import Drag, KpiLevel, SuccessRate
+from console.core.jobs import JobState
+from console.kpi.collection import Grade
+from db.models import Level
+from db.queries.collection_kpi import Drag, SuccessRate
+from db.scope import Scope
 from drivers.gdw376.frontend import Traffic
 
-Scope = tuple[KpiLevel, int] | None  # None: the whole database (county)
-
-
-class NodeKind(StrEnum):
-    COUNTY = "county"
-    STATION = "station"
-    AREA = "area"
-    CONCENTRATOR = "concentrator"
-    METER = "meter"
+TRAFFIC_STREAM = "collection.traffic"  # live frames on the concentrators' links
 
 
 @dataclass(frozen=True, slots=True)
 class TreeNode:
-    kind: NodeKind
+    kind: Level  # county, station, area, concentrator or meter
     id: int
     name: str
     has_children: bool
@@ -40,56 +38,42 @@ class TreeNode:
     failed: int = 0  # meters under it without today's freeze (the tree's red figure)
     detail: str = ""  # meters: address and model; concentrators: district-terminal, remote
 
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.kind, self.id)
+
 
 @dataclass(frozen=True, slots=True)
 class KpiSummary:
+    """The scope's collection for ``day``, with its figures computed by ``console.kpi``."""
+
     day: date
-    rate: SuccessRate  # the scope's collection success for ``day``
-    target_pct: Decimal  # DESIGN.md §6: 99.97
+    rate: SuccessRate  # read and expected
+    rate_pct: Decimal | None  # 采集成功率, 0.01 % half-up
+    target_pct: Decimal  # the target in force for the scope (99.97)
+    alarm_pct: Decimal  # below it the rate is bad (98)
+    grade: Grade | None  # None when no meter is due
+    short: int  # meters missing to reach the target as shown
     concentrators_online: int
     concentrators_total: int
     meters_failing: int  # without a valid freeze for ``day``
 
 
 @dataclass(frozen=True, slots=True)
-class JobState:
-    id: str  # "daily_freeze", "curves", "events", "clock"
-    name: str  # English; the view translates by id
-    schedule: str  # human-readable: "daily 00:10, retries every 30 min until 08:00"
-    next_run_at: datetime | None
-    last_run_at: datetime | None
-    last_result: str | None  # "265,011 ok, 12 failed in 3 min 10 s"
-    running: bool = False
-    done: int = 0
-    total: int = 0
-    # The same, structured, for a translated UI: the schedule's settings ("start", "retry_min",
-    # "cutoff", "every_min", "at", "drift_s") and the last pass (status, ok, failed, seconds).
-    params: dict[str, str] = field(default_factory=dict)
-    last_status: str | None = None
-    last_ok: int = 0
-    last_failed: int = 0
-    last_seconds: float = 0.0
+class DragRow:
+    """A concentrator or meter costing the rate, with what it costs (``console.kpi``)."""
+
+    drag: Drag
+    cost_hundredths: Decimal
 
 
 @dataclass(frozen=True, slots=True)
-class ReadValue:
-    name: str  # English name as the standard prints it
-    value: str
-    unit: str = ""
+class FrontEndStatus:
+    """Whether the concentrator front end listens, where, and why not."""
 
-
-@dataclass(frozen=True, slots=True)
-class OnDemandResult:
-    """点抄: one meter read now, with every frame that crossed the link for it."""
-
-    meter_id: int
-    meter_name: str
-    path: str  # "concentrator (AFN 0C)", "transparent forward (AFN 10)", "direct (DL/T 645)"
-    ok: bool
-    values: list[ReadValue] = field(default_factory=list)
-    frames: list[Traffic] = field(default_factory=list)
+    enabled: bool
+    address: tuple[str, int] | None
     error: str | None = None
-    duration_ms: int = 0
 
 
 class ReadPath(StrEnum):
@@ -98,7 +82,61 @@ class ReadPath(StrEnum):
     DIRECT = "direct"  # the meter's own link (RS-485 / optical / converter)
 
 
-class CollectionConsole(Protocol):
+@dataclass(frozen=True, slots=True)
+class ReadValue:
+    """One value of a 点抄. ``key`` names the quantity (a concentrator item such as
+    ``forward_active_kwh``, or the meter protocol's item, e.g. DL/T 645 ``00010000``),
+    ``part`` which one of several (``total``, ``T1``..``T4``, ``A``..``C``, or ""); ``name``
+    and ``name_zh`` are the standard's names of a meter protocol's item, where it has them."""
+
+    key: str
+    part: str
+    value: str
+    unit: str = ""
+    name: str = ""
+    name_zh: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OnDemandResult:
+    """点抄: one meter read now, with every frame that crossed the link for it. A failure has
+    its ``result`` (``db.models.AttemptResult``) and the driver's ``error`` text."""
+
+    meter_id: int
+    meter_name: str
+    path: ReadPath
+    ok: bool
+    values: list[ReadValue] = field(default_factory=list)
+    frames: list[Traffic] = field(default_factory=list)
+    result: str = "ok"
+    error: str | None = None
+    duration_ms: int = 0
+
+
+class CollectionCommands(Protocol):
+    """What the collection's service part does for windows (over the channel or in-process)."""
+
+    def frontend(self) -> FrontEndStatus: ...
+
+    def schedule(self) -> dict[str, object]:
+        """The jobs' schedule: the ``[schedule]`` keys and their values."""
+        ...
+
+    def set_schedule(self, values: dict[str, object]) -> None:
+        """Change the schedule now and in the configuration file (audited); ``ValueError``
+        naming the key and what was expected when a value is not allowed (nothing changes)."""
+        ...
+
+    def read_meter(self, meter_id: int, path: ReadPath) -> OnDemandResult: ...
+
+    def read_area(self, area_id: int) -> list[OnDemandResult]: ...
+
+
+class CollectionConsole(CollectionCommands, Protocol):
+    """What the 采集监控 view receives."""
+
+    def today(self) -> date: ...
+
     def children(self, node: TreeNode | None, day: date) -> list[TreeNode]:
         """The tree's children of ``node`` (``None``: the top: counties)."""
         ...
@@ -107,43 +145,29 @@ class CollectionConsole(Protocol):
 
     def trend(
         self, last_day: date, scope: Scope, days: int = 30
-    ) -> list[tuple[date, SuccessRate]]: ...
+    ) -> list[tuple[date, SuccessRate, Decimal | None]]:
+        """(day, counts, rate %) from the first day anything was collected."""
+        ...
 
-    def drags(self, day: date, scope: Scope) -> tuple[list[Drag], list[Drag]]:
+    def drags(self, day: date, scope: Scope) -> tuple[list[DragRow], list[DragRow]]:
         """Who drags the rate down: (concentrators, meters), costliest first."""
         ...
 
-    def failed_meters(self, day: date, drag: Drag) -> list[Drag]:
+    def failed_meters(self, day: date, drag: Drag) -> list[DragRow]:
         """Drill-down: the failing meters behind one concentrator (or the meter itself)."""
         ...
 
     def jobs(self) -> list[JobState]: ...
 
-    def schedule(self) -> dict[str, object]:
-        """The jobs' schedule: the ``[schedule]`` keys and their values."""
-        ...
-
-    def set_schedule(self, values: dict[str, object]) -> None:
-        """Change the schedule now and in the configuration file; raises ``ValueError``
-        naming the key and what was expected when a value is not allowed (nothing changes)."""
-        ...
-
-    def run_job(self, job_id: str) -> None:
-        """Start the job now (returns at once; progress shows in ``jobs``)."""
-        ...
+    def run_job(self, job_id: str) -> None: ...
 
     def cancel_job(self, job_id: str) -> None: ...
-
-    def read_meter(self, meter_id: int, path: ReadPath) -> OnDemandResult: ...
-
-    def read_area(self, area_id: int) -> list[OnDemandResult]: ...
 
     def describe_frame(self, raw: bytes) -> dict[str, object]:
         """The ``smc decode`` report of one frame (any protocol)."""
         ...
 
-    def add_traffic_listener(self, listener: Callable[[Traffic], None]) -> None: ...
-
-    def remove_traffic_listener(self, listener: Callable[[Traffic], None]) -> None: ...
-
-    def today(self) -> date: ...
+    def listen_traffic(self, listener: Callable[[list[Traffic], int], None]) -> Callable[[], None]:
+        """Live frames in batches (``listener(frames, dropped)``) until the returned function
+        is called."""
+        ...

@@ -129,9 +129,14 @@ class EventBus:
             self._by_type.clear()
 
     # ------------------------------------------------------------------ publishing
-    def publish(self, event: object) -> Envelope:
+    def next_seq(self) -> int:
+        """A sequence number for an event about to be published (``publish(seq=...)``): a
+        commit announces its changes to other processes before it publishes them here."""
+        return next(self._seq)
+
+    def publish(self, event: object, *, seq: int | None = None) -> Envelope:
         """Queue ``event`` for delivery (any thread, never blocks)."""
-        envelope = Envelope(event, self.origin, next(self._seq), time.time())
+        envelope = Envelope(event, self.origin, seq or next(self._seq), time.time())
         self._queue.put(envelope)
         return envelope
 

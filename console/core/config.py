@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from console.core import paths
+
 LANGUAGES = ("zh_CN", "en_US")
 THEMES = ("light", "dark")
 DEMO_PROFILES = ("demo", "small")
@@ -74,9 +76,41 @@ class FrontEndSettings:
     timeout_s: float = _range(15.0, 0.1, 120.0)  # per request attempt (GPRS: seconds)
     retries: int = _range(2, 0, 5)
     heartbeat_timeout_min: int = _range(15, 1, 1440)  # DESIGN.md §6: offline after 15 min
-    # The front end, the collector and the jobs in a process of their own (a county's pass then
-    # never slows the window); false: threads of the window's process.
+
+
+ADDRESS = r"[^\s:]+:[0-9]{1,5}"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSettings:
+    """The service process (front end, collection, jobs) and how windows reach it."""
+
+    # In a process of its own (a county's pass never slows the window); false: threads of the
+    # window's process, which then serves no other window.
     separate_process: bool = True
+    # Where this machine's service listens for windows, "HOST:PORT" (port 0: any free one).
+    listen: str = _pattern("127.0.0.1:0", ADDRESS, '"HOST:PORT" (e.g. "127.0.0.1:0")')
+    # A workstation whose windows attach to the service of another machine, "HOST:PORT";
+    # empty: this machine runs (or attaches to) its own.
+    attach: str = _pattern("", f"({ADDRESS})?", '"HOST:PORT" of the server, or ""')
+    # The shared secret windows and the service prove to each other (never sent). Empty: one
+    # generated for this machine (service.secret in the data directory); required when the
+    # service listens beyond this machine or a window attaches to another one.
+    secret: str = ""
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        return _split_address(self.listen)
+
+    @property
+    def attach_address(self) -> tuple[str, int] | None:
+        return _split_address(self.attach) if self.attach else None
+
+
+def _split_address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    return host, int(port)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +123,6 @@ class ScheduleSettings:
     curves: bool = True  # 15-minute curves of 台区 summary meters and large customers
     events_every_min: int = _range(5, 1, 1440)
     clock_check: str = _pattern("02:00", TIME_OF_DAY, '"HH:MM" (24-hour clock, e.g. "02:00")')
-    clock_drift_s: int = _range(300, 1, 86400)  # DESIGN.md §6: > 5 min -> set the clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +137,11 @@ class BackupSettings:
         hour, minute = self.time.split(":")
         return int(hour), int(minute)
 
+    @property
+    def directory(self) -> Path:
+        """``dir``, or ``backups`` in the user data directory."""
+        return Path(self.dir).expanduser() if self.dir else paths.backup_dir()
+
 
 @dataclass(frozen=True, slots=True)
 class UiSettings:
@@ -117,6 +155,7 @@ class Settings:
     demo: DemoSettings = DemoSettings()
     collection: CollectionSettings = CollectionSettings()
     frontend: FrontEndSettings = FrontEndSettings()
+    service: ServiceSettings = ServiceSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     backup: BackupSettings = BackupSettings()
     ui: UiSettings = UiSettings()
@@ -128,11 +167,18 @@ _SECTIONS: dict[str, type[Any]] = {
     "demo": DemoSettings,
     "collection": CollectionSettings,
     "frontend": FrontEndSettings,
+    "service": ServiceSettings,
     "schedule": ScheduleSettings,
     "backup": BackupSettings,
     "ui": UiSettings,
 }
 _TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+# Keys that moved: a file that still has them is told where they went.
+_MOVED = {
+    ("frontend", "separate_process"): "[service] separate_process",
+    ("schedule", "clock_drift_s"): "the clock.drift_s threshold (系统管理 → 阈值)",
+}
+MIN_SECRET_LEN = 16
 
 
 def _convert(where: str, f: dataclasses.Field[Any], value: Any) -> Any:
@@ -174,13 +220,32 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         values = {}
         for key, value in body.items():
             f = fields.get(key)
+            if f is None and (name, key) in _MOVED:
+                raise ConfigError(
+                    f"{source}: [{name}] {key} has moved to {_MOVED[(name, key)]}: "
+                    "remove the line and set it there"
+                )
             if f is None:
                 raise ConfigError(
                     f"{source}: [{name}] has no key {key!r} (known: {', '.join(fields)})"
                 )
             values[key] = _convert(f"{source}: [{name}] {key}", f, value)
         sections[name] = cls(**values)
-    return Settings(**sections)
+    settings = Settings(**sections)
+    _check_service(settings.service, source)
+    return settings
+
+
+def _check_service(service: ServiceSettings, source: str) -> None:
+    """A service reachable beyond this machine, or a remote one, needs a chosen secret."""
+    host, _port = service.listen_address
+    beyond = host not in LOOPBACK_HOSTS
+    if (beyond or service.attach) and len(service.secret) < MIN_SECRET_LEN:
+        why = f"listen = {service.listen!r}" if beyond else f"attach = {service.attach!r}"
+        raise ConfigError(
+            f"{source}: [service] {why} needs a secret of at least {MIN_SECRET_LEN} characters "
+            "(the same on the server and every workstation)"
+        )
 
 
 def load_settings(path: Path | None, *, must_exist: bool = False) -> Settings:

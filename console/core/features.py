@@ -25,8 +25,10 @@ from console.core.clock import Clock
 from console.core.config import Settings
 from console.core.jobs import JobHost
 from console.core.operator import Operator
+from console.core.thresholds import ThresholdBook
 
 T = TypeVar("T")
+SERVICE_WHERE = "service.where"  # Infrastructure.extras: where the service runs, for people
 StreamListener = Callable[[list[Any], int], None]  # (items, how many were dropped)
 Subscribe = Callable[[Callable[[Any], None]], Callable[[], None]]
 
@@ -110,6 +112,7 @@ class Infrastructure:
     session_factory: sessionmaker[Session]
     bus: EventBus
     operator: Operator
+    thresholds: ThresholdBook
     jobs: JobHost | None = None
     exposed: Exposed | None = None
     services: ServiceAccess | None = None

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -26,8 +27,10 @@ from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.core import operator
 from console.core.bus import EventBus
 from console.core.clock import Clock
+from db import audit
 from db.models import RunStatus
 from db.queries import job_runs
 
@@ -376,3 +379,52 @@ def _last(row: job_runs.JobRunRow | None) -> LastRun | None:
         row.failed,
         row.message or "",
     )
+
+
+# ---------------------------------------------------------------------------- what windows may do
+class JobsApi(Protocol):
+    """The jobs as windows see them (``infra.service("jobs", JobsApi)``)."""
+
+    def states(self, feature: str | None = None) -> list[JobState]: ...
+
+    def run_now(self, job_id: str) -> None: ...
+
+    def cancel(self, job_id: str) -> None: ...
+
+
+class JobCommands:
+    """``JobsApi`` over the host; running a job now and cancelling a run are audited with the
+    operator who asked."""
+
+    def __init__(self, host: JobHost, session_factory: sessionmaker[Session], clock: Clock) -> None:
+        self._host = host
+        self._sf = session_factory
+        self._clock = clock
+
+    def states(self, feature: str | None = None) -> list[JobState]:
+        return self._host.states(feature)
+
+    def run_now(self, job_id: str) -> None:
+        self._host.run_now(job_id, trigger="manual")
+        self._audit("job.run_now", job_id)
+
+    def cancel(self, job_id: str) -> None:
+        states = {s.id: s for s in self._host.states()}
+        if job_id not in states:
+            raise KeyError(f"unknown job {job_id!r}")
+        if states[job_id].running:
+            self._host.cancel(job_id)
+            self._audit("job.cancel", job_id)
+
+    def _audit(self, action: str, job_id: str) -> None:
+        with self._sf.begin() as session:
+            audit.record(
+                session,
+                actor=operator.current().login,
+                action=action,
+                object_kind="job",
+                object_id=job_id,
+                before=None,
+                after=None,
+                at=self._clock.now(),
+            )

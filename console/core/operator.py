@@ -1,12 +1,17 @@
 """Who is acting: the operator whose name goes into the audit log with every change.
 
 Until operators sign in (the operators issue), a window acts as the workstation's logged-in
-system user (``os:<login>``) and the service process as ``service``.
+system user (``os:<login>``) and the service process as ``service``. A call a window makes in
+the service runs as that window's operator (``acting_as`` around it), so the service's audit
+entries name the person, not the service.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -25,3 +30,24 @@ class Operator:
 
 
 SERVICE = Operator("service", "service")
+_default = SERVICE
+_current: ContextVar[Operator | None] = ContextVar("smc_operator", default=None)
+
+
+def set_process_operator(operator: Operator) -> None:
+    """Who acts in this process when no call says otherwise (set once at start)."""
+    global _default  # noqa: PLW0603
+    _default = operator
+
+
+def current() -> Operator:
+    return _current.get() or _default
+
+
+@contextlib.contextmanager
+def acting_as(operator: Operator | None) -> Iterator[None]:
+    token = _current.set(operator)
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -33,6 +33,7 @@ from console.core.buffers import NewestBuffer
 from console.core.bus import Envelope, EventBus, Health
 from console.core.channel import AuthenticationError, Channel, ChannelError, accept, connect
 from console.core.features import Exposed, StreamListener
+from console.core.operator import Operator, acting_as, current
 from db.changes import Change
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class _Peer:
         self.server = server
         self.channel = channel
         self.origin = ""
+        self.operator: Operator | None = None
         self.info: dict[str, Any] = {}
         self.streams: dict[str, tuple[NewestBuffer[Any], Callable[[], None]]] = {}
         self._out: queue.Queue[Any] = queue.Queue(PEER_QUEUE_MAX)
@@ -232,6 +234,9 @@ class RpcServer:
             raise ChannelError("the window did not say hello")
         peer.info = dict(first[1])
         peer.origin = str(peer.info.get("origin", ""))
+        who = peer.info.get("operator")
+        if isinstance(who, Operator):
+            peer.operator = who
         welcome = self._welcome()
         with self._lock:  # the welcome goes first, before any event forwarded to the peer
             peer.post(("welcome", welcome))
@@ -267,7 +272,9 @@ class RpcServer:
                 allowed = self._allowed[protocol] = commands_of(protocol)
             if method not in allowed:
                 raise ValueError(f"{feature} has no call {method!r}")
-            reply: tuple[Any, ...] = ("result", call_id, getattr(api, method)(*args))
+            with acting_as(peer.operator):
+                value = getattr(api, method)(*args)
+            reply: tuple[Any, ...] = ("result", call_id, value)
         except Exception as err:
             kind = type(err).__name__
             if kind in _KINDS:
@@ -345,7 +352,9 @@ class RpcClient:
 
     def _attach(self, timeout: float) -> Welcome:
         channel = connect(self.host, self.port, self._secret, timeout=timeout)
-        channel.send(("hello", {"origin": self.bus.origin, "pid": os.getpid()}))
+        channel.send(
+            ("hello", {"origin": self.bus.origin, "pid": os.getpid(), "operator": current()})
+        )
         try:
             first = channel.recv()
         except ChannelError:

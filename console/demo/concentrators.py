@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.demo.generator import demo_info
 from console.demo.profiles import area_supply, consumer_load, is_dead
 from db.models import Concentrator, Customer, DeviceStatus, Meter, MeterRole, TransformerArea
+from db.queries.settings import demo_info
 from drivers.emulator.core import Clock, MeterCore
 from drivers.emulator.load import ConsumerLoad, RegisterModel
 from drivers.gdw376.codec import Address

@@ -10,9 +10,10 @@ from itertools import groupby
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.demo.generator import LINK_PREFIX, demo_info
+from console.demo.generator import LINK_PREFIX
 from console.demo.profiles import area_supply, consumer_load, is_dead
 from db.models import Customer, Meter, MeterRole, MeterStatus, TransformerArea
+from db.queries.settings import demo_info
 from drivers.dlt645.emulated import make_device
 from drivers.emulator.core import MeterCore
 from drivers.emulator.device import DeviceOptions

@@ -52,17 +52,21 @@ from db.models import (
     SupplyStation,
     TransformerArea,
 )
-from db.queries.settings import get_setting, set_setting
+from db.queries.settings import (
+    SETTING_DEAD_RATIO,
+    SETTING_PROFILE,
+    SETTING_REFERENCE_DAY,
+    SETTING_SEED,
+    DemoInfo,
+    get_setting,
+    set_setting,
+)
 from db.upsert import table_of, upsert_rows
 from drivers.emulator.core import displayed_power_w, displayed_wh
 from drivers.emulator.load import AreaSupply, ConsumerLoad
 
 PROTOCOL = "dlt645-2007"
 LINK_PREFIX = "loop://demo/"
-SETTING_SEED = "demo.seed"
-SETTING_PROFILE = "demo.profile"
-SETTING_REFERENCE_DAY = "demo.reference_day"
-SETTING_DEAD_RATIO = "demo.dead_meter_ratio"
 SETTING_UNFINISHED = "demo.generating"  # present only while a generation is under way
 
 Progress = Callable[[str, int, int], None]
@@ -79,14 +83,6 @@ class DemoError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class DemoInfo:
-    profile: str
-    seed: int
-    reference_day: date
-    dead_meter_ratio: float
-
-
-@dataclass(frozen=True, slots=True)
 class DemoCounty:
     info: DemoInfo
     stations: int
@@ -96,18 +92,6 @@ class DemoCounty:
     meters: int
     freezes: int
     curve_points: int
-
-
-def demo_info(session: Session) -> DemoInfo | None:
-    seed = get_setting(session, SETTING_SEED)
-    if seed is None:
-        return None
-    return DemoInfo(
-        profile=get_setting(session, SETTING_PROFILE) or "demo",
-        seed=int(seed),
-        reference_day=date.fromisoformat(get_setting(session, SETTING_REFERENCE_DAY) or ""),
-        dead_meter_ratio=float(get_setting(session, SETTING_DEAD_RATIO) or 0.0),
-    )
 
 
 # --------------------------------------------------------------------------- planning

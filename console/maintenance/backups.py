@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from console.core import paths
 from console.core.config import BackupSettings
 from db.backup import OK, RestoreResult, integrity_check, restore_sqlite
 from db.engine import sqlite_path
@@ -25,7 +24,7 @@ class NotSqliteFileError(BackupError):
 
 def backup_directory(settings: BackupSettings) -> Path:
     """``[backup] dir``, or ``backups`` in the user data directory."""
-    return Path(settings.dir).expanduser() if settings.dir else paths.backup_dir()
+    return settings.directory
 
 
 def database_file(url: str) -> Path:

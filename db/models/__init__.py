@@ -15,6 +15,8 @@ from db.models.admin import (
 )
 from db.models.base import (
     NAMING_CONVENTION,
+    OBJECT_LEVELS,
+    ROLLUP_LEVELS,
     AlarmState,
     AreaClass,
     AreaKind,
@@ -25,12 +27,12 @@ from db.models.base import (
     CustomerClass,
     DeviceStatus,
     EventKind,
+    Level,
     MeterRole,
     MeterStatus,
     PlannedOutageStatus,
     RollupLevel,
     RunStatus,
-    ScopeKind,
     Severity,
     TariffKind,
     TariffPeriod,
@@ -71,6 +73,8 @@ from db.models.rollups import (
 
 __all__ = [
     "NAMING_CONVENTION",
+    "OBJECT_LEVELS",
+    "ROLLUP_LEVELS",
     "Alarm",
     "AlarmState",
     "AppSetting",
@@ -98,6 +102,7 @@ __all__ = [
     "Feeder",
     "IntervalReading",
     "JobRun",
+    "Level",
     "Meter",
     "MeterBox",
     "MeterEvent",
@@ -116,7 +121,6 @@ __all__ = [
     "RollupLevel",
     "RollupMonth",
     "RunStatus",
-    "ScopeKind",
     "Severity",
     "Substation",
     "SupplyStation",

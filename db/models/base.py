@@ -24,8 +24,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def enum_check(column: str, enum: type[StrEnum]) -> CheckConstraint:
-    values = ", ".join(f"'{v.value}'" for v in enum)
+def enum_check(
+    column: str, enum: type[StrEnum], only: tuple[StrEnum, ...] | None = None
+) -> CheckConstraint:
+    """``column`` holds one of ``enum``'s values (or of ``only``, a subset of them)."""
+    values = ", ".join(f"'{v.value}'" for v in (only or tuple(enum)))
     return CheckConstraint(f"{column} IN ({values})", name=f"{column}_valid")
 
 
@@ -130,15 +133,30 @@ class AlarmState(StrEnum):
     RESOLVED = "resolved"
 
 
-class ScopeKind(StrEnum):
-    """What an alarm, outage or planned outage is about."""
+class Level(StrEnum):
+    """A kind of unit, from the county down to a customer: the one spelling of a scope's level
+    wherever it is stored (rollups, alarms, outages) or passed (``db.scope.Scope``)."""
 
-    METER = "meter"
-    CONCENTRATOR = "concentrator"
-    CUSTOMER = "customer"
+    COUNTY = "county"
+    STATION = "station"  # 供电所 supply station
+    FEEDER = "feeder"  # 10 kV 线路
     AREA = "area"  # 台区
-    FEEDER = "feeder"
-    SUPPLY_STATION = "supply_station"
+    CONCENTRATOR = "concentrator"
+    METER = "meter"
+    CUSTOMER = "customer"
+
+
+# The levels rollups are kept at.
+ROLLUP_LEVELS = (Level.AREA, Level.STATION, Level.COUNTY)
+# What an alarm, an outage or a planned outage can be about.
+OBJECT_LEVELS = (
+    Level.METER,
+    Level.CONCENTRATOR,
+    Level.CUSTOMER,
+    Level.AREA,
+    Level.FEEDER,
+    Level.STATION,
+)
 
 
 class TicketSource(StrEnum):
@@ -187,7 +205,5 @@ class PlannedOutageStatus(StrEnum):
     DONE = "done"
 
 
-class RollupLevel(StrEnum):
-    AREA = "area"  # one 台区
-    STATION = "station"  # 供电所
-    COUNTY = "county"
+# A spelling kept only until the rollup code is moved over to ``Level``.
+RollupLevel = Level

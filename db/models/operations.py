@@ -17,12 +17,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import (
+    OBJECT_LEVELS,
     AlarmState,
     AreaClass,
     Base,
     CrewStatus,
+    Level,
     PlannedOutageStatus,
-    ScopeKind,
     Severity,
     TicketSource,
     TicketStatus,
@@ -41,7 +42,7 @@ class Alarm(Base):
     __table_args__ = (
         enum_check("severity", Severity),
         enum_check("state", AlarmState),
-        enum_check("object_kind", ScopeKind),
+        enum_check("object_kind", Level, OBJECT_LEVELS),
         CheckConstraint("count >= 1", name="count_positive"),
         Index("ix_alarm_rule_object_kind_object_id", "rule", "object_kind", "object_id"),
         Index("ix_alarm_state_last_seen", "state", "last_seen"),
@@ -68,7 +69,7 @@ class PlannedOutage(Base):
 
     __tablename__ = "planned_outage"
     __table_args__ = (
-        enum_check("scope_kind", ScopeKind),
+        enum_check("scope_kind", Level, OBJECT_LEVELS),
         enum_check("status", PlannedOutageStatus),
         CheckConstraint("window_end > window_start", name="window_ordered"),
         Index("ix_planned_outage_window_start", "window_start"),
@@ -90,7 +91,7 @@ class Outage(Base):
 
     __tablename__ = "outage"
     __table_args__ = (
-        enum_check("scope_kind", ScopeKind),
+        enum_check("scope_kind", Level, OBJECT_LEVELS),
         CheckConstraint(
             "restored_at IS NULL OR restored_at >= started_at", name="restore_after_start"
         ),

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, CustomerClass, RollupLevel, enum_check
+from db.models.base import ROLLUP_LEVELS, Base, CustomerClass, Level, enum_check
 
 
 class _Figures:
@@ -38,7 +38,7 @@ class _Figures:
 class RollupDay(_Figures, Base):
     __tablename__ = "rollup_day"
     __table_args__ = (
-        enum_check("level", RollupLevel),
+        enum_check("level", Level, ROLLUP_LEVELS),
         # Every 台区 of one day (the line-loss ranking) without walking every 台区's history.
         Index("ix_rollup_day_level_day", "level", "day"),
     )
@@ -49,7 +49,7 @@ class RollupDay(_Figures, Base):
 
 class RollupMonth(_Figures, Base):
     __tablename__ = "rollup_month"
-    __table_args__ = (enum_check("level", RollupLevel),)
+    __table_args__ = (enum_check("level", Level, ROLLUP_LEVELS),)
     level: Mapped[str] = mapped_column(String(8), primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month
@@ -61,7 +61,7 @@ class RollupCurve(Base):
     meters' power in the slot, and how many of them reported it."""
 
     __tablename__ = "rollup_curve"
-    __table_args__ = (enum_check("level", RollupLevel),)
+    __table_args__ = (enum_check("level", Level, ROLLUP_LEVELS),)
     level: Mapped[str] = mapped_column(String(8), primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slot_start: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
@@ -74,7 +74,7 @@ class RollupClassDay(Base):
 
     __tablename__ = "rollup_class_day"
     __table_args__ = (
-        enum_check("level", RollupLevel),
+        enum_check("level", Level, ROLLUP_LEVELS),
         enum_check("customer_class", CustomerClass),
     )
     level: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -90,7 +90,7 @@ class RollupClassDay(Base):
 class RollupClassMonth(Base):
     __tablename__ = "rollup_class_month"
     __table_args__ = (
-        enum_check("level", RollupLevel),
+        enum_check("level", Level, ROLLUP_LEVELS),
         enum_check("customer_class", CustomerClass),
     )
     level: Mapped[str] = mapped_column(String(8), primary_key=True)

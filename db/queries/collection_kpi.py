@@ -13,8 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -27,32 +26,18 @@ from db.models import (
     County,
     DailyFreeze,
     Feeder,
+    Level,
     Meter,
     MeterStatus,
     RollupDay,
-    RollupLevel,
     SupplyStation,
     TransformerArea,
 )
+from db.scope import EVERYTHING, Scope, meters_in
 
 LOOKBACK_DAYS = 90  # how far back a failing run is traced (the day itself included)
-_CENT = Decimal("0.01")
 _DAY = timedelta(days=1)
-
-
-class KpiLevel(StrEnum):
-    COUNTY = "county"
-    STATION = "station"
-    AREA = "area"  # 台区
-    CONCENTRATOR = "concentrator"
-    MODEL = "model"  # 表型号
-
-
-Scope = tuple[KpiLevel, int] | None
-
-
-def _round(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+RATE_LEVELS = (Level.COUNTY, Level.STATION, Level.AREA, Level.CONCENTRATOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +51,24 @@ class SuccessRate:
     read: int
 
     @property
-    def rate_pct(self) -> Decimal | None:
-        if not self.expected:
-            return None
-        return _round(Decimal(self.read) * 100 / Decimal(self.expected))
-
-    @property
     def failed(self) -> int:
         return self.expected - self.read
+
+    @property
+    def ratio(self) -> Fraction | None:
+        """read / expected, exactly (for ordering; the rate shown is ``console.kpi``'s)."""
+        return Fraction(self.read, self.expected) if self.expected else None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a unit fails: its latest failed attempt's ``result`` (``db.models.AttemptResult``)
+    and error text, or, for a concentrator, the most common result among its unread meters
+    and how many had it (``count``)."""
+
+    result: str
+    count: int = 1
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +82,18 @@ class Drag:
     ``days_failing`` == ``LOOKBACK_DAYS`` reads "at least". A concentrator none of whose
     meters was read fails on the days none was read; one with some read, on the days any was
     unread (since the day its first meter was installed, at the earliest).
-    ``reason`` is the meter's latest failed collection attempt during that run, as "result:
-    error"; a concentrator's is the most common result of its unread meters' ("offline ×87"),
-    else its own latest failed attempt's; attempts after the day are not looked at."""
+    ``reason`` is the meter's latest failed collection attempt during that run; a
+    concentrator's is the most common result of its unread meters' (offline ×87), else its
+    own latest failed attempt's; attempts after the day are not looked at. What it costs the
+    rate is ``console.kpi.collection.cost_hundredths(failed, scope_expected)``."""
 
     kind: str  # "concentrator" | "meter"
     id: int
     name: str
     area_name: str
     failed: int
-    cost_hundredths: Decimal
-    reason: str | None
+    scope_expected: int  # the meters due in the scope the ranking was made for
+    reason: Reason | None
     failing_since: date
     days_failing: int
 
@@ -110,33 +106,12 @@ def _expected_on(day: Any) -> ColumnElement[bool]:
     )
 
 
-def _in_scope(within: Scope) -> list[ColumnElement[bool]]:
-    """Conditions on ``Meter`` keeping the meters of one county, station, 台区 or concentrator."""
-    if within is None:
-        return []
-    level, unit = KpiLevel(within[0]), within[1]
-    if level is KpiLevel.AREA:
-        return [Meter.transformer_area_id == unit]
-    if level is KpiLevel.CONCENTRATOR:
-        return [Meter.concentrator_id == unit]
-    areas = select(TransformerArea.id).join(Feeder, Feeder.id == TransformerArea.feeder_id)
-    if level is KpiLevel.STATION:
-        areas = areas.where(Feeder.supply_station_id == unit)
-    elif level is KpiLevel.COUNTY:
-        areas = areas.join(SupplyStation, SupplyStation.id == Feeder.supply_station_id).where(
-            SupplyStation.county_id == unit
-        )
-    else:
-        raise ValueError(f"a scope is a county, station, 台区 or concentrator, not {level}")
-    return [Meter.transformer_area_id.in_(areas)]
-
-
 _frozen = aliased(DailyFreeze)
-_NAME_OF: dict[KpiLevel, tuple[Any, Any]] = {
-    KpiLevel.COUNTY: (County.id, County.name),
-    KpiLevel.STATION: (SupplyStation.id, SupplyStation.name),
-    KpiLevel.AREA: (TransformerArea.id, TransformerArea.name),
-    KpiLevel.CONCENTRATOR: (Concentrator.id, Concentrator.asset_no),
+_NAME_OF: dict[Level, tuple[Any, Any]] = {
+    Level.COUNTY: (County.id, County.name),
+    Level.STATION: (SupplyStation.id, SupplyStation.name),
+    Level.AREA: (TransformerArea.id, TransformerArea.name),
+    Level.CONCENTRATOR: (Concentrator.id, Concentrator.asset_no),
 }
 
 
@@ -155,56 +130,56 @@ def _counts(day: date, key: Any, within: Scope) -> Select[Any, int, int]:
         )
         .select_from(Meter)
         .outerjoin(_frozen, _frozen_on(day))
-        .where(_expected_on(day), *_in_scope(within))
+        .where(_expected_on(day), *meters_in(within))
         .group_by(key)
     )
 
 
-def success_rates(
-    session: Session, day: date, level: KpiLevel, *, within: Scope = None
-) -> list[SuccessRate]:
-    """One row per unit of ``level`` with meters expected on ``day`` (within the scope, if
-    given), worst rate first, then by name. 台区 counts are summed up to stations and counties
-    the way ``rollup_day`` sums them."""
-    level = KpiLevel(level)
-    if level is KpiLevel.MODEL:
-        model = func.coalesce(Meter.model, "")
-        rows: Iterable[Any] = session.execute(_counts(day, model, within))
-        rates = [SuccessRate(m, m, int(e), int(r)) for m, e, r in rows]
-    else:
-        by = Meter.concentrator_id if level is KpiLevel.CONCENTRATOR else Meter.transformer_area_id
-        counts = _counts(day, by, within).subquery()
-        unit, name = _NAME_OF[level]
-        q = select(unit, name, func.sum(counts.c.expected), func.sum(counts.c.read)).select_from(
-            counts
-        )
-        if level is KpiLevel.CONCENTRATOR:  # meters without one: a row with key and name ""
-            q = q.outerjoin(Concentrator, Concentrator.id == counts.c.unit)
-        else:
-            q = q.join(TransformerArea, TransformerArea.id == counts.c.unit)
-        if level in (KpiLevel.STATION, KpiLevel.COUNTY):
-            q = q.join(Feeder, Feeder.id == TransformerArea.feeder_id).join(
-                SupplyStation, SupplyStation.id == Feeder.supply_station_id
-            )
-        if level is KpiLevel.COUNTY:
-            q = q.join(County, County.id == SupplyStation.county_id)
-        rows = session.execute(q.group_by(unit, name))
-        rates = [
-            SuccessRate("" if u is None else str(u), n or "", int(e), int(r)) for u, n, e, r in rows
-        ]
-    rates.sort(key=lambda r: (r.rate_pct is None, r.rate_pct or 0, r.name, r.key))
+def _worst_first(rates: list[SuccessRate]) -> list[SuccessRate]:
+    rates.sort(key=lambda r: (r.ratio is None, r.ratio or 0, r.name, r.key))
     return rates
 
 
-_ROLLUP_LEVEL = {
-    KpiLevel.COUNTY: RollupLevel.COUNTY.value,
-    KpiLevel.STATION: RollupLevel.STATION.value,
-    KpiLevel.AREA: RollupLevel.AREA.value,
-}
+def success_rates(
+    session: Session, day: date, level: Level, *, within: Scope = EVERYTHING
+) -> list[SuccessRate]:
+    """One row per unit of ``level`` (county, station, 台区 or concentrator) with meters
+    expected on ``day`` (within the scope), worst rate first, then by name. 台区 counts are
+    summed up to stations and counties the way ``rollup_day`` sums them."""
+    level = Level(level)
+    if level not in RATE_LEVELS:
+        raise ValueError(f"success rates are by {', '.join(RATE_LEVELS)}, not by {level}")
+    by = Meter.concentrator_id if level is Level.CONCENTRATOR else Meter.transformer_area_id
+    counts = _counts(day, by, within).subquery()
+    unit, name = _NAME_OF[level]
+    q = select(unit, name, func.sum(counts.c.expected), func.sum(counts.c.read)).select_from(counts)
+    if level is Level.CONCENTRATOR:  # meters without one: a row with key and name ""
+        q = q.outerjoin(Concentrator, Concentrator.id == counts.c.unit)
+    else:
+        q = q.join(TransformerArea, TransformerArea.id == counts.c.unit)
+    if level in (Level.STATION, Level.COUNTY):
+        q = q.join(Feeder, Feeder.id == TransformerArea.feeder_id).join(
+            SupplyStation, SupplyStation.id == Feeder.supply_station_id
+        )
+    if level is Level.COUNTY:
+        q = q.join(County, County.id == SupplyStation.county_id)
+    rows = session.execute(q.group_by(unit, name))
+    return _worst_first(
+        [SuccessRate("" if u is None else str(u), n or "", int(e), int(r)) for u, n, e, r in rows]
+    )
+
+
+def success_rates_by_model(
+    session: Session, day: date, *, within: Scope = EVERYTHING
+) -> list[SuccessRate]:
+    """One row per meter model (表型号; "" when unknown), worst rate first."""
+    model = func.coalesce(Meter.model, "")
+    rows: Iterable[Any] = session.execute(_counts(day, model, within))
+    return _worst_first([SuccessRate(m, m, int(e), int(r)) for m, e, r in rows])
 
 
 def success_trend(
-    session: Session, last_day: date, days: int = 30, *, within: Scope = None
+    session: Session, last_day: date, days: int = 30, *, within: Scope = EVERYTHING
 ) -> list[tuple[date, SuccessRate]]:
     """The scope's rate on each of the ``days`` days up to ``last_day``, oldest first; a day
     with nothing expected has ``rate_pct`` None. Without a scope it covers every county, with
@@ -213,7 +188,7 @@ def success_trend(
     of the scope, otherwise, as for a concentrator, from the freezes themselves."""
     first = last_day - timedelta(days=days - 1)
     span = [first + _DAY * k for k in range(days)]
-    scope = _in_scope(within)
+    scope = meters_in(within)
     installs = session.execute(
         select(Meter.install_date, func.count())
         .where(Meter.status == MeterStatus.ACTIVE.value, *scope)
@@ -231,18 +206,18 @@ def success_trend(
         )
         read.update((d, int(n)) for d, n in rows)
     key, name = "", ""
-    if within is not None:
-        unit_id, unit_name = _NAME_OF[KpiLevel(within[0])]
-        key = str(within[1])
-        name = session.scalar(select(unit_name).where(unit_id == within[1])) or ""
+    if within.level in _NAME_OF:
+        unit_id, unit_name = _NAME_OF[within.level]
+        key = str(within.id)
+        name = session.scalar(select(unit_name).where(unit_id == within.id)) or ""
     return [(d, SuccessRate(key, name, expected(d), read.get(d, 0))) for d in span]
 
 
 def _rollup_reads(session: Session, first: date, last: date, within: Scope) -> dict[date, int]:
-    if within is None:
-        level, unit = RollupLevel.COUNTY.value, None
-    elif KpiLevel(within[0]) in _ROLLUP_LEVEL:
-        level, unit = _ROLLUP_LEVEL[KpiLevel(within[0])], within[1]
+    if within.level is None:
+        level, unit = Level.COUNTY.value, None
+    elif within.level in (Level.COUNTY, Level.STATION, Level.AREA):
+        level, unit = within.level.value, within.id
     else:
         return {}
     q = select(RollupDay.day, func.sum(RollupDay.meters_read)).where(
@@ -270,11 +245,6 @@ def _expected_counter(installs: Iterable[tuple[date | None, int]]) -> Callable[[
     return expected
 
 
-def _cost(failed: int, expected: int) -> Decimal:
-    """Hundredths of a percentage point of the rate that ``failed`` unread meters cost."""
-    return _round(Decimal(failed) * 10_000 / Decimal(expected)) if expected else Decimal(0)
-
-
 def _chunked(ids: Sequence[int], size: int = 5_000) -> Iterable[Sequence[int]]:
     # Well under SQLite's bound-parameter limit.
     return (ids[i : i + size] for i in range(0, len(ids), size))
@@ -294,13 +264,13 @@ def _latest_failures(
     ids: Sequence[int],
     window: tuple[date, date],
     *extra: ColumnElement[bool],
-) -> dict[int, tuple[datetime, str, str]]:
+) -> dict[int, tuple[datetime, str, str | None]]:
     """For each id of ``by`` (an attempt column): its latest failed attempt within the days
-    ``window`` (first, last) as (started at, result, "result: error")."""
+    ``window`` (first, last) as (started at, result, error)."""
     ca = CollectionAttempt
     lo = datetime.combine(window[0], time.min)
     hi = datetime.combine(window[1] + _DAY, time.min)
-    out: dict[int, tuple[datetime, str, str]] = {}
+    out: dict[int, tuple[datetime, str, str | None]] = {}
     for chunk in _chunked(ids):
         ranked = (
             select(
@@ -326,7 +296,7 @@ def _latest_failures(
                 ranked.c.rank == 1
             )
         ):
-            out[owner] = (at, result, f"{result}: {error}" if error else result)
+            out[owner] = (at, result, error)
     return out
 
 
@@ -363,7 +333,6 @@ def _meter_drags(
             ).all()
         )
     latest = _latest_failures(session, CollectionAttempt.meter_id, ids, window)
-    cost = _cost(1, total)
     out = []
     for mid, asset, area, installed in rows:
         if mid in last_read:
@@ -371,8 +340,10 @@ def _meter_drags(
         else:
             since = max(start, installed) if installed is not None else start
         attempt = latest.get(mid)
-        reason = attempt[2] if attempt and attempt[0].date() >= since else None
-        out.append(Drag("meter", mid, asset, area, 1, cost, reason, since, (day - since).days + 1))
+        reason = (
+            Reason(attempt[1], 1, attempt[2]) if attempt and attempt[0].date() >= since else None
+        )
+        out.append(Drag("meter", mid, asset, area, 1, total, reason, since, (day - since).days + 1))
     return out
 
 
@@ -381,7 +352,7 @@ def _concentrator_since(
 ) -> dict[int, date]:
     """Each concentrator's first day of its current failing run (see ``Drag``)."""
     start, day = window
-    scope = [Meter.concentrator_id.in_(ids), *_in_scope(within)]
+    scope = [Meter.concentrator_id.in_(ids), *meters_in(within)]
     installs: dict[int | None, list[tuple[date | None, int]]] = defaultdict(list)
     for conc, installed, n in session.execute(
         select(Meter.concentrator_id, Meter.install_date, func.count())
@@ -438,7 +409,7 @@ def _concentrator_drags(
                 _frozen.meter_id.is_(None),
                 _expected_on(day),
                 Meter.concentrator_id.in_(chunk),
-                *_in_scope(within),
+                *meters_in(within),
             )
         )
         owners.update((m, c) for m, c in session.execute(unread).all() if c is not None)
@@ -460,9 +431,9 @@ def _concentrator_drags(
         reason = None
         if results[r.unit]:
             result, n = min(results[r.unit].items(), key=lambda kv: (-kv[1], kv[0]))
-            reason = f"{result} ×{n}"
+            reason = Reason(result, n)
         elif r.unit in own and own[r.unit][0].date() >= since[r.unit]:
-            reason = own[r.unit][2]
+            reason = Reason(own[r.unit][1], 1, own[r.unit][2])
         failed = int(r.expected) - int(r.read)
         out.append(
             Drag(
@@ -471,7 +442,7 @@ def _concentrator_drags(
                 r.asset_no,
                 r.area_name or "",
                 failed,
-                _cost(failed, total),
+                total,
                 reason,
                 since[r.unit],
                 (day - since[r.unit]).days + 1,
@@ -481,12 +452,13 @@ def _concentrator_drags(
 
 
 def drag_ranking(
-    session: Session, day: date, *, within: Scope = None, limit: int = 20
+    session: Session, day: date, *, within: Scope = EVERYTHING, limit: int = 20
 ) -> tuple[list[Drag], list[Drag]]:
-    """(concentrators, meters) costing the scope's rate on ``day``, each by cost (highest
-    first), then name, at most ``limit`` of each. Every unread meter counts towards its
-    concentrator; the meter list leaves out the meters of concentrators none of whose meters
-    was read (the concentrator is the fault), and keeps meters read without a concentrator."""
+    """(concentrators, meters) costing the scope's rate on ``day``, each by cost (the most
+    unread meters first), then name, at most ``limit`` of each. Every unread meter counts
+    towards its concentrator; the meter list leaves out the meters of concentrators none of
+    whose meters was read (the concentrator is the fault), and keeps meters read without a
+    concentrator."""
     counts = _counts(day, Meter.concentrator_id, within).subquery()
     rows = session.execute(
         select(
@@ -503,13 +475,13 @@ def drag_ranking(
     total = sum(int(r.expected) for r in rows)
     dead = {r.unit for r in rows if r.unit is not None and not r.read}
     failing = [r for r in rows if r.unit is not None and r.expected > r.read]
-    failing.sort(key=lambda r: (-_cost(int(r.expected) - int(r.read), total), r.asset_no, r.unit))
+    failing.sort(key=lambda r: (-(int(r.expected) - int(r.read)), r.asset_no, r.unit))
     window = (_window_start(session, day), day)
     concentrators = _concentrator_drags(
         session, window, failing[:limit], dead=dead, total=total, within=within
     )
     alive = or_(Meter.concentrator_id.is_(None), Meter.concentrator_id.not_in(sorted(dead)))
-    meters = _meter_drags(session, window, total, [*_in_scope(within), alive], limit)
+    meters = _meter_drags(session, window, total, [*meters_in(within), alive], limit)
     return concentrators, meters
 
 
@@ -520,11 +492,11 @@ def failed_meters(
     concentrator_id: int | None = None,
     area_id: int | None = None,
     limit: int = 500,
-    within: Scope = None,
+    within: Scope = EVERYTHING,
 ) -> list[Drag]:
     """The unread meters of one concentrator and/or 台区 on ``day``, by asset number, with
-    their reasons; ``cost_hundredths`` is counted against the rate of ``within`` (default:
-    everything, as ``drag_ranking``)."""
+    their reasons; ``scope_expected`` is the meters due in ``within`` (default: everything,
+    as ``drag_ranking``)."""
     where: list[ColumnElement[bool]] = []
     if concentrator_id is not None:
         where.append(Meter.concentrator_id == concentrator_id)
@@ -533,7 +505,7 @@ def failed_meters(
     if not where:
         raise ValueError("failed_meters needs a concentrator_id or an area_id")
     total = session.scalar(
-        select(func.count()).select_from(Meter).where(_expected_on(day), *_in_scope(within))
+        select(func.count()).select_from(Meter).where(_expected_on(day), *meters_in(within))
     )
     window = (_window_start(session, day), day)
     return _meter_drags(session, window, total or 0, where, limit)

@@ -3,6 +3,7 @@ level at a time (a county has 265,000 meters: the tree loads children when they 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from db.models import (
     Concentrator,
     County,
+    DeviceStatus,
     Feeder,
     Meter,
     MeterStatus,
@@ -197,3 +199,19 @@ def mark_all_offline(session: Session) -> int:
         update(Concentrator).where(Concentrator.online.is_(True)).values(online=False)
     )
     return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def concentrators_online(
+    session: Session, concentrator_ids: Collection[int] | None = None
+) -> tuple[int, int]:
+    """(online, total) of the active concentrators (of ``concentrator_ids`` if given), as the
+    front end last stored their link states."""
+    q = select(
+        func.count(Concentrator.id), func.count(Concentrator.id).filter(Concentrator.online)
+    ).where(Concentrator.status == DeviceStatus.ACTIVE.value)
+    if concentrator_ids is not None:
+        if not concentrator_ids:
+            return 0, 0
+        q = q.where(Concentrator.id.in_(sorted(concentrator_ids)))
+    total, online = session.execute(q).one()
+    return int(online or 0), int(total or 0)

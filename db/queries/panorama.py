@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from db.models import DailyFreeze, MeterRole, RegisterReading
-from db.queries.scope import OrgScope, scoped_meter_ids
+from db.scope import Scope, active_meter_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,21 +26,21 @@ class CurvePoint:
     meters: int
 
 
-def meters_expected(session: Session, scope: OrgScope) -> int:
+def meters_expected(session: Session, scope: Scope) -> int:
     """Active meters that should be read (the denominator of 采集成功率)."""
-    sub = scoped_meter_ids(scope).subquery()
+    sub = active_meter_ids(scope).subquery()
     return session.scalar(select(func.count()).select_from(sub)) or 0
 
 
-def meters_expected_role(session: Session, scope: OrgScope, role: str) -> int:
-    sub = scoped_meter_ids(scope, role=role).subquery()
+def meters_expected_role(session: Session, scope: Scope, role: str) -> int:
+    sub = active_meter_ids(scope, role=role).subquery()
     return session.scalar(select(func.count()).select_from(sub)) or 0
 
 
-def sales_so_far(session: Session, day: date, scope: OrgScope) -> SalesRow:
+def sales_so_far(session: Session, day: date, scope: Scope) -> SalesRow:
     """Energy sold on ``day`` up to the latest reads: sum over customer meters of
     (latest register reading − the register frozen at 00:00)."""
-    ids = scoped_meter_ids(scope, role=MeterRole.CUSTOMER.value)
+    ids = active_meter_ids(scope, role=MeterRole.CUSTOMER.value)
     delta = RegisterReading.forward_active_wh - DailyFreeze.forward_active_wh
     row = session.execute(
         select(func.coalesce(func.sum(delta), 0), func.count())

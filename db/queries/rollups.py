@@ -1,34 +1,32 @@
 """Panorama figures read from the rollup tables (never from raw readings, but for the one 台区
 curve, which is an index range of its summary meter's points).
 
-A scope is a county, a supply station or everything (the sum of the counties).
+A scope is everything (the sum of the counties), a county, a supply station or a 台区: the
+levels the rollups are kept at. Rates and verdicts are ``console.kpi``'s, not computed here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
+    ROLLUP_LEVELS,
     County,
     Feeder,
     IntervalReading,
+    Level,
     Meter,
     MeterRole,
     RollupCurve,
     RollupDay,
-    RollupLevel,
     SupplyStation,
     TransformerArea,
 )
-from db.queries.scope import OrgScope
-
-HIGH_LOSS_PCT = Decimal("6")  # DESIGN.md §6: 合格 0–6 %, 高损 > 6 %, 负损 < −1 %
-NEGATIVE_LOSS_PCT = Decimal("-1")
+from db.scope import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,45 +44,31 @@ class DayKpis:
     load_max_w: int | None
     load_max_at: datetime | None
 
-    @property
-    def line_loss_pct(self) -> Decimal | None:
-        if not self.supply_wh or self.loss_sales_wh is None:
-            return None
-        rate = Decimal(self.supply_wh - self.loss_sales_wh) * 100 / Decimal(self.supply_wh)
-        return rate.quantize(Decimal("0.01"))
-
-    @property
-    def success_pct(self) -> Decimal | None:
-        if not self.meters_expected:
-            return None
-        rate = Decimal(self.meters_read) * 100 / Decimal(self.meters_expected)
-        return rate.quantize(Decimal("0.01"))
-
 
 @dataclass(frozen=True, slots=True)
 class AreaLoss:
-    """One 台区 in the line-loss ranking; ``verdict`` is 'high', 'negative', 'ok' or
-    'incomputable' (不可算: a meter's read is missing)."""
+    """One 台区's line-loss inputs of a day: supply (its summary meter) and the sales that
+    count for line loss (``loss_sales_wh`` None: 不可算, a meter's read is missing)."""
 
     area_id: int
     code: str
     name: str
+    station_id: int
     station: str
     supply_wh: int | None
     sales_wh: int
-    loss_pct: Decimal | None
-    verdict: str
+    loss_sales_wh: int | None
 
 
-def _units(session: Session, scope: OrgScope) -> tuple[str, list[int]]:
-    if scope.station_id is not None:
-        return RollupLevel.STATION.value, [scope.station_id]
-    if scope.county_id is not None:
-        return RollupLevel.COUNTY.value, [scope.county_id]
-    return RollupLevel.COUNTY.value, list(session.scalars(select(County.id)))
+def _units(session: Session, scope: Scope) -> tuple[str, list[int]]:
+    if scope.level is None:
+        return Level.COUNTY.value, list(session.scalars(select(County.id)))
+    if scope.level not in ROLLUP_LEVELS or scope.id is None:
+        raise ValueError(f"rollups are kept per county, station and 台区, not per {scope.level}")
+    return scope.level.value, [scope.id]
 
 
-def day_kpis(session: Session, scope: OrgScope, day: date) -> DayKpis:
+def day_kpis(session: Session, scope: Scope, day: date) -> DayKpis:
     level, units = _units(session, scope)
     rows = list(
         session.scalars(
@@ -116,17 +100,19 @@ def day_kpis(session: Session, scope: OrgScope, day: date) -> DayKpis:
     )
 
 
-def load_curve(session: Session, scope: OrgScope, day: date) -> list[tuple[datetime, int, int]]:
-    """(slot start, W, summary meters reporting) of each quarter hour of ``day`` with data."""
+def load_points(
+    session: Session, scope: Scope, start: datetime, end: datetime
+) -> list[tuple[datetime, int, int]]:
+    """(slot start, W, summary meters reporting) of each quarter hour in [start, end) with
+    data, oldest first."""
     level, units = _units(session, scope)
-    start = datetime.combine(day, time.min)
     rows = session.execute(
         select(RollupCurve.slot_start, func.sum(RollupCurve.power_w), func.sum(RollupCurve.meters))
         .where(
             RollupCurve.level == level,
             RollupCurve.unit_id.in_(units),
             RollupCurve.slot_start >= start,
-            RollupCurve.slot_start < start + timedelta(days=1),
+            RollupCurve.slot_start < end,
         )
         .group_by(RollupCurve.slot_start)
         .order_by(RollupCurve.slot_start)
@@ -134,50 +120,20 @@ def load_curve(session: Session, scope: OrgScope, day: date) -> list[tuple[datet
     return [(slot, int(power), int(meters)) for slot, power, meters in rows]
 
 
-def latest_load(
-    session: Session, scope: OrgScope, now: datetime, window: timedelta
-) -> tuple[datetime, int, int] | None:
-    """The newest slot within ``window`` before ``now``: (slot start, W, meters reporting)."""
-    level, units = _units(session, scope)
-    slot = session.scalar(
-        select(func.max(RollupCurve.slot_start)).where(
-            RollupCurve.level == level,
-            RollupCurve.unit_id.in_(units),
-            RollupCurve.slot_start > now - window,
-            RollupCurve.slot_start <= now,
-        )
-    )
-    if slot is None:
-        return None
-    power, meters = session.execute(
-        select(func.sum(RollupCurve.power_w), func.sum(RollupCurve.meters)).where(
-            RollupCurve.level == level,
-            RollupCurve.unit_id.in_(units),
-            RollupCurve.slot_start == slot,
-        )
-    ).one()
-    return slot, int(power), int(meters)
+def load_curve(session: Session, scope: Scope, day: date) -> list[tuple[datetime, int, int]]:
+    """(slot start, W, summary meters reporting) of each quarter hour of ``day`` with data."""
+    start = datetime.combine(day, time.min)
+    return load_points(session, scope, start, start + timedelta(days=1))
 
 
-def _verdict(pct: Decimal | None) -> str:
-    if pct is None:
-        return "incomputable"
-    if pct > HIGH_LOSS_PCT:
-        return "high"
-    if pct < NEGATIVE_LOSS_PCT:
-        return "negative"
-    return "ok"
-
-
-def line_loss_ranking(
-    session: Session, scope: OrgScope, day: date, *, limit: int | None = None
-) -> list[AreaLoss]:
-    """台区 of the scope by line loss of ``day``, worst first; incomputable ones last."""
+def area_losses(session: Session, scope: Scope, day: date) -> list[AreaLoss]:
+    """Every 台区 of the scope with a rollup row for ``day``: its line-loss inputs."""
     q = (
         select(
             RollupDay.unit_id,
             TransformerArea.code,
             TransformerArea.name,
+            SupplyStation.id,
             SupplyStation.name,
             RollupDay.supply_wh,
             RollupDay.sales_wh,
@@ -186,20 +142,17 @@ def line_loss_ranking(
         .join(TransformerArea, TransformerArea.id == RollupDay.unit_id)
         .join(Feeder, Feeder.id == TransformerArea.feeder_id)
         .join(SupplyStation, SupplyStation.id == Feeder.supply_station_id)
-        .where(RollupDay.level == RollupLevel.AREA.value, RollupDay.day == day)
+        .where(RollupDay.level == Level.AREA.value, RollupDay.day == day)
     )
-    if scope.station_id is not None:
-        q = q.where(Feeder.supply_station_id == scope.station_id)
-    elif scope.county_id is not None:
-        q = q.where(SupplyStation.county_id == scope.county_id)
-    out: list[AreaLoss] = []
-    for area_id, code, name, station, supply, sales, loss_sales in session.execute(q):
-        pct = None
-        if supply and loss_sales is not None:
-            pct = (Decimal(supply - loss_sales) * 100 / Decimal(supply)).quantize(Decimal("0.01"))
-        out.append(AreaLoss(area_id, code, name, station, supply, sales, pct, _verdict(pct)))
-    out.sort(key=lambda a: (a.loss_pct is None, -(a.loss_pct or 0), a.code))
-    return out if limit is None else out[:limit]
+    if scope.level is Level.STATION:
+        q = q.where(Feeder.supply_station_id == scope.id)
+    elif scope.level is Level.COUNTY:
+        q = q.where(SupplyStation.county_id == scope.id)
+    elif scope.level is Level.AREA:
+        q = q.where(RollupDay.unit_id == scope.id)
+    elif scope.level is not None:
+        raise ValueError(f"line losses are ranked per county, station or 台区, not {scope.level}")
+    return [AreaLoss(*row) for row in session.execute(q)]
 
 
 def area_curve(

@@ -19,12 +19,18 @@ def test_changes_are_handed_on_after_the_commit_combined(
     session_factory: sessionmaker[Session],
 ) -> None:
     published: list[list[changes.Change]] = []
+    tokens: list[object] = []
     seen_in_transaction: list[int] = []
 
-    def before(session: Session, pending: list[changes.Change]) -> None:
+    def before(session: Session, pending: list[changes.Change]) -> str:
         seen_in_transaction.append(len(pending))
+        return f"token {len(pending)}"
 
-    disconnect = changes.on_commit(session_factory, published.append, before_commit=before)
+    def publish(changed: list[changes.Change], token: object) -> None:
+        published.append(changed)
+        tokens.append(token)
+
+    disconnect = changes.on_commit(session_factory, publish, before_commit=before)
     try:
         with session_factory.begin() as session:
             changes.record(session, changes.freezes([D1], [1, 2]))
@@ -32,7 +38,7 @@ def test_changes_are_handed_on_after_the_commit_combined(
             changes.record(session, changes.curves([datetime(2026, 11, 21, 8, 15)], [7]))
             assert published == []  # nothing before the commit
         assert seen_in_transaction == [2]
-        assert len(published) == 1
+        assert len(published) == 1 and tokens == ["token 2"]
         freeze, curve = published[0]
         assert freeze == FreezesStored((D1, D2), 4, (1, 2, 3))
         assert curve == CurvesStored(
@@ -50,7 +56,7 @@ def test_changes_are_handed_on_after_the_commit_combined(
 
 def test_a_rolled_back_transaction_hands_on_nothing(session_factory: sessionmaker[Session]) -> None:
     published: list[list[changes.Change]] = []
-    disconnect = changes.on_commit(session_factory, published.append)
+    disconnect = changes.on_commit(session_factory, lambda changed, _t: published.append(changed))
     try:
         with pytest.raises(RuntimeError), session_factory.begin() as session:
             changes.record(session, changes.freezes([D1], [1]))

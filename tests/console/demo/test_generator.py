@@ -14,7 +14,6 @@ from console.demo import generator
 from console.demo.generator import (
     DemoCounty,
     DemoError,
-    demo_info,
     generate_demo_county,
     generation_unfinished,
     missed_read,
@@ -22,6 +21,7 @@ from console.demo.generator import (
 from console.demo.profiles import PROFILES, consumer_load, is_dead
 from db.engine import create_db_engine, make_session_factory, sqlite_url
 from db.migrate import upgrade
+from db.queries.settings import demo_info
 
 
 def _table_digest(sf: sessionmaker[Session]) -> dict[str, list[tuple[object, ...]]]:

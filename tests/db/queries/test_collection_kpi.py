@@ -17,19 +17,22 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.kpi.collection import cost_hundredths, success_rate_pct
 from db import rollups
 from db.ingest import AttemptRow, FreezeRow, record_attempts, upsert_daily_freezes
-from db.models import Concentrator, Meter, MeterRole, MeterStatus, RollupDay, RollupLevel
+from db.models import Concentrator, Level, Meter, MeterRole, MeterStatus, RollupDay
 from db.queries.collection_kpi import (
     LOOKBACK_DAYS,
     Drag,
-    KpiLevel,
+    Reason,
     SuccessRate,
     drag_ranking,
     failed_meters,
     success_rates,
+    success_rates_by_model,
     success_trend,
 )
+from db.scope import EVERYTHING, Scope
 from db.upsert import table_of
 from tests.db.conftest import LINK_TCP, LINK_USB1, STATION_COUNTY
 
@@ -84,21 +87,37 @@ def _at(offset: int, hh: int) -> datetime:
     return datetime.combine(_day(offset), time(hh))
 
 
+MODEL = "model"  # success rates grouped by meter model instead of an organisation level
+LEVELS = (Level.COUNTY, Level.STATION, Level.AREA, Level.CONCENTRATOR, MODEL)
+
+
+def _rates(
+    session: Session, day: date, level: str, within: Scope = EVERYTHING
+) -> list[SuccessRate]:
+    if level == MODEL:
+        return success_rates_by_model(session, day, within=within)
+    return success_rates(session, day, Level(level), within=within)
+
+
+def _pct(rate: SuccessRate) -> Decimal | None:
+    return success_rate_pct(rate.read, rate.expected)
+
+
 @dataclass(frozen=True, slots=True)
 class KpiOrg:
     org: Org
     concentrators: dict[str, int]
     meters: dict[str, int]
 
-    def unit(self, level: KpiLevel, m: KpiMeter) -> str:
+    def unit(self, level: str, m: KpiMeter) -> str:
         """The SuccessRate key of the unit of ``level`` that ``m`` belongs to."""
-        if level is KpiLevel.AREA:
+        if level is Level.AREA:
             return str(self.org.area_ids[m.area])
-        if level is KpiLevel.STATION:
+        if level is Level.STATION:
             return str(self.org.station_ids[m.area])
-        if level is KpiLevel.COUNTY:
+        if level is Level.COUNTY:
             return str(self.org.county_ids[STATION_COUNTY[m.area]])
-        if level is KpiLevel.CONCENTRATOR:
+        if level is Level.CONCENTRATOR:
             return "" if m.concentrator is None else str(self.concentrators[m.concentrator])
         return m.model or ""
 
@@ -109,7 +128,7 @@ def _expected(m: KpiMeter, offset: int) -> bool:
 
 
 def _figures(
-    kpi: KpiOrg, level: KpiLevel, offset: int, meters: tuple[KpiMeter, ...] = KPI_METERS
+    kpi: KpiOrg, level: str, offset: int, meters: tuple[KpiMeter, ...] = KPI_METERS
 ) -> dict[str, tuple[int, int]]:
     """(expected, read) per unit key, from the table alone; units with nothing expected left out."""
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -231,41 +250,42 @@ def attempts(session_factory: sessionmaker[Session], kpi: KpiOrg) -> KpiOrg:
 )
 def test_rate_is_rounded_half_up_to_a_hundredth(expected: int, read: int, pct: str) -> None:
     rate = SuccessRate("1", "x", expected, read)
-    assert rate.rate_pct == Decimal(pct)
+    assert _pct(rate) == Decimal(pct)
     assert rate.failed == expected - read
 
 
 def test_nothing_expected_has_no_rate() -> None:
-    assert SuccessRate("", "", 0, 0).rate_pct is None
+    assert _pct(SuccessRate("", "", 0, 0)) is None
+    assert SuccessRate("", "", 0, 0).ratio is None
 
 
 # ---------------------------------------------------------------- success_rates
 
 
-@pytest.mark.parametrize("level", list(KpiLevel))
+@pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("offset", [0, -1, -6, -11, FIRST_READ - 1])
 def test_every_level_matches_the_table(
-    session_factory: sessionmaker[Session], kpi: KpiOrg, level: KpiLevel, offset: int
+    session_factory: sessionmaker[Session], kpi: KpiOrg, level: str, offset: int
 ) -> None:
     with session_factory() as session:
-        rates = success_rates(session, _day(offset), level)
+        rates = _rates(session, _day(offset), level)
     assert {r.key: (r.expected, r.read) for r in rates} == _figures(kpi, level, offset)
-    order = [(r.rate_pct, r.name) for r in rates]
+    order = [(r.ratio, r.name) for r in rates]
     assert order == sorted(order, key=lambda o: (o[0] is None, o[0] or 0, o[1]))
 
 
 def test_the_day_by_hand(session_factory: sessionmaker[Session], kpi: KpiOrg) -> None:
     with session_factory() as session:
-        stations = success_rates(session, D, KpiLevel.STATION)
-        counties = success_rates(session, D, KpiLevel.COUNTY)
-        concentrators = success_rates(session, D, KpiLevel.CONCENTRATOR)
-        models = success_rates(session, D, KpiLevel.MODEL)
-    assert [(r.name, r.expected, r.read, r.rate_pct) for r in stations] == [
+        stations = success_rates(session, D, Level.STATION)
+        counties = success_rates(session, D, Level.COUNTY)
+        concentrators = success_rates(session, D, Level.CONCENTRATOR)
+        models = _rates(session, D, MODEL)
+    assert [(r.name, r.expected, r.read, _pct(r)) for r in stations] == [
         ("供电所S01", 3, 0, Decimal("0.00")),  # station b
         ("供电所S02", 6, 3, Decimal("50.00")),  # station a: a_new and a_removed not expected
         ("供电所S03", 2, 2, Decimal("100.00")),
     ]
-    assert [(r.name, r.rate_pct) for r in counties] == [
+    assert [(r.name, _pct(r)) for r in counties] == [
         ("甲县", Decimal("33.33")),
         ("乙县", Decimal("100.00")),
     ]
@@ -277,7 +297,7 @@ def test_the_day_by_hand(session_factory: sessionmaker[Session], kpi: KpiOrg) ->
         (str(kpi.concentrators["A"]), "JZQ-A", 5, 3),
         (str(kpi.concentrators["C"]), "JZQ-C", 2, 2),
     ]
-    assert [(r.key, r.name, r.rate_pct) for r in models] == [
+    assert [(r.key, r.name, _pct(r)) for r in models] == [
         ("", "", Decimal("0.00")),
         ("DDZY71", "DDZY71", Decimal("42.86")),
         ("DTZY71", "DTZY71", Decimal("66.67")),
@@ -290,27 +310,27 @@ def test_scope_keeps_the_units_inside_it(
     org = kpi.org
     with session_factory() as session:
         areas = success_rates(
-            session, D, KpiLevel.AREA, within=(KpiLevel.COUNTY, org.county_ids["k1"])
+            session, D, Level.AREA, within=Scope(Level.COUNTY, org.county_ids["k1"])
         )
         in_a = success_rates(
-            session, D, KpiLevel.CONCENTRATOR, within=(KpiLevel.AREA, org.area_ids["a"])
+            session, D, Level.CONCENTRATOR, within=Scope(Level.AREA, org.area_ids["a"])
         )
-        in_c = success_rates(
-            session, D, KpiLevel.MODEL, within=(KpiLevel.STATION, org.station_ids["c"])
-        )
+        in_c = _rates(session, D, MODEL, within=Scope(Level.STATION, org.station_ids["c"]))
         county = success_rates(
-            session, D, KpiLevel.COUNTY, within=(KpiLevel.STATION, org.station_ids["a"])
+            session, D, Level.COUNTY, within=Scope(Level.STATION, org.station_ids["a"])
         )
         one = success_rates(
-            session, D, KpiLevel.AREA, within=(KpiLevel.CONCENTRATOR, kpi.concentrators["B"])
+            session, D, Level.AREA, within=Scope(Level.CONCENTRATOR, kpi.concentrators["B"])
         )
-        with pytest.raises(ValueError, match="scope"):
-            success_rates(session, D, KpiLevel.AREA, within=(KpiLevel.MODEL, 1))
+        with pytest.raises(ValueError, match="not by feeder"):
+            success_rates(session, D, Level.FEEDER)
+        with pytest.raises(ValueError, match="a level and an id"):
+            Scope(Level.AREA, None)
     in_k1 = tuple(m for m in KPI_METERS if m.area in "ab")
-    assert {r.key: (r.expected, r.read) for r in areas} == _figures(kpi, KpiLevel.AREA, 0, in_k1)
+    assert {r.key: (r.expected, r.read) for r in areas} == _figures(kpi, Level.AREA, 0, in_k1)
     in_area_a = tuple(m for m in KPI_METERS if m.area == "a")
     assert {r.key: (r.expected, r.read) for r in in_a} == _figures(
-        kpi, KpiLevel.CONCENTRATOR, 0, in_area_a
+        kpi, Level.CONCENTRATOR, 0, in_area_a
     )
     assert [(r.key, r.expected, r.read) for r in in_c] == [("DDZY71", 1, 1), ("DTZY71", 1, 1)]
     assert [(r.key, r.expected, r.read) for r in county] == [(str(org.county_ids["k1"]), 6, 3)]
@@ -323,16 +343,16 @@ def test_figures_equal_the_rollups(session_factory: sessionmaker[Session], kpi: 
     only the 台区 rows there are, so those 台区's unread meters are missing from them: here
     they count, as expected and unread."""
     levels = {
-        KpiLevel.AREA: RollupLevel.AREA.value,
-        KpiLevel.STATION: RollupLevel.STATION.value,
-        KpiLevel.COUNTY: RollupLevel.COUNTY.value,
+        Level.AREA: Level.AREA.value,
+        Level.STATION: Level.STATION.value,
+        Level.COUNTY: Level.COUNTY.value,
     }
     org = kpi.org
     gaps = 0
     with session_factory() as session:
         for offset in range(FIRST_READ - 1, 2):
             day = _day(offset)
-            stored: dict[KpiLevel, dict[str, tuple[int, int]]] = {}
+            stored: dict[Level, dict[str, tuple[int, int]]] = {}
             for level, rollup_level in levels.items():
                 stored[level] = {
                     str(unit): (e, r)
@@ -343,15 +363,15 @@ def test_figures_equal_the_rollups(session_factory: sessionmaker[Session], kpi: 
                     )
                 }
             # Add the unread meters of the 台区 without a row to their station and county.
-            areas = {r.key: r for r in success_rates(session, day, KpiLevel.AREA)}
+            areas = {r.key: r for r in success_rates(session, day, Level.AREA)}
             for key, area in org.area_ids.items():
-                if str(area) in areas and str(area) not in stored[KpiLevel.AREA]:
+                if str(area) in areas and str(area) not in stored[Level.AREA]:
                     assert areas[str(area)].read == 0
                     gaps += 1
                     units = {
-                        KpiLevel.AREA: area,
-                        KpiLevel.STATION: org.station_ids[key],
-                        KpiLevel.COUNTY: org.county_ids[STATION_COUNTY[key]],
+                        Level.AREA: area,
+                        Level.STATION: org.station_ids[key],
+                        Level.COUNTY: org.county_ids[STATION_COUNTY[key]],
                     }
                     for level, unit in units.items():
                         e, r = stored[level].get(str(unit), (0, 0))
@@ -375,23 +395,23 @@ def _sum(figures: dict[str, tuple[int, int]]) -> tuple[int, int]:
 def test_trend_matches_the_table_with_and_without_rollups(
     session_factory: sessionmaker[Session], kpi: KpiOrg, scope: tuple[str, str] | None
 ) -> None:
-    within = None
+    within = EVERYTHING
     members = KPI_METERS
     if scope is not None:
-        level = KpiLevel(scope[0])
+        level = Level(scope[0])
         ids = {
-            KpiLevel.COUNTY: kpi.org.county_ids,
-            KpiLevel.STATION: kpi.org.station_ids,
-            KpiLevel.AREA: kpi.org.area_ids,
-            KpiLevel.CONCENTRATOR: kpi.concentrators,
+            Level.COUNTY: kpi.org.county_ids,
+            Level.STATION: kpi.org.station_ids,
+            Level.AREA: kpi.org.area_ids,
+            Level.CONCENTRATOR: kpi.concentrators,
         }[level]
-        within = (level, ids[scope[1]])
-        members = tuple(m for m in KPI_METERS if kpi.unit(level, m) == str(within[1]))
+        within = Scope(level, ids[scope[1]])
+        members = tuple(m for m in KPI_METERS if kpi.unit(level, m) == str(within.id))
     with session_factory() as session:
         trend = success_trend(session, D, 15, within=within)
     assert [d for d, _ in trend] == [_day(k) for k in range(-14, 1)]
     for k, (_, rate) in zip(range(-14, 1), trend, strict=True):
-        assert (rate.expected, rate.read) == _sum(_figures(kpi, KpiLevel.COUNTY, k, members)), k
+        assert (rate.expected, rate.read) == _sum(_figures(kpi, Level.COUNTY, k, members)), k
     with session_factory() as session, session.begin():
         session.execute(delete(table_of(RollupDay)))
     with session_factory() as session:
@@ -403,10 +423,10 @@ def test_trend_days_agree_with_the_day_figures(
 ) -> None:
     station = kpi.org.station_ids["c"]
     with session_factory() as session:
-        trend = success_trend(session, D, 14, within=(KpiLevel.STATION, station))
+        trend = success_trend(session, D, 14, within=Scope(Level.STATION, station))
         for day, rate in trend:
             (row,) = success_rates(
-                session, day, KpiLevel.STATION, within=(KpiLevel.STATION, station)
+                session, day, Level.STATION, within=Scope(Level.STATION, station)
             )
             assert (rate.key, rate.name, rate.expected, rate.read) == (
                 row.key,
@@ -414,7 +434,7 @@ def test_trend_days_agree_with_the_day_figures(
                 row.expected,
                 row.read,
             )
-    assert dict(trend)[_day(-6)].rate_pct == Decimal("0.00")  # no rollup row that day
+    assert _pct(dict(trend)[_day(-6)]) == Decimal("0.00")  # no rollup row that day
 
 
 def test_trend_keeps_days_with_nothing_expected(
@@ -422,10 +442,10 @@ def test_trend_keeps_days_with_nothing_expected(
 ) -> None:
     with session_factory() as session:
         trend = success_trend(
-            session, _day(1), 3, within=(KpiLevel.CONCENTRATOR, kpi.concentrators["N"])
+            session, _day(1), 3, within=Scope(Level.CONCENTRATOR, kpi.concentrators["N"])
         )
         everything = success_trend(session, D, 1)
-    assert [(d, r.name, r.expected, r.read, r.rate_pct) for d, r in trend] == [
+    assert [(d, r.name, r.expected, r.read, _pct(r)) for d, r in trend] == [
         (_day(-1), "JZQ-N", 0, 0, None),
         (D, "JZQ-N", 0, 0, None),  # its freeze of D predates its install
         (_day(1), "JZQ-N", 1, 0, Decimal("0.00")),
@@ -441,7 +461,11 @@ def _cost(failed: int, expected: int) -> Decimal:
     return (Decimal(failed * 10_000) / expected).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _drag(kpi: KpiOrg, name: str, reason: str | None, since: int, total: int) -> Drag:
+def _cost_of(drag: Drag) -> Decimal:
+    return cost_hundredths(drag.failed, drag.scope_expected)
+
+
+def _drag(kpi: KpiOrg, name: str, reason: Reason | None, since: int, total: int) -> Drag:
     asset = ADDED.get(name) or f"ASSET-{[s.name for s in kpi.org.specs].index(name):04d}"
     return Drag(
         "meter",
@@ -449,7 +473,7 @@ def _drag(kpi: KpiOrg, name: str, reason: str | None, since: int, total: int) ->
         asset,
         f"{KPI_BY_NAME[name].area} 台区",
         1,
-        _cost(1, total),
+        total,
         reason,
         _day(since),
         1 - since,
@@ -458,7 +482,7 @@ def _drag(kpi: KpiOrg, name: str, reason: str | None, since: int, total: int) ->
 
 def test_drag_ranking_of_the_day(session_factory: sessionmaker[Session], attempts: KpiOrg) -> None:
     kpi = attempts
-    total = _sum(_figures(kpi, KpiLevel.AREA, 0))[0]
+    total = _sum(_figures(kpi, Level.AREA, 0))[0]
     assert total == 11
     with session_factory() as session:
         concentrators, meters = drag_ranking(session, D)
@@ -470,8 +494,8 @@ def test_drag_ranking_of_the_day(session_factory: sessionmaker[Session], attempt
             "JZQ-B",
             "b 台区",
             3,
-            Decimal("2727.27"),
-            "offline ×1",
+            11,
+            Reason("offline", 1),
             _day(-1),
             2,
         ),
@@ -482,19 +506,21 @@ def test_drag_ranking_of_the_day(session_factory: sessionmaker[Session], attempt
             "JZQ-A",
             "a 台区",
             2,
-            Decimal("1818.18"),
-            "timeout ×2",
+            11,
+            Reason("timeout", 2),
             _day(-10),
             11,
         ),
     ]
     # B's meters are the concentrator's fault; a_direct has no concentrator.
     assert meters == [
-        _drag(kpi, "a_c3", "timeout: no answer", -2, total),
-        _drag(kpi, "a_c4", "timeout", -10, total),
+        _drag(kpi, "a_c3", Reason("timeout", 1, "no answer"), -2, total),
+        _drag(kpi, "a_c4", Reason("timeout"), -10, total),
         _drag(kpi, "a_direct", None, 0, total),  # its failed attempt predates the run
     ]
-    assert meters[0].cost_hundredths == Decimal("909.09")
+    assert _cost_of(meters[0]) == Decimal("909.09")
+    assert [_cost_of(c) for c in concentrators] == [Decimal("2727.27"), Decimal("1818.18")]
+    assert _cost_of(concentrators[1]) == _cost(2, 11)
 
 
 def test_drag_ranking_the_day_before(
@@ -511,8 +537,8 @@ def test_drag_ranking_the_day_before(
             "JZQ-B",
             "b 台区",
             3,
-            _cost(3, 11),
-            "link_error: connection refused",
+            11,
+            Reason("link_error", 1, "connection refused"),
             _day(-1),
             1,
         )
@@ -525,16 +551,12 @@ def test_drag_ranking_within_a_station(
 ) -> None:
     kpi = attempts
     with session_factory() as session:
-        in_b = drag_ranking(session, D, within=(KpiLevel.STATION, kpi.org.station_ids["b"]))
-        in_a = drag_ranking(session, D, within=(KpiLevel.STATION, kpi.org.station_ids["a"]))
-    assert [(d.name, d.failed, d.cost_hundredths) for d in in_b[0]] == [
-        ("JZQ-B", 3, Decimal("10000.00"))
-    ]
+        in_b = drag_ranking(session, D, within=Scope(Level.STATION, kpi.org.station_ids["b"]))
+        in_a = drag_ranking(session, D, within=Scope(Level.STATION, kpi.org.station_ids["a"]))
+    assert [(d.name, d.failed, _cost_of(d)) for d in in_b[0]] == [("JZQ-B", 3, Decimal("10000.00"))]
     assert in_b[1] == []
-    assert [(d.name, d.failed, d.cost_hundredths) for d in in_a[0]] == [
-        ("JZQ-A", 2, Decimal("3333.33"))
-    ]
-    assert [(d.name, d.cost_hundredths) for d in in_a[1]] == [
+    assert [(d.name, d.failed, _cost_of(d)) for d in in_a[0]] == [("JZQ-A", 2, Decimal("3333.33"))]
+    assert [(d.name, _cost_of(d)) for d in in_a[1]] == [
         ("ASSET-0002", Decimal("1666.67")),
         ("ASSET-0003", Decimal("1666.67")),
         ("ASSET-0102", Decimal("1666.67")),
@@ -552,7 +574,7 @@ def test_failed_meters_of_a_concentrator(
             session,
             D,
             concentrator_id=kpi.concentrators["B"],
-            within=(KpiLevel.STATION, kpi.org.station_ids["b"]),
+            within=Scope(Level.STATION, kpi.org.station_ids["b"]),
         )
         with pytest.raises(ValueError, match="concentrator_id or an area_id"):
             failed_meters(session, D)
@@ -560,10 +582,10 @@ def test_failed_meters_of_a_concentrator(
         # Never read, no install date: failing since the first freeze stored (D-12).
         _drag(kpi, "b_c1", None, FIRST_READ, 11),
         _drag(kpi, "b_sum", None, -1, 11),  # its offline attempt of D-3 predates the run
-        _drag(kpi, "b_c2", "offline: concentrator offline", -2, 11),
+        _drag(kpi, "b_c2", Reason("offline", 1, "concentrator offline"), -2, 11),
     ]
     assert [d.name for d in of_area] == ["ASSET-0002", "ASSET-0003"]
-    assert {d.cost_hundredths for d in scoped} == {Decimal("3333.33")}
+    assert {_cost_of(d) for d in scoped} == {Decimal("3333.33")}
 
 
 def test_runs_are_traced_back_at_most_the_look_back_window(

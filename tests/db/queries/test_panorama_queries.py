@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import rollups
-from db.models import DailyFreeze, IntervalReading, MeterRole, MeterStatus, RegisterReading
+from db.models import DailyFreeze, IntervalReading, Level, MeterRole, MeterStatus, RegisterReading
 from db.queries import rollups as rq
 from db.queries.panorama import (
     CurvePoint,
@@ -24,7 +24,7 @@ from db.queries.panorama import (
     meters_expected_role,
     sales_so_far,
 )
-from db.queries.scope import OrgScope
+from db.scope import EVERYTHING, Scope
 
 if TYPE_CHECKING:
     from tests.db.conftest import Org
@@ -121,12 +121,12 @@ def readings(session_factory: sessionmaker[Session], org: Org) -> Org:
     return org
 
 
-def _scope(org: Org, key: str) -> OrgScope:
+def _scope(org: Org, key: str) -> Scope:
     if key == "all":
-        return OrgScope()
+        return EVERYTHING
     if key in org.county_ids:
-        return OrgScope(county_id=org.county_ids[key])
-    return OrgScope(station_id=org.station_ids[key])
+        return Scope(Level.COUNTY, org.county_ids[key])
+    return Scope(Level.STATION, org.station_ids[key])
 
 
 def _in_scope(org: Org, name: str, key: str) -> bool:
@@ -180,7 +180,7 @@ def test_meters_with_freeze_of_a_day_without_freezes_is_zero(
     session_factory: sessionmaker[Session], readings: Org
 ) -> None:
     with session_factory() as session:
-        assert rq.day_kpis(session, OrgScope(), DAY + timedelta(days=5)).meters_read == 0
+        assert rq.day_kpis(session, EVERYTHING, DAY + timedelta(days=5)).meters_read == 0
 
 
 # ---------------------------------------------------------------- sales
@@ -210,8 +210,8 @@ def test_sales_so_far_whole_company_by_hand(
 ) -> None:
     # a_c1 +12 345, b_c1 +0, c_c1 +20 000; everything else is skipped for a stated reason.
     with session_factory() as session:
-        assert sales_so_far(session, DAY, OrgScope()) == SalesRow(32_345, 3)
-        assert sales_so_far(session, DAY + timedelta(days=5), OrgScope()) == SalesRow(0, 0)
+        assert sales_so_far(session, DAY, EVERYTHING) == SalesRow(32_345, 3)
+        assert sales_so_far(session, DAY + timedelta(days=5), EVERYTHING) == SalesRow(0, 0)
 
 
 # ---------------------------------------------------------------- load curve
@@ -239,7 +239,7 @@ def test_load_curve_whole_company_by_hand(
     session_factory: sessionmaker[Session], readings: Org
 ) -> None:
     with session_factory() as session:
-        curve = [CurvePoint(*point) for point in rq.load_curve(session, OrgScope(), DAY)]
+        curve = [CurvePoint(*point) for point in rq.load_curve(session, EVERYTHING, DAY)]
     assert curve[0] == CurvePoint(_at(0, 0), 40_000 + 20_000 + 50_000, 3)
     assert curve[-1] == CurvePoint(_at(23, 45), 30_000, 1)  # not the next day's 00:00
     assert [p.slot_start for p in curve] == sorted(p.slot_start for p in curve)

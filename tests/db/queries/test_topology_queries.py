@@ -46,8 +46,9 @@ def test_active_meter_count_leaves_out_removed_meters(
 
 
 def test_an_org_unit_row_names_its_scope() -> None:
-    from db.queries.scope import OrgScope
+    from db.models import Level
     from db.queries.topology import OrgUnitRow
+    from db.scope import Scope
 
-    assert OrgUnitRow("station", 7, "城关供电所", 1).scope() == OrgScope(station_id=7)
-    assert OrgUnitRow("county", 1, "青山县供电公司", None).scope() == OrgScope(county_id=1)
+    assert OrgUnitRow(Level.STATION, 7, "城关供电所", 1).scope == Scope(Level.STATION, 7)
+    assert OrgUnitRow(Level.COUNTY, 1, "青山县供电公司", None).scope == Scope(Level.COUNTY, 1)

@@ -1,0 +1,75 @@
+"""The administration view's API in a window: system information and thresholds from the
+database (saved in the window's own transaction, audited with its operator), the jobs from
+the service part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.admin.api import Station, SystemInfo, ThresholdTable
+from console.core import operator
+from console.core import thresholds as th
+from console.core.clock import Clock
+from console.core.jobs import JobsApi, JobState
+from db.models import County, SupplyStation
+from db.queries import thresholds as tq
+from db.queries.thresholds import ThresholdKey, VersionRow
+
+
+class AdminService:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        clock: Clock,
+        book: th.ThresholdBook,
+        jobs: JobsApi,
+        info: Callable[[], SystemInfo],
+    ) -> None:
+        self._sf = session_factory
+        self._clock = clock
+        self._book = book
+        self._jobs = jobs
+        self._info = info
+
+    def info(self) -> SystemInfo:
+        return self._info()
+
+    def thresholds(self) -> ThresholdTable:
+        with self._sf() as session:
+            current = th.load(session)
+            rows = session.execute(
+                select(SupplyStation.id, SupplyStation.name, County.name)
+                .join(County, County.id == SupplyStation.county_id)
+                .order_by(County.code, SupplyStation.code)
+            )
+            stations = tuple(Station(i, n, c) for i, n, c in rows)
+        return ThresholdTable(th.DEFINITIONS, current.version, current.values, stations)
+
+    def save_thresholds(
+        self, values: Mapping[ThresholdKey, str], comment: str, expected_version: int | None
+    ) -> int:
+        with self._sf.begin() as session:
+            return th.save(
+                session,
+                values,
+                at=self._clock.now(),
+                by=operator.current().login,
+                comment=comment.strip(),
+                expected_version=expected_version,
+            )
+
+    def history(self) -> list[VersionRow]:
+        with self._sf() as session:
+            return tq.history(session)
+
+    def jobs(self) -> list[JobState]:
+        return self._jobs.states()
+
+    def run_job(self, job_id: str) -> None:
+        self._jobs.run_now(job_id)
+
+    def cancel_job(self, job_id: str) -> None:
+        self._jobs.cancel(job_id)

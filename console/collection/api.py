@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from db.queries.collection_kpi import Drag, KpiLevel, SuccessRate
-from drivers.gdw376.frontend import Traffic
+from drivers.link.traffic import Traffic
 
 Scope = tuple[KpiLevel, int] | None  # None: the whole database (county)
 

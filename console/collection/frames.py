@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 
-from drivers.gdw376.frontend import Traffic
+from drivers.link.traffic import Traffic
 
 
 class FrameBuffer:

@@ -51,7 +51,7 @@ from console.core.logs import setup_logging
 from db.engine import create_db_engine, make_session_factory
 from db.queries.collection_kpi import Drag, SuccessRate
 from drivers.describe import describe
-from drivers.gdw376.frontend import Traffic
+from drivers.link.traffic import Traffic
 
 log = logging.getLogger(__name__)
 

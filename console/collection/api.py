@@ -21,7 +21,7 @@ from console.kpi.collection import Grade
 from db.models import Level
 from db.queries.collection_kpi import Drag, SuccessRate
 from db.scope import Scope
-from drivers.gdw376.frontend import Traffic
+from drivers.link.traffic import Traffic
 
 TRAFFIC_STREAM = "collection.traffic"  # live frames on the concentrators' links
 

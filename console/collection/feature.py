@@ -23,7 +23,7 @@ from console.core.features import FeatureSpec, Infrastructure
 from console.core.jobs import JobsApi
 from console.core.paths import default_config_path
 from drivers.errors import DriverError
-from drivers.gdw376.frontend import Traffic
+from drivers.link.traffic import Traffic
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from drivers.gdw376.frontend import (
     FrontEnd,
     FrontEndOptions,
     TerminalEvent,
-    Traffic,
 )
+from drivers.link.traffic import Traffic
 
 log = logging.getLogger(__name__)
 

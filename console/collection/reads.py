@@ -23,7 +23,8 @@ from drivers.dlt645 import dataids
 from drivers.dlt645.codec import decode as decode_645
 from drivers.dlt645.session import ReadRequest
 from drivers.errors import DriverError, MeterTimeoutError
-from drivers.gdw376.frontend import Direction, Traffic, key_text
+from drivers.gdw376.frontend import key_text
+from drivers.link.traffic import Direction, Traffic
 from drivers.gdw376.session import Afn
 from drivers.gdw376.units import DataUnit
 from drivers.link.base import create_transport

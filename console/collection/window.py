@@ -24,7 +24,7 @@ from console.core.jobs import JobsApi, JobState
 from db.queries.collection_kpi import Drag, SuccessRate
 from db.scope import Scope
 from drivers.describe import describe
-from drivers.gdw376.frontend import Traffic
+from drivers.link.traffic import Traffic
 
 
 class WindowCollection:

@@ -100,57 +100,31 @@ def encode(frame: Frame, *, wake_up: int = 0) -> bytes:
     return _WAKE_UP_BYTE * wake_up + body + bytes((sum(body) & 0xFF, END))
 
 
-def parse(buf: bytes | bytearray) -> tuple[Frame | FrameError | None, int]:
-    """Look for the first frame in ``buf``.
+def _data_length(buf: bytes | bytearray, i: int) -> int:
+    length = buf[i + 9]
+    if length > MAX_DATA_LEN:
+        raise FrameError(
+            FrameKind.LENGTH, f"data length {length} exceeds the maximum {MAX_DATA_LEN}"
+        )
+    return length
 
-    Returns ``(result, consumed)``: a ``Frame`` ending at ``consumed``; a ``FrameError`` for a
-    candidate that is complete but invalid (``consumed`` skips it); or ``None`` when more data is
-    needed, in which case the first ``consumed`` bytes are garbage that can be dropped.
-    Never raises.
-    """
-    size = len(buf)
-    pos = 0
-    while True:
-        i = buf.find(START, pos)
-        if i < 0:
-            return None, size
-        if size - i < HEADER_LEN:
-            return None, i
-        if buf[i + 7] != START:
-            pos = i + 1  # a stray 0x68 in garbage
-            continue
-        length = buf[i + 9]
-        if length > MAX_DATA_LEN:
-            return (
-                FrameError(
-                    FrameKind.LENGTH,
-                    f"data length {length} exceeds the maximum {MAX_DATA_LEN}",
-                ),
-                i + 1,
-            )
-        end = i + OVERHEAD + length
-        if size < end:
-            return None, i
-        expected = sum(buf[i : end - 2]) & 0xFF
-        if buf[end - 2] != expected:
-            return (
-                FrameError(
-                    FrameKind.CHECKSUM,
-                    f"checksum mismatch: expected {expected:02X}, got {buf[end - 2]:02X}",
-                ),
-                end,
-            )
-        if buf[end - 1] != END:
-            return (
-                FrameError(FrameKind.END_BYTE, f"end byte: expected 16, got {buf[end - 1]:02X}"),
-                end,
-            )
-        try:
-            address = address_from_wire(bytes(buf[i + 1 : i + 7]))
-        except FrameError as err:
-            return err, end
-        data = bytes(buf[i + HEADER_LEN : end - 2]).translate(_SUB33)
-        return Frame(address, buf[i + 8], data), end
+
+def _frame_from(checked: bytes) -> Frame:
+    """The frame from its first 68 up to CS, checksum verified."""
+    return Frame(
+        address_from_wire(checked[1:7]), checked[8], checked[HEADER_LEN:].translate(_SUB33)
+    )
+
+
+parse = framing.frame_scanner(
+    header_len=HEADER_LEN,
+    second_start=7,  # 68 A0..A5 68
+    body_length=_data_length,
+    checksum_from=0,  # CS covers the whole frame from the first 68
+    build=_frame_from,
+)
+"""Look for the first frame in ``buf``: ``(Frame | FrameError | None, consumed)``, never raises
+(``drivers.framing.frame_scanner`` says what ``consumed`` means for each)."""
 
 
 def decode(raw: bytes) -> Frame:

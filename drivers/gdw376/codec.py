@@ -220,7 +220,7 @@ def encode(frame: Frame) -> bytes:
     )
 
 
-def _split(user: bytes | bytearray) -> Frame:
+def _split(user: bytes) -> Frame:
     """User data (C through AUX, checksum already verified) to a ``Frame``."""
     control = user[0]
     address = address_from_wire(user[1:6])
@@ -244,76 +244,41 @@ def _split(user: bytes | bytearray) -> Frame:
             raise FrameError(
                 FrameKind.LENGTH, f"AFN {afn:02X}H needs a 16-byte password (PW); too short"
             )
-        pw = bytes(user[end : end + PW_LEN])
-    return Frame(control, address, afn, seq, bytes(user[MIN_USER_DATA:end]), pw, ec, tp)
+        pw = user[end : end + PW_LEN]
+    return Frame(control, address, afn, seq, user[MIN_USER_DATA:end], pw, ec, tp)
 
 
-def _header(buf: bytes | bytearray, i: int) -> tuple[int, FrameError | None]:
-    """The user-data length in the header at ``i`` (``buf[i + 5]`` is a second 68), or why the
-    header is impossible."""
+def _user_data_length(buf: bytes | bytearray, i: int) -> int:
+    """The user-data length in the header at ``i`` (``buf[i + 5]`` is a second 68); a
+    ``FrameError`` says why the header is impossible."""
     l1 = buf[i + 1] | buf[i + 2] << 8
     l2 = buf[i + 3] | buf[i + 4] << 8
     if l1 != l2:
-        return 0, FrameError(
+        raise FrameError(
             FrameKind.HEADER, f"the two length fields differ: {l1 & 0xFFFF:04X} vs {l2:04X}"
         )
     if l1 & 0b11 != PROTOCOL_ID:
-        return 0, FrameError(
+        raise FrameError(
             FrameKind.HEADER,
             f"protocol id {l1 & 0b11:02b} in the length field is not Q/GDW 1376.1 (10)",
         )
     length = l1 >> 2
     if length < MIN_USER_DATA:
-        return 0, FrameError(
+        raise FrameError(
             FrameKind.LENGTH, f"user data length {length} is below the minimum {MIN_USER_DATA}"
         )
-    return length, None
+    return length
 
 
-def parse(buf: bytes | bytearray) -> tuple[Frame | FrameError | None, int]:
-    """Look for the first frame in ``buf``.
-
-    Returns ``(result, consumed)``: a ``Frame`` ending at ``consumed``; a ``FrameError`` for a
-    candidate that is complete but invalid (``consumed`` skips it); or ``None`` when more data is
-    needed, in which case the first ``consumed`` bytes are garbage that can be dropped.
-    Never raises.
-    """
-    size = len(buf)
-    pos = 0
-    while True:
-        i = buf.find(START, pos)
-        if i < 0:
-            return None, size
-        if size - i < HEADER_LEN:
-            return None, i
-        if buf[i + 5] != START:
-            pos = i + 1  # a stray 0x68 in garbage
-            continue
-        length, error = _header(buf, i)
-        if error is not None:
-            return error, i + 1
-        end = i + HEADER_LEN + length + 2
-        if size < end:
-            return None, i
-        user = buf[i + HEADER_LEN : end - 2]
-        expected = sum(user) & 0xFF
-        if buf[end - 2] != expected:
-            return (
-                FrameError(
-                    FrameKind.CHECKSUM,
-                    f"checksum mismatch: expected {expected:02X}, got {buf[end - 2]:02X}",
-                ),
-                end,
-            )
-        if buf[end - 1] != END:
-            return (
-                FrameError(FrameKind.END_BYTE, f"end byte: expected 16, got {buf[end - 1]:02X}"),
-                end,
-            )
-        try:
-            return _split(user), end
-        except FrameError as err:
-            return err, end
+parse = framing.frame_scanner(
+    header_len=HEADER_LEN,
+    second_start=5,  # 68 L L 68
+    body_length=_user_data_length,
+    checksum_from=HEADER_LEN,  # CS covers the user data only
+    build=_split,
+)
+"""Look for the first frame in ``buf``: ``(Frame | FrameError | None, consumed)``, never raises
+(``drivers.framing.frame_scanner`` says what ``consumed`` means for each)."""
 
 
 def decode(raw: bytes) -> Frame:

@@ -31,6 +31,7 @@ from drivers.gdw376.codec import EC_LEN, PW_LEN, TP_LEN, Address, Frame, parse
 from drivers.gdw376.session import Afn, DeniedError, LinkFn, MasterSession, Pending, Reply
 from drivers.gdw376.units import DataUnit, decode_units
 from drivers.link.base import Transport, create_transport
+from drivers.link.traffic import Direction, Traffic
 
 log = logging.getLogger(__name__)
 
@@ -60,23 +61,6 @@ class FrontEndOptions:
     login_timeout_s: float = 120.0
     master: int = 1  # this station's MSA
     password: bytes = bytes(PW_LEN)
-
-
-class Direction(StrEnum):
-    UP = "up"  # concentrator -> console
-    DOWN = "down"
-
-
-@dataclass(frozen=True, slots=True)
-class Traffic:
-    """One frame on a concentrator's link, for the message monitor."""
-
-    at: datetime
-    terminal: str  # "3301-00012"; "" before the frame named it
-    direction: Direction
-    raw: bytes
-    remote: str
-    error: str = ""  # a frame that arrived broken (bad checksum, end byte): why
 
 
 class EventKind(StrEnum):

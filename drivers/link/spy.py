@@ -1,7 +1,10 @@
 """``spy+URL``: any link, with every byte both ways reported with a timestamp.
 
 By default each chunk is logged (logger ``drivers.link.spy``) as hex; listeners (the
-console's message monitor) get ``(direction, data, unix time)`` for every chunk.
+console's message monitor) get ``(direction, data, unix time)`` for every chunk. Chunks, not
+``drivers.link.traffic.Traffic``: a spy sees bytes as the link moved them (a frame may come in
+pieces), says ``tx``/``rx`` from the end it wraps (it cannot tell the master from the device)
+and does not know the device's name; its user, who knows all three, makes the ``Traffic``.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ from console.demo.generator import SETTING_UNFINISHED, DemoError
 from db.engine import create_db_engine, sqlite_url
 from db.errors import DatabaseTooNewError
 from drivers.errors import TransportError
-from drivers.gdw376.frontend import Traffic
 from drivers.link import open_link
+from drivers.link.traffic import Traffic
 
 
 def _settings(db: Path, *, demo: bool = True, collection: bool = True) -> Settings:

@@ -44,7 +44,7 @@ from console.ui import theme
 
 if TYPE_CHECKING:
     from console.collection.api import CollectionConsole
-    from drivers.gdw376.frontend import Traffic
+    from drivers.link.traffic import Traffic
 
 ROW_CAP = 5_000  # rows kept in the table; older ones scroll away
 FLUSH_MS = 200

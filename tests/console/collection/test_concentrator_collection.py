@@ -30,7 +30,8 @@ from db.queries.collection_kpi import KpiLevel, success_rates
 from drivers.emulator.concentrators import ConcentratorFleet
 from drivers.emulator.core import displayed_wh
 from drivers.gdw376.emulated import ConcentratorOptions, EmulatedConcentrator
-from drivers.gdw376.frontend import Direction, EventKind, TerminalEvent
+from drivers.gdw376.frontend import EventKind, TerminalEvent
+from drivers.link.traffic import Direction
 
 FAST = GdwOptions(timeout_s=0.3, retries=1, points_per_request=4, batch_rows=7)
 

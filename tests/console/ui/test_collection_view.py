@@ -32,7 +32,7 @@ from console.ui.views.collection import CollectionView, DeviceTreeModel
 from console.ui.views.registry import create_view
 from console.ui.widgets.message_monitor import MessageMonitor, summarize
 from db.queries.collection_kpi import Drag, KpiLevel, SuccessRate
-from drivers.gdw376.frontend import Direction, Traffic
+from drivers.link.traffic import Direction, Traffic
 
 DAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 10, 7, 30)

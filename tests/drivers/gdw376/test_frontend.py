@@ -14,14 +14,12 @@ import pytest
 from drivers.errors import MeterTimeoutError
 from drivers.gdw376.codec import Address, Frame, StreamDecoder, decode
 from drivers.gdw376.frontend import (
-    Direction,
     EventKind,
     FrontEnd,
     FrontEndOptions,
     OfflineError,
     TerminalEvent,
     TerminalKey,
-    Traffic,
     key_of,
 )
 from drivers.gdw376.session import (
@@ -34,6 +32,7 @@ from drivers.gdw376.session import (
     TerminalSession,
 )
 from drivers.gdw376.units import DataUnit, decode_units
+from drivers.link.traffic import Direction, Traffic
 
 CLOCK = datetime(2024, 3, 15, 10, 20, 30)
 DEADLINE_S = 5.0

@@ -149,6 +149,7 @@ def _attached(
     secret = runtime.service_secret(settings)
     database: Database | None = None
     spawned: subprocess.Popen[bytes] | None = None
+    client: RpcClient | None = None
     try:
         remote = settings.service.attach_address
         if remote is not None:
@@ -167,6 +168,7 @@ def _attached(
         if database is None:
             database = open_database(url)
             _check_schema(database)
+        assert client is not None
         return _window(settings, clock, database, bus, client, spawned=spawned, progress=progress)
     except BaseException:
         if spawned is not None:

@@ -32,7 +32,7 @@ from console.ui.gil import favour_the_gui_thread
 from console.ui.main_window import MainWindow
 from console.ui.recovery import CorruptDatabaseDialog, RecoveryChoice, ask_for_database_file
 from console.ui.settings_store import SettingsStore
-from console.ui.tasks import TaskRunner
+from console.ui.kit.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from console.ui import format as fmt
 from console.ui import icons, theme
 from console.ui.bridge import CollectionBridge
 from console.ui.settings_store import SettingsStore
-from console.ui.tasks import TaskRunner
+from console.ui.kit.tasks import TaskRunner
 from console.ui.views import registry
 from console.ui.views.base import BaseView
 from console.ui.views.collection import CollectionView

@@ -42,7 +42,7 @@ from console.core.clock import SystemClock
 from console.core.config import DatabaseSettings, FrontEndSettings, Settings
 from console.core.memory import freeze_long_lived
 from console.ui.gil import favour_the_gui_thread
-from console.ui.tasks import TaskRunner
+from console.ui.kit.tasks import TaskRunner
 from console.ui.views.collection import CollectionView
 from console.ui.widgets.message_monitor import MessageMonitor
 from db.engine import create_db_engine, make_session_factory, sqlite_url

@@ -11,7 +11,7 @@ from console.core import paths
 from console.ui import format as fmt
 from console.ui.bridge import CollectionBridge
 from console.ui.views.base import BaseView
-from console.ui.widgets.empty_state import EmptyState
+from console.ui.kit.empty_state import EmptyState
 
 
 class AdminView(BaseView):

@@ -76,10 +76,10 @@ from console.monitoring.panorama import OrgUnit  # type: ignore[attr-defined]
 from console.ui import format as fmt
 from console.ui import icons, theme
 from console.ui.bridge import CollectionBridge
-from console.ui.tasks import TaskRunner
+from console.ui.kit.tasks import TaskRunner
 from console.ui.views.base import BaseView
-from console.ui.widgets.empty_state import EmptyState
-from console.ui.widgets.kpi_tile import KpiTile
+from console.ui.kit.empty_state import EmptyState
+from console.ui.kit.tiles import KpiTile
 from console.ui.widgets.message_monitor import MessageMonitor, hex_text
 
 if TYPE_CHECKING:

@@ -1,18 +1,20 @@
-"""The honest empty state of a capability a later release installs."""
+"""The honest empty state of a capability a later release installs, or of one whose feature
+could not start (the reason is shown)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from console.ui.views.base import BaseView
-from console.ui.widgets.empty_state import EmptyState
+from console.ui.kit.empty_state import EmptyState
+from console.ui.kit.view import BaseView
 
 
 class NotInstalledView(BaseView):
     def __init__(
-        self, key: str, icon_name: str, title: str, text: str, parent: QWidget | None = None
+        self, key: str, title: str, text: str, badge: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(key, parent)
-        self.empty = EmptyState(icon_name, title, text, self.tr("Not installed yet"))
+        super().__init__(key, None, parent)
+        self.empty = EmptyState(key, title, text, badge)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
+        self._mark_loaded()

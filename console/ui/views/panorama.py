@@ -32,10 +32,10 @@ from console.monitoring.panorama import (
 from console.ui import format as fmt
 from console.ui import icons, theme
 from console.ui.bridge import CollectionBridge
-from console.ui.tasks import TaskRunner
+from console.ui.kit.tasks import TaskRunner
 from console.ui.views.base import BaseView
-from console.ui.widgets.kpi_tile import KpiTile
-from console.ui.widgets.load_curve import LoadCurve
+from console.ui.kit.tiles import KpiTile
+from console.ui.kit.load_curve import LoadCurve
 
 log = logging.getLogger(__name__)
 

@@ -1,65 +1,76 @@
-"""The views in navigation order, with their icons and translated titles."""
+"""The views in navigation order: key (also the feature whose window API the view receives,
+and the icon's name), title, and the class that builds it — ``None`` for a capability a later
+release installs, whose page says what it will do.
+
+A new view is one line here (``ViewSpec("key", title, ViewClass)``) and a package beside this
+file; ``ViewClass(api, kit)`` receives its feature's API and the window's ``ViewKit``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from console.ui.tasks import TaskRunner
-from console.ui.views.admin import AdminView
-from console.ui.views.base import BaseView
-from console.ui.views.collection import CollectionView
-from console.ui.views.not_installed import NotInstalledView
-from console.ui.views.panorama import PanoramaView
+from console.ui.kit.view import BaseView, ViewKit
+from console.ui.views.admin.view import AdminView
+from console.ui.views.collection.view import CollectionView
+from console.ui.views.panorama.view import PanoramaView
 
-_CONTEXT = "Navigation"
+CONTEXT = "Navigation"
+ViewFactory = Callable[[Any, ViewKit], BaseView]
 
-# Key -> title; the key also names the view's icon in resources/icons.
-_TITLES = {
-    "panorama": QT_TRANSLATE_NOOP("Navigation", "Panorama"),
-    "warning": QT_TRANSLATE_NOOP("Navigation", "Early warning"),
-    "dispatch": QT_TRANSLATE_NOOP("Navigation", "Repair dispatch"),
-    "collection": QT_TRANSLATE_NOOP("Navigation", "Collection"),
-    "analytics": QT_TRANSLATE_NOOP("Navigation", "Customer analytics"),
-    "admin": QT_TRANSLATE_NOOP("Navigation", "Administration"),
-}
 
-# What each not-yet-installed capability will do, so its empty state says why it is empty.
-_NOT_INSTALLED = {
-    "warning": QT_TRANSLATE_NOOP(
-        "Navigation",
-        "Online early warning is not installed yet. It will evaluate rules continuously on the "
-        "collected data — meters and concentrators offline, voltage out of limits, heavy and "
-        "overloaded transformers, three-phase imbalance, abnormal line loss, suspected theft, "
-        "arrears risk — and let you acknowledge, assign, shelve and resolve each alarm.",
+@dataclass(frozen=True)
+class ViewSpec:
+    key: str
+    title: str  # QT_TRANSLATE_NOOP in the "Navigation" context
+    create: ViewFactory | None = None
+    about: str = ""  # what a capability not installed yet will do
+
+    @property
+    def translated_title(self) -> str:
+        return QCoreApplication.translate(CONTEXT, self.title)
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("panorama", QT_TRANSLATE_NOOP("Navigation", "Panorama"), PanoramaView),
+    ViewSpec(
+        "warning",
+        QT_TRANSLATE_NOOP("Navigation", "Early warning"),
+        about=QT_TRANSLATE_NOOP(
+            "Navigation",
+            "Online early warning is not installed yet. It will evaluate rules continuously on "
+            "the collected data — meters and concentrators offline, voltage out of limits, "
+            "heavy and overloaded transformers, three-phase imbalance, abnormal line loss, "
+            "suspected theft, arrears risk — and let you acknowledge, assign, shelve and "
+            "resolve each alarm.",
+        ),
     ),
-    "dispatch": QT_TRANSLATE_NOOP(
-        "Navigation",
-        "Outage-repair dispatch is not installed yet. It will turn 95598 and phone tickets into "
-        "repair work orders, roll tickets up to 台区 and feeder outages, send the nearest crew "
-        "and keep the 45/90/120-minute arrival clocks.",
+    ViewSpec(
+        "dispatch",
+        QT_TRANSLATE_NOOP("Navigation", "Repair dispatch"),
+        about=QT_TRANSLATE_NOOP(
+            "Navigation",
+            "Outage-repair dispatch is not installed yet. It will turn 95598 and phone tickets "
+            "into repair work orders, roll tickets up to 台区 and feeder outages, send the "
+            "nearest crew and keep the 45/90/120-minute arrival clocks.",
+        ),
     ),
-    "analytics": QT_TRANSLATE_NOOP(
-        "Navigation",
-        "Customer analytics is not installed yet: credit rating and arrears risk, load-profile "
-        "segmentation, tariff advice, demand-response candidates and day-ahead 台区 load "
-        "forecasts.",
+    ViewSpec("collection", QT_TRANSLATE_NOOP("Navigation", "Collection"), CollectionView),
+    ViewSpec(
+        "analytics",
+        QT_TRANSLATE_NOOP("Navigation", "Customer analytics"),
+        about=QT_TRANSLATE_NOOP(
+            "Navigation",
+            "Customer analytics is not installed yet: credit rating and arrears risk, "
+            "load-profile segmentation, tariff advice, demand-response candidates and "
+            "day-ahead 台区 load forecasts.",
+        ),
     ),
-}
-
-VIEW_KEYS = tuple(_TITLES)
-
-
-def title(key: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, _TITLES[key])
-
-
-def create_view(key: str, runner: TaskRunner) -> BaseView:
-    if key == "panorama":
-        return PanoramaView(runner)
-    if key == "admin":
-        return AdminView()
-    if key == "collection":
-        return CollectionView(runner)
-    return NotInstalledView(
-        key, key, title(key), QCoreApplication.translate(_CONTEXT, _NOT_INSTALLED[key])
-    )
+    ViewSpec("admin", QT_TRANSLATE_NOOP("Navigation", "Administration"), AdminView),
+)
+VIEW_KEYS = tuple(spec.key for spec in VIEWS)
+BY_KEY = {spec.key: spec for spec in VIEWS}

@@ -27,7 +27,7 @@ from console.collection.api import (
 )
 from console.ui.main_window import MainWindow
 from console.ui.settings_store import SettingsStore
-from console.ui.tasks import TaskRunner
+from console.ui.kit.tasks import TaskRunner
 from console.ui.views.collection import CollectionView, DeviceTreeModel
 from console.ui.views.registry import create_view
 from console.ui.widgets.message_monitor import MessageMonitor, summarize

@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
 TOOLS = {"decode": decode.run, "read": read.run, "emulator": emulator.run, "db": db.run}
 
 
+def _has_display() -> bool:
+    """Whether Qt can open a window here (Windows and macOS always can)."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -109,6 +116,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"smc: error: {err}\n")
     if args.screenshot is not None and args.screenshot.suffix.lower() != ".png":
         parser.error(f"--screenshot {args.screenshot}: the file name must end in .png")
+    if not _has_display():
+        if args.screenshot is None:
+            parser.exit(
+                2,
+                "smc: error: there is no display to open the window on (DISPLAY and "
+                "WAYLAND_DISPLAY are not set). Run it in a desktop session, under "
+                "`xvfb-run -a smc`, or take a picture with --screenshot FILE.png\n",
+            )
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
     # The GUI. Qt is imported only now, so that --help, --version and the tools stay fast.
     from console.ui.application import run_gui  # noqa: PLC0415
 

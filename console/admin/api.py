@@ -9,8 +9,18 @@ from pathlib import Path
 from typing import Protocol
 
 from console.core.jobs import JobState
-from console.core.thresholds import ThresholdDef
-from db.queries.thresholds import ThresholdKey, VersionRow
+from console.core.thresholds import ThresholdDef, ThresholdValueError
+from db.queries.thresholds import ThresholdKey, VersionConflictError, VersionRow
+
+__all__ = [
+    "AdminApi",
+    "Station",
+    "SystemInfo",
+    "ThresholdTable",
+    "ThresholdValueError",
+    "VersionConflictError",
+    "VersionRow",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,17 @@ from db.migrate import UpgradeResult, upgrade
 from db.queries.settings import demo_info
 from db.queries.topology import active_meter_count
 
+__all__ = [
+    "Database",
+    "DatabaseCorruptError",
+    "Progress",
+    "StartupStage",
+    "damaged_database",
+    "open_database",
+    "prepare_database",
+    "restore_backup",
+    "with_database_file",
+]
 log = logging.getLogger(__name__)
 
 

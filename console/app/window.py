@@ -36,10 +36,12 @@ from console.core.database import describe_db, resolve_db_url
 from console.core.features import SERVICE_WHERE, Infrastructure, LocalServices, Process
 from console.core.jobs import JobsApi
 from console.core.rpc import RemoteServices, RpcClient, Welcome
+from console.core.scope import OrgUnit
 from console.core.thresholds import ThresholdBook
 from db.engine import is_sqlite
 from db.errors import DatabaseTooNewError
 from db.migrate import current_revision, head_revision, is_known_revision
+from db.queries.topology import org_units
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,12 @@ class WindowContext:
     @property
     def db_label(self) -> str:
         return describe_db(self.database.url)
+
+    def org_units(self) -> list[OrgUnit]:
+        """Counties and their supply stations, for the scope box (a query: not on the GUI
+        thread)."""
+        with self.database.session_factory() as session:
+            return org_units(session)
 
     def shutdown(self) -> None:
         if self._stopped:

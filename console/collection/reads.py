@@ -24,11 +24,11 @@ from drivers.dlt645.codec import decode as decode_645
 from drivers.dlt645.session import ReadRequest
 from drivers.errors import DriverError, MeterTimeoutError
 from drivers.gdw376.frontend import key_text
-from drivers.link.traffic import Direction, Traffic
 from drivers.gdw376.session import Afn
 from drivers.gdw376.units import DataUnit
 from drivers.link.base import create_transport
 from drivers.link.spy import SpyTransport
+from drivers.link.traffic import Direction, Traffic
 from drivers.protocols import protocol
 
 F_CURRENT_ENERGY, F_CURRENT_POWER = 129, 25

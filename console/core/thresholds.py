@@ -67,25 +67,35 @@ DEFINITIONS: tuple[ThresholdDef, ...] = (
 BY_KEY: dict[str, ThresholdDef] = {d.key: d for d in DEFINITIONS}
 
 
+class ThresholdValueError(ValueError):
+    """A value a threshold cannot take. ``problem`` is "unknown", "number", "decimals" or
+    "range" (the UI words it from that and the definition)."""
+
+    def __init__(self, key: str, text: str, problem: str, message: str) -> None:
+        super().__init__(f"{key} = {text!r}: {message}")
+        self.key, self.text, self.problem = key, text, problem
+        self.definition = BY_KEY.get(key)
+
+
 def parse_value(key: str, text: str) -> Decimal:
-    """``text`` as the value of ``key``; ``ValueError`` naming the key, the value and what is
-    allowed (its bounds and decimals)."""
+    """``text`` as the value of ``key``; ``ThresholdValueError`` naming the key, the value and
+    what is allowed (its bounds and decimals)."""
     definition = BY_KEY.get(key)
     if definition is None:
-        raise ValueError(f"no threshold {key!r} (known: {', '.join(BY_KEY)})")
+        raise ThresholdValueError(key, text, "unknown", f"no such threshold ({', '.join(BY_KEY)})")
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise ValueError(f"{key} = {text!r}: not a number") from None
+        raise ThresholdValueError(key, text, "number", "not a number") from None
     if not value.is_finite():
-        raise ValueError(f"{key} = {text!r}: not a number")
+        raise ThresholdValueError(key, text, "number", "not a number")
     if -value.as_tuple().exponent > definition.digits:  # type: ignore[operator]
-        raise ValueError(f"{key} = {text!r}: at most {definition.digits} decimals")
+        raise ThresholdValueError(key, text, "decimals", f"at most {definition.digits} decimals")
     if not definition.low <= value <= definition.high:
-        raise ValueError(
-            f"{key} = {text!r}: must be between {definition.low} and {definition.high} "
-            f"{definition.unit}"
-        )
+        raise ThresholdValueError(
+            key, text, "range",
+            f"must be between {definition.low} and {definition.high} {definition.unit}",
+        )  # fmt: skip
     return value
 
 

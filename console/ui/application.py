@@ -13,26 +13,24 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from console.app import (
-    AppContext,
+from console.app.database import (
     DatabaseCorruptError,
     StartupStage,
-    bootstrap,
     damaged_database,
     restore_backup,
     with_database_file,
 )
+from console.app.window import WindowContext, start_window
 from console.core.clock import Clock
 from console.core.config import Settings
 from console.core.memory import freeze_long_lived
 from console.core.paths import APP_AUTHOR, APP_NAME
 from console.ui import i18n, theme
-from console.ui.bridge import CollectionBridge
 from console.ui.gil import favour_the_gui_thread
+from console.ui.kit.tasks import TaskRunner
 from console.ui.main_window import MainWindow
 from console.ui.recovery import CorruptDatabaseDialog, RecoveryChoice, ask_for_database_file
 from console.ui.settings_store import SettingsStore
-from console.ui.kit.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +65,7 @@ class _ProgressRelay(QObject):
 class ConsoleSession(QObject):
     """One running console: window, task runner, services. Tests drive this class directly."""
 
-    ready = Signal(object)  # AppContext
+    ready = Signal(object)  # WindowContext
     failed = Signal(str)
     gave_up = Signal()  # the user chose to quit instead of repairing a damaged database
 
@@ -78,10 +76,9 @@ class ConsoleSession(QObject):
         self.settings = settings
         self._clock = clock
         self.runner = TaskRunner(self)
-        self.bridge = CollectionBridge(self)
         self.window = MainWindow(self.runner, store or SettingsStore())
         self.window.closing.connect(self.shutdown)
-        self.context: AppContext | None = None
+        self.context: WindowContext | None = None
         self._relay = _ProgressRelay(self)
         self._relay.progressed.connect(self._on_progress)
         self._dialog: QProgressDialog | None = None
@@ -102,7 +99,9 @@ class ConsoleSession(QObject):
         """Bootstrap on a worker thread, after restoring ``restore`` over the database if given."""
         settings, clock, relay = self.settings, self._clock, self._relay
 
-        def work() -> AppContext:
+        level = logging.getLogger().getEffectiveLevel()
+
+        def work() -> WindowContext:
             if restore is not None:
                 result = restore_backup(settings, restore, clock=clock)
                 log.warning(
@@ -110,14 +109,14 @@ class ConsoleSession(QObject):
                     restore,
                     result.safety_copy,
                 )
-            return bootstrap(settings, clock=clock, progress=relay)
+            return start_window(settings, clock=clock, progress=relay, log_level=level)
 
         self.runner.submit(work, self._on_ready, self._on_failed)
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         if not stage.startswith("demo."):
-            if self._dialog is not None and stage in (StartupStage.EMULATOR, StartupStage.READY):
-                self._dialog.setLabelText(self.tr("Starting the meter emulator…"))
+            if self._dialog is not None and stage in (StartupStage.SERVICE, StartupStage.READY):
+                self._dialog.setLabelText(self.tr("Starting the service and the meter emulator…"))
             return
         if self._dialog is None:
             self._dialog = QProgressDialog(self.window)
@@ -147,23 +146,19 @@ class ConsoleSession(QObject):
             self._dialog.deleteLater()
             self._dialog = None
 
-    def _on_ready(self, context: AppContext) -> None:
+    def _on_ready(self, context: WindowContext) -> None:
         self._close_dialog()
         if self._closed:  # the window was closed while we were starting
             context.shutdown()
             return
         self.context = context
-        freeze_long_lived()  # the emulated county and the services live all session too
-        self.window.attach(context, self.bridge)
-        if context.scheduler is not None:
-            context.scheduler.add_listener(self.bridge)
-        context.start_collection()
-        context.start_backups()
+        freeze_long_lived()  # the services and the views live all session too
+        self.window.attach(context)
         log.info(
-            "console ready %.2f s after start (%s, %d meters)",
+            "console ready %.2f s after start (%s, service: %s)",
             time.monotonic() - self.started,
             context.db_label,
-            context.meters,
+            context.where,
         )
         self.ready.emit(context)
 
@@ -233,17 +228,22 @@ class ScreenshotDirector(QObject):
         session.window.resize(SCREENSHOT_SIZE)  # a document: the same size on every machine
         session.window.switch_to(view)
 
-    def _on_ready(self, _context: AppContext) -> None:
+    def _on_ready(self, _context: WindowContext) -> None:
         window = self._session.window
-        view = window.view(self._key)
-        view.ready.connect(self._grab_soon)
-        window.settled.connect(self._grab_soon)
-        self._grab_soon()
+        if window.is_settled:
+            self._settled()
+        else:
+            window.settled.connect(self._settled)
+
+    def _settled(self) -> None:
+        """The scope list is in and the first reading is over: have the view show the figures
+        as they are now, then grab it."""
+        view = self._session.window.view(self._key)
+        view.loaded.connect(self._grab_soon)
+        view.refresh()
 
     def _grab_soon(self) -> None:
-        """Grab once the view shows its data and the window has settled (scope list, first run)."""
-        window = self._session.window
-        if self._taken or not (window.view(self._key).is_ready and window.is_settled):
+        if self._taken:
             return
         self._taken = True
         # Labels got new text in this event-loop turn; their layouts settle in the next one.

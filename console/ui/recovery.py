@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QWidget
 
-from console.app import DatabaseCorruptError
+from console.app.database import DatabaseCorruptError
 
 
 class RecoveryChoice(StrEnum):

@@ -21,6 +21,17 @@ from db.models import ConfigVersion, Threshold
 ThresholdKey = tuple[str, int | None]  # (key, supply station id or None for the county)
 
 
+class VersionConflictError(ValueError):
+    """Someone saved a newer version since the editor read the one it started from."""
+
+    def __init__(self, expected: int | None, current: int | None, by: str) -> None:
+        super().__init__(
+            f"the thresholds were changed by {by} (version {current}) since you opened them "
+            f"(version {expected}); reload and apply your change again"
+        )
+        self.expected, self.current, self.by = expected, current, by
+
+
 @dataclass(frozen=True, slots=True)
 class VersionRow:
     version: int
@@ -84,11 +95,8 @@ def save_version(
     before = in_force(session)
     current = before.version.version if before.version is not None else None
     if current != expected_version:
-        raise ValueError(
-            f"the thresholds were changed by {before.version.created_by if before.version else '?'}"
-            f" (version {current}) since you opened them (version {expected_version}); "
-            "reload and apply your change again"
-        )
+        by = before.version.created_by if before.version is not None else "?"
+        raise VersionConflictError(expected_version, current, by)
     number = (session.scalar(select(func.max(ConfigVersion.version))) or 0) + 1
     version = ConfigVersion(version=number, created_at=at, created_by=by, comment=comment)
     session.add(version)

@@ -30,21 +30,21 @@ import threading
 import time
 from pathlib import Path
 
+from console.collection.remote import CollectionProcess
+from console.ui.views.collection import CollectionView
+from console.ui.widgets.message_monitor import MessageMonitor
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 from test_bench_gui import StallProbe
 
-from console.collection.remote import CollectionProcess
 from console.core import paths
 from console.core.clock import SystemClock
 from console.core.config import DatabaseSettings, FrontEndSettings, Settings
 from console.core.memory import freeze_long_lived
 from console.ui.gil import favour_the_gui_thread
 from console.ui.kit.tasks import TaskRunner
-from console.ui.views.collection import CollectionView
-from console.ui.widgets.message_monitor import MessageMonitor
 from db.engine import create_db_engine, make_session_factory, sqlite_url
 from db.migrate import upgrade
 

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from console.collection.remote import ServiceError
 from sqlalchemy import text
 
 from console.app import StartupStage, bootstrap, describe_db
-from console.collection.remote import ServiceError
 from console.core.clock import FixedClock, SystemClock
 from console.core.config import (
     CollectionSettings,

@@ -46,6 +46,7 @@ class LoadCurve(QWidget):
         y_label: str,
         empty_text: str,
         loading_text: str,
+        incoming_label: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -68,6 +69,10 @@ class LoadCurve(QWidget):
         self.legend = item.addLegend(offset=(10, 8))
         self.yesterday = item.plot([], [], name=yesterday_label)
         self.today = item.plot([], [], name=today_label)
+        # Quarter hours still coming in (fewer meters than usual have reported): dotted, so
+        # a half-filled slot never reads as a fall in load.
+        self.incoming = item.plot([], [])
+        self._incoming_label = incoming_label  # in the legend only while there is such a tail
         self.apply_palette(theme.current())
         self.empty = QLabel(
             loading_text, self, objectName="EmptyNote", alignment=Qt.AlignmentFlag.AlignCenter
@@ -92,14 +97,24 @@ class LoadCurve(QWidget):
             pg.mkPen(palette.curve_yesterday, width=1.6, style=Qt.PenStyle.DashLine)
         )
         self.today.setPen(pg.mkPen(palette.curve_today, width=2.4))
+        self.incoming.setPen(pg.mkPen(palette.curve_today, width=2.0, style=Qt.PenStyle.DotLine))
         self.legend.setBrush(pg.mkBrush(palette.panel))
         self.legend.setLabelTextColor(palette.text)
 
     def set_data(
-        self, today: Sequence[tuple[datetime, float]], yesterday: Sequence[tuple[datetime, float]]
+        self,
+        today: Sequence[tuple[datetime, float]],
+        yesterday: Sequence[tuple[datetime, float]],
+        incoming: Sequence[tuple[datetime, float]] = (),
     ) -> None:
+        """``incoming``: the points after ``today``'s last one that are still coming in."""
         self.today.setData(*_hours(today))
         self.yesterday.setData(*_hours(yesterday))
+        tail = [*today[-1:], *incoming] if incoming else []
+        self.incoming.setData(*_hours(tail))
+        self.legend.removeItem(self.incoming)
+        if tail and self._incoming_label:
+            self.legend.addItem(self.incoming, self._incoming_label)
         has_data = bool(today or yesterday)
         self.empty.setText(self._empty_text)
         self.empty.setVisible(not has_data)
@@ -109,6 +124,10 @@ class LoadCurve(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # keep the note centred over the plot
         super().resizeEvent(event)
         self.empty.setGeometry(self.rect().adjusted(40, 40, -40, -40))
+
+    def incoming_count(self) -> int:
+        xs, _ = self.incoming.getData()
+        return 0 if xs is None else max(0, len(xs) - 1)
 
     def point_count(self) -> tuple[int, int]:
         xs_today, _ = self.today.getData()

@@ -16,7 +16,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.ui.kit.view import BaseView, ViewKit
 from console.ui.views.admin.view import AdminView
-from console.ui.views.collection.view import CollectionView
 from console.ui.views.panorama.view import PanoramaView
 
 CONTEXT = "Navigation"
@@ -59,7 +58,7 @@ VIEWS: tuple[ViewSpec, ...] = (
             "nearest crew and keep the 45/90/120-minute arrival clocks.",
         ),
     ),
-    ViewSpec("collection", QT_TRANSLATE_NOOP("Navigation", "Collection"), CollectionView),
+    ViewSpec("collection", QT_TRANSLATE_NOOP("Navigation", "Collection")),  # TEMP until colview
     ViewSpec(
         "analytics",
         QT_TRANSLATE_NOOP("Navigation", "Customer analytics"),

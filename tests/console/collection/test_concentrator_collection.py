@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from console.collection.monitor import CollectionMonitor
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +21,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.collection.api import ReadPath
 from console.collection.concentrators import ConcentratorCollector, GdwOptions
 from console.collection.frontend import FrontEndService
-from console.collection.monitor import CollectionMonitor
 from console.core.clock import FixedClock
 from console.core.config import FrontEndSettings
 from console.demo.concentrators import concentrators_from_db

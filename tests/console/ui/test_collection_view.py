@@ -11,6 +11,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from console.ui.views.collection import CollectionView, DeviceTreeModel
+from console.ui.widgets.message_monitor import MessageMonitor, summarize
 from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -25,12 +27,10 @@ from console.collection.api import (
     Scope,
     TreeNode,
 )
+from console.ui.kit.tasks import TaskRunner
 from console.ui.main_window import MainWindow
 from console.ui.settings_store import SettingsStore
-from console.ui.kit.tasks import TaskRunner
-from console.ui.views.collection import CollectionView, DeviceTreeModel
 from console.ui.views.registry import create_view
-from console.ui.widgets.message_monitor import MessageMonitor, summarize
 from db.queries.collection_kpi import Drag, KpiLevel, SuccessRate
 from drivers.link.traffic import Direction, Traffic
 

@@ -1,16 +1,16 @@
 """全景监控: KPI tiles and the supply load curve of the chosen organisation scope.
 
 Snapshots are computed on a worker thread; a newer request supersedes an older one, so a slow
-query never overwrites a newer scope's figures.
+query never overwrites a newer scope's figures. The view refreshes when readings are stored
+(the bus's change events, coalesced), not on a timer.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -21,44 +21,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.app import AppContext
-from console.collection.service import CollectionSummary
-from console.monitoring.panorama import (
-    SUCCESS_TARGET_PCT,
-    OrgUnit,
-    PanoramaService,
-    PanoramaSnapshot,
-)
+from console.core.events import ArchiveChanged, CurvesStored, FreezesStored, RegistersStored
+from console.core.scope import OrgUnit
+from console.monitoring.panorama import LoadPoint, PanoramaService, PanoramaSnapshot
 from console.ui import format as fmt
 from console.ui import icons, theme
-from console.ui.bridge import CollectionBridge
-from console.ui.kit.tasks import TaskRunner
-from console.ui.views.base import BaseView
-from console.ui.kit.tiles import KpiTile
 from console.ui.kit.load_curve import LoadCurve
+from console.ui.kit.panels import error_banner, label
+from console.ui.kit.tiles import KpiTile
+from console.ui.kit.view import BaseView, ViewKit
 
 log = logging.getLogger(__name__)
 
-REFRESH_MS = 60_000
+REFRESH_COALESCE_MS = 2_000  # a pass commits many batches: one refresh for all of them
+GRADE_STATES = {"good": "good", "warn": "warn", "bad": "bad"}
+
+
+def _kw(points: Sequence[LoadPoint]) -> list[tuple[object, float]]:
+    return [(p.slot_start, p.power_w / 1000) for p in points]
 
 
 class PanoramaView(BaseView):
-    loaded = Signal(object)  # PanoramaSnapshot, after it is on screen
-
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__("panorama", parent)
-        self._runner = runner
-        self._service: PanoramaService | None = None
+    def __init__(self, api: PanoramaService, kit: ViewKit, parent: QWidget | None = None) -> None:
+        super().__init__("panorama", kit, parent)
+        self._api = api
         self._unit: OrgUnit | None = None
-        self._generation = 0
-        self._collection_settled_at: datetime | None = None
-        self._needs_collection = False
         self.snapshot: PanoramaSnapshot | None = None
 
         title = QLabel(self.tr("Panoramic monitoring"), objectName="ViewTitle")
-        self.subtitle = QLabel(self.tr("Waiting for the database…"), objectName="ViewSubtitle")
+        self.subtitle = QLabel(self.tr("Loading the figures…"), objectName="ViewSubtitle")
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.setEnabled(False)
         self.refresh_button.clicked.connect(self.refresh)
         header = QHBoxLayout()
         header.addWidget(title)
@@ -66,10 +58,7 @@ class PanoramaView(BaseView):
         header.addWidget(self.subtitle)
         header.addStretch(1)
         header.addWidget(self.refresh_button)
-
-        self.error = QLabel(objectName="ErrorBanner")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_banner()
 
         self.tiles = {
             "sales": KpiTile(self.tr("Sales today"), "kWh"),
@@ -91,14 +80,15 @@ class PanoramaView(BaseView):
                 "No load curve yet: no 台区 summary meter has been read today or yesterday."
             ),
             loading_text=self.tr("Loading the load curves…"),
+            incoming_label=self.tr("Still coming in"),
         )
         panel = QFrame(objectName="Panel")
         panel_layout = QVBoxLayout(panel)
         panel_layout.setContentsMargins(14, 10, 14, 10)
         panel_layout.addWidget(
-            QLabel(
+            label(
                 self.tr("Supply load — sum of 台区 summary meters, 15-minute points"),
-                objectName="PanelTitle",
+                "PanelTitle",
             )
         )
         panel_layout.addWidget(self.curve, 1)
@@ -110,64 +100,37 @@ class PanoramaView(BaseView):
         layout.addWidget(self.error)
         layout.addLayout(grid)
         layout.addWidget(panel, 1)
-
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
         self.apply_palette(theme.current())
+        kit.events.on(
+            (FreezesStored, RegistersStored, CurvesStored, ArchiveChanged),
+            lambda _events: self.refresh(),
+            owner=self,
+            coalesce_ms=REFRESH_COALESCE_MS,
+        )
+        self.refresh()
 
     def apply_palette(self, palette: theme.Palette) -> None:
         self.refresh_button.setIcon(icons.icon("refresh", palette.text))
-
-    # ------------------------------------------------------------------ wiring
-    def attach(self, context: AppContext, bridge: CollectionBridge | None = None) -> None:
-        self._service = context.panorama
-        self.refresh_button.setEnabled(True)
-        if bridge is not None and context.scheduler is not None:
-            # Ready means "shows collected figures": wait for the first run to settle.
-            self._needs_collection = True
-            bridge.finished.connect(self._on_collection_finished)
-            bridge.failed.connect(self._on_collection_failed)
-        self._timer.start()
-        self.refresh()
 
     def set_unit(self, unit: OrgUnit | None) -> None:
         self._unit = unit
         self.refresh()
 
-    def _on_collection_finished(self, summary: CollectionSummary) -> None:
-        self._collection_settled_at = summary.finished_at
-        self.refresh()
-
-    def _on_collection_failed(self, _message: str) -> None:
-        self._collection_settled_at = datetime.min
-        self.refresh()
-
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
-        service = self._service
-        if service is None:
-            return
-        self._generation += 1
-        generation, unit = self._generation, self._unit
-        self._runner.submit(
-            lambda: service.snapshot(unit),
-            lambda snap: self._apply(generation, snap),
-            lambda err: self._fail(generation, err),
-        )
+        assert self.tasks is not None
+        unit = self._unit
+        self.tasks.run("snapshot", lambda: self._api.snapshot(unit), self._apply, self._fail)
 
-    def _fail(self, generation: int, err: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _fail(self, err: BaseException) -> None:
         log.error("panorama query failed: %s", err)
         self.error.setText(
             self.tr("Cannot read the figures from the database: {error}").format(error=err)
         )
         self.error.show()
+        self._mark_loaded()
 
-    def _apply(self, generation: int, snap: PanoramaSnapshot) -> None:
-        if generation != self._generation:
-            return  # a newer request is on its way
+    def _apply(self, snap: PanoramaSnapshot) -> None:
         self.snapshot = snap
         self.error.hide()
         scope = snap.unit.name if snap.unit else self.tr("All")
@@ -180,14 +143,11 @@ class PanoramaView(BaseView):
         self._show_load(snap)
         self._show_peak(snap)
         self._show_meters(snap)
-        self.curve.set_data(
-            [(p.slot_start, p.power_w / 1000) for p in snap.today],
-            [(p.slot_start, p.power_w / 1000) for p in snap.yesterday],
-        )
-        self.loaded.emit(snap)
-        settled = self._collection_settled_at
-        if not self._needs_collection or (settled is not None and snap.as_of >= settled):
-            self._mark_ready()
+        complete = [p for p in snap.today if p.complete]
+        last = complete[-1].slot_start if complete else None
+        incoming = [p for p in snap.today if last is None or p.slot_start > last]
+        self.curve.set_data(_kw(complete), _kw(snap.yesterday), _kw(incoming))
+        self._mark_loaded()
 
     # ------------------------------------------------------------------ tiles
     def _show_sales(self, snap: PanoramaSnapshot) -> None:
@@ -208,28 +168,36 @@ class PanoramaView(BaseView):
 
     def _show_load(self, snap: PanoramaSnapshot) -> None:
         tile = self.tiles["load"]
-        if snap.load_kw is None:
-            tile.set_value(
-                fmt.DASH, self.tr("No summary-meter reading in the last 30 minutes."), "empty"
-            )
+        shown, incoming = snap.load, snap.incoming
+        if shown is None:
+            text = self.tr("No summary-meter reading in the last 24 hours.")
+            if incoming is not None:
+                text = self.tr("The {slot} slot is still coming in: {read}/{usual} 台区 summary "
+                               "meters so far.").format(
+                    slot=fmt.clock_time(incoming.slot_start), read=fmt.number(incoming.meters),
+                    usual=fmt.number(incoming.expected),
+                )  # fmt: skip
+            tile.set_value(fmt.DASH, text, "empty")
             return
-        complete = snap.load_meters >= snap.summary_meters
-        tile.set_value(
-            fmt.number(snap.load_kw, 1),
-            self.tr("{slot} slot · {read}/{total} 台区 summary meters").format(
-                slot=fmt.clock_time(snap.load_slot),
-                read=fmt.number(snap.load_meters),
-                total=fmt.number(snap.summary_meters),
-            ),
-            "normal" if complete else "warn",
+        caption = self.tr("{slot} slot · {read}/{total} 台区 summary meters").format(
+            slot=fmt.clock_time(shown.slot_start),
+            read=fmt.number(shown.meters),
+            total=fmt.number(snap.summary_meters),
         )
+        if incoming is not None:
+            caption += self.tr(" · {slot} coming in ({read} so far)").format(
+                slot=fmt.clock_time(incoming.slot_start), read=fmt.number(incoming.meters)
+            )
+        state = "normal" if shown.meters >= snap.summary_meters else "warn"
+        tile.set_value(fmt.number(Decimal(shown.power_w) / 1000, 1), caption, state)
 
     def _show_peak(self, snap: PanoramaSnapshot) -> None:
         tile = self.tiles["peak"]
-        if not snap.today:
-            tile.set_value(fmt.DASH, self.tr("No load curve points today yet."), "empty")
+        complete = [p for p in snap.today if p.complete]
+        if not complete:
+            tile.set_value(fmt.DASH, self.tr("No complete quarter hour today yet."), "empty")
             return
-        peak = max(snap.today, key=lambda p: p.power_w)
+        peak = max(complete, key=lambda p: p.power_w)
         caption = self.tr("at {time}").format(time=fmt.clock_time(peak.slot_start))
         if snap.yesterday:
             y_peak = max(p.power_w for p in snap.yesterday)
@@ -240,15 +208,14 @@ class PanoramaView(BaseView):
 
     def _show_meters(self, snap: PanoramaSnapshot) -> None:
         tile = self.tiles["meters"]
-        rate = snap.success_rate_pct
-        if rate is None:
+        rate = snap.success_pct
+        if rate is None or snap.success_grade is None:
             tile.set_value(fmt.DASH, self.tr("No meters in this scope."), "empty")
             return
-        state = "good" if rate >= SUCCESS_TARGET_PCT else "warn" if rate >= Decimal(98) else "bad"
         tile.set_value(
             f"{fmt.number(snap.meters_read)} / {fmt.number(snap.meters_expected)}",
             self.tr("Collection success {rate} % (target {target} %)").format(
-                rate=fmt.number(rate, 2), target=fmt.number(SUCCESS_TARGET_PCT, 2)
+                rate=fmt.number(rate, 2), target=fmt.number(snap.target_pct, 2)
             ),
-            state,
+            GRADE_STATES[snap.success_grade.value],
         )

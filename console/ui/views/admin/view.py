@@ -1,0 +1,102 @@
+"""系统管理: what this installation is, the thresholds in force and their history, and every job
+of the service in one list."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from console.admin.api import AdminApi, SystemInfo, ThresholdTable
+from console.core.events import ThresholdsChanged
+from console.ui.kit.jobs import JobsPanel
+from console.ui.kit.panels import label
+from console.ui.kit.tables import RowsModel, table_view
+from console.ui.kit.view import BaseView, ViewKit
+from console.ui.views.admin.info import InfoPanel
+from console.ui.views.admin.thresholds import ThresholdEditor, save_error_text
+
+log = logging.getLogger(__name__)
+
+
+class AdminView(BaseView):
+    def __init__(self, api: AdminApi, kit: ViewKit, parent: QWidget | None = None) -> None:
+        super().__init__("admin", kit, parent)
+        self._api = api
+        self.info = InfoPanel()
+        self.thresholds = ThresholdEditor()
+        self.thresholds.save_requested.connect(self._save)
+        self.thresholds.reload_requested.connect(self._load_thresholds)
+        self.history_model = RowsModel(
+            [self.tr("Version"), self.tr("Saved at"), self.tr("By"), self.tr("Comment")],
+            right=(0,),
+            parent=self,
+        )
+        history = table_view(self.history_model, stretch=3)
+        self.jobs = JobsPanel(
+            self.tr("Jobs of the service"), kit, api.jobs, api.run_job, api.cancel_job
+        )
+        thresholds_page = QWidget()
+        page = QVBoxLayout(thresholds_page)
+        page.addWidget(self.thresholds, 3)
+        page.addWidget(label(self.tr("Versions"), "PanelTitle"))
+        page.addWidget(history, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.info, self.tr("System"))
+        self.tabs.addTab(thresholds_page, self.tr("Thresholds"))
+        self.tabs.addTab(self.jobs, self.tr("Jobs"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(QLabel(self.tr("Administration"), objectName="ViewTitle"))
+        layout.addWidget(self.tabs, 1)
+        kit.events.on(ThresholdsChanged, lambda _e: self._load_thresholds(), owner=self)
+        self.refresh()
+
+    def refresh(self) -> None:
+        assert self.tasks is not None
+        self.tasks.run("info", self._api.info, self._show_info, self._info_failed)
+        self._load_thresholds()
+        self.jobs.reload()
+
+    def _show_info(self, info: SystemInfo) -> None:
+        self.info.show_info(info)
+        self._mark_loaded()
+
+    def _info_failed(self, err: BaseException) -> None:
+        log.error("cannot read the system information: %s", err)
+        self._mark_loaded()
+
+    def _load_thresholds(self) -> None:
+        assert self.tasks is not None
+        api = self._api
+
+        def load() -> tuple[ThresholdTable, list[object]]:
+            return api.thresholds(), list(api.history())
+
+        self.tasks.run("thresholds", load, self._show_thresholds, self._thresholds_failed)
+
+    def _show_thresholds(self, loaded: tuple[ThresholdTable, list[object]]) -> None:
+        table, history = loaded
+        self.thresholds.show_table(table)
+        self.history_model.set_rows(
+            [
+                [str(v.version), f"{v.created_at:%Y-%m-%d %H:%M}", v.created_by, v.comment]  # type: ignore[attr-defined]
+                for v in history
+            ]
+        )
+
+    def _thresholds_failed(self, err: BaseException) -> None:
+        self.thresholds.show_error(self.tr("Cannot read the thresholds: {error}").format(error=err))
+
+    def _save(self, values: object, comment: str, version: object) -> None:
+        assert self.tasks is not None
+        api = self._api
+        self.tasks.run(
+            "save",
+            lambda: api.save_thresholds(values, comment, version),  # type: ignore[arg-type]
+            lambda _n: self._load_thresholds(),
+            self._save_failed,
+        )
+
+    def _save_failed(self, err: BaseException) -> None:
+        self.thresholds.show_error(save_error_text(err))

@@ -1,0 +1,1 @@
+"""全景监控: the panorama's KPI tiles and load curves."""

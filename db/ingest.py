@@ -14,7 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, text, update
 from sqlalchemy.orm import Session
 
-from db import rollups
+from db import changes, rollups
 from db.models import (
     CollectionAttempt,
     DailyFreeze,
@@ -104,6 +104,8 @@ def upsert_daily_freezes(
     count = upsert_rows(
         session, table_of(DailyFreeze), FreezeRow._fields, rows, ("meter_id", "day")
     )
+    if count:
+        changes.record(session, changes.freezes((r.day for r in rows), (r.meter_id for r in rows)))
     if count and refresh:
         rollups.refresh_after_freezes(session, {(r.meter_id, r.day) for r in rows})
     return count
@@ -111,7 +113,7 @@ def upsert_daily_freezes(
 
 def upsert_register_readings(session: Session, rows: Sequence[RegisterRow]) -> int:
     """Keep the newest register reading of each meter and day (an older re-read is ignored)."""
-    return upsert_rows(
+    count = upsert_rows(
         session,
         table_of(RegisterReading),
         RegisterRow._fields,
@@ -119,6 +121,10 @@ def upsert_register_readings(session: Session, rows: Sequence[RegisterRow]) -> i
         ("meter_id", "day"),
         newer_column="read_at",
     )
+    if count:
+        days = tuple(sorted({r.day for r in rows}))
+        changes.record(session, changes.RegistersStored(days, len(rows)))
+    return count
 
 
 def upsert_interval_readings(
@@ -136,6 +142,10 @@ def upsert_interval_readings(
         ("meter_id", "slot_start"),
         newer_column="read_at",
     )
+    if count:
+        changes.record(
+            session, changes.curves((r.slot_start for r in rows), (r.meter_id for r in rows))
+        )
     if count and appended:
         rollups.merge_appended_curves(session, rows)
     elif count and refresh:
@@ -145,7 +155,7 @@ def upsert_interval_readings(
 
 def upsert_meter_events(session: Session, rows: Sequence[EventRow]) -> int:
     """Store event records; a re-read of an event that has since ended fills in its end."""
-    return upsert_rows(
+    count = upsert_rows(
         session,
         table_of(MeterEvent),
         EventRow._fields,
@@ -153,17 +163,35 @@ def upsert_meter_events(session: Session, rows: Sequence[EventRow]) -> int:
         ("meter_id", "kind", "started_at"),
         newer_column="collected_at",
     )
+    if count:
+        changes.record(
+            session, changes.meter_events((r.meter_id, r.kind, r.started_at) for r in rows)
+        )
+    return count
 
 
 def record_attempts(session: Session, rows: Sequence[AttemptRow]) -> int:
     """Store collection attempts; the same attempt stored twice stays one row."""
-    return upsert_rows(
+    count = upsert_rows(
         session,
         table_of(CollectionAttempt),
         AttemptRow._fields,
         rows,
         ("link_url", "target_address", "task", "started_at"),
     )
+    if count:
+        ok = sum(1 for r in rows if r.result == "ok")
+        concentrators = {r.concentrator_id for r in rows if r.concentrator_id is not None}
+        changes.record(
+            session,
+            changes.AttemptsStored(
+                tuple(sorted({r.task for r in rows})),
+                ok,
+                len(rows) - ok,
+                tuple(sorted(concentrators)) if len(concentrators) <= changes.ID_LIST_MAX else None,
+            ),
+        )
+    return count
 
 
 def update_meter_states(session: Session, rows: Sequence[MeterReadState]) -> int:
@@ -184,6 +212,8 @@ def update_meter_states(session: Session, rows: Sequence[MeterReadState]) -> int
         {"b_id": r.meter_id, "b_read_at": r.read_at, "b_ok": r.ok, "b_error": r.error} for r in rows
     ]
     session.connection().execute(stmt, params)
+    ok = sum(1 for r in rows if r.ok)
+    changes.record(session, changes.AttemptsStored(("register",), ok, len(rows) - ok, None))
     return len(rows)
 
 

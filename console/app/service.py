@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable, Sequence
 
 from console import __version__
+from console.app import features as feature_list
 from console.app.database import Database
-from console.app.features import FEATURES
 from console.app.host import FeatureHost
 from console.core import operator
 from console.core.bus import EventBus
@@ -45,7 +45,7 @@ class ServiceProcess:
         *,
         bus: EventBus | None = None,
         acting: operator.Operator = operator.SERVICE,
-        features: Sequence[FeatureSpec] = FEATURES,
+        features: Sequence[FeatureSpec] | None = None,
     ) -> None:
         self.settings = settings
         self.database = database
@@ -72,7 +72,9 @@ class ServiceProcess:
         self._listener = (
             None if is_sqlite(database.url) else PostgresListener(database.url, self.bus)
         )
-        self.host = FeatureHost(self.infra, features, Process.SERVICE)
+        self.host = FeatureHost(
+            self.infra, feature_list.FEATURES if features is None else features, Process.SERVICE
+        )
         self.server: RpcServer | None = None
         self.address: tuple[str, int] | None = None
         self.stopped = threading.Event()

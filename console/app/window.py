@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.app import runtime
+from console.app import features, runtime
 from console.app.database import (
     Database,
     Progress,
@@ -22,7 +22,6 @@ from console.app.database import (
     open_database,
     prepare_database,
 )
-from console.app.features import FEATURES
 from console.app.host import FeatureHost
 from console.app.service import ServiceProcess
 from console.app.spawn import SpawnError, spawn_service
@@ -137,7 +136,7 @@ def _in_process(settings: Settings, clock: Clock, progress: Progress) -> WindowC
     infra.services = LocalServices(service.exposed)
     infra.extras[SERVICE_WHERE] = "window"
     try:
-        host = FeatureHost(infra, FEATURES, Process.WINDOW)
+        host = FeatureHost(infra, features.FEATURES, Process.WINDOW)
         service.start()
         host.start()
     except BaseException:
@@ -216,7 +215,7 @@ def _window(
         listener = PostgresListener(database.url, bus)
         listener.start()
         stops.append(listener.stop)
-    host = FeatureHost(infra, FEATURES, Process.WINDOW)
+    host = FeatureHost(infra, features.FEATURES, Process.WINDOW)
     host.start()
     progress(StartupStage.READY, 1, 1)
     return WindowContext(

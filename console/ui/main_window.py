@@ -59,8 +59,8 @@ def _first_start_size(window: QWidget) -> QSize:
 class _Loading(EmptyState):
     """A view's page until start-up has finished."""
 
-    def __init__(self, key: str, title: str) -> None:
-        super().__init__(key, title, QApplication.translate("MainWindow", "Starting…"))
+    def __init__(self, key: str, icon: str, title: str) -> None:
+        super().__init__(icon, title, QApplication.translate("MainWindow", "Starting…"))
         self.key = key
 
 
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icons.icon("app", "#ffffff"))
 
         self._nav_items: dict[str, QListWidgetItem] = {}
+        self._icons: dict[str, str] = {}
         self._views: dict[str, BaseView] = {}
         self._pages: dict[str, QWidget] = {}
         self.nav = QListWidget(objectName="NavList")
@@ -120,13 +121,14 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         for spec in registry.VIEWS:
-            page = _Loading(spec.key, spec.translated_title)
+            page = _Loading(spec.key, spec.icon_name, spec.translated_title)
             self._pages[spec.key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(spec.translated_title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setSizeHint(QSize(160, 44))
             self._nav_items[spec.key] = item
+            self._icons[spec.key] = spec.icon_name
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_nav)
 
@@ -167,7 +169,7 @@ class MainWindow(QMainWindow):
 
     def apply_palette(self, palette: theme.Palette) -> None:
         for key, item in self._nav_items.items():
-            item.setIcon(icons.icon(key, palette.nav_text))
+            item.setIcon(icons.icon(self._icons[key], palette.nav_text))
         for widget in self.findChildren(QWidget):
             apply = getattr(widget, "apply_palette", None)
             if apply is not None:
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
         if spec.create is None:
             return NotInstalledView(
                 spec.key,
+                spec.icon_name,
                 spec.translated_title,
                 QApplication.translate(registry.CONTEXT, spec.about),
                 QApplication.translate("MainWindow", "Not installed yet"),
@@ -238,6 +241,7 @@ class MainWindow(QMainWindow):
         if api is None:
             return NotInstalledView(
                 spec.key,
+                spec.icon_name,
                 spec.translated_title,
                 QApplication.translate(
                     "MainWindow", "This capability did not start: see the log for why."

@@ -10,6 +10,7 @@ from itertools import groupby
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from db import changes
 from db.models import (
     CollectionRun,
     Concentrator,
@@ -287,6 +288,9 @@ def update_concentrator_links(session: Session, states: Sequence[LinkState]) -> 
             for s in latest.values()
         ],
     )
+    online = tuple(f"{d}-{t:05d}" for (d, t), s in latest.items() if s.online)
+    offline = tuple(f"{d}-{t:05d}" for (d, t), s in latest.items() if not s.online)
+    changes.record(session, changes.LinkStatesStored(online, offline, len(latest)))
     return len(latest)
 
 

@@ -1,33 +1,37 @@
-"""Bootstrap: database, demo county, emulator and services come up (and go down) together."""
+"""A window's start with the service parts in its own process (a test's fixed clock): the
+database, the demo county and its emulator, the features' parts, and their stop."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal
-import socket
-import time
+import threading
 from pathlib import Path
 
 import pytest
-from console.collection.remote import ServiceError
 from sqlalchemy import text
 
-from console.app import StartupStage, bootstrap, describe_db
-from console.core.clock import FixedClock, SystemClock
+from console.app.database import StartupStage, open_database
+from console.app.window import WindowContext, start_window
+from console.collection.api import CollectionCommands, ReadPath
+from console.core.clock import FixedClock
 from console.core.config import (
     CollectionSettings,
     DatabaseSettings,
     DemoSettings,
     FrontEndSettings,
+    ServiceSettings,
     Settings,
 )
+from console.core.database import describe_db
+from console.core.events import FrontEndListening
+from console.core.jobs import JobFinished
 from console.demo.generator import SETTING_UNFINISHED, DemoError
+from console.maintenance.feature import MaintenanceServicePart
 from db.engine import create_db_engine, sqlite_url
 from db.errors import DatabaseTooNewError
 from drivers.errors import TransportError
 from drivers.link import open_link
-from drivers.link.traffic import Traffic
+from tests.console.conditions import wait_for
 
 
 def _settings(db: Path, *, demo: bool = True, collection: bool = True) -> Settings:
@@ -35,55 +39,67 @@ def _settings(db: Path, *, demo: bool = True, collection: bool = True) -> Settin
         database=DatabaseSettings(url=sqlite_url(db)),
         demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.0),
         collection=CollectionSettings(enabled=collection, interval_s=3600, timeout_s=0.1),
+        frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=1.0),
+        service=ServiceSettings(separate_process=False),
     )
+
+
+def _finished(ctx: WindowContext, job_id: str) -> threading.Event:
+    done = threading.Event()
+    ctx.bus.subscribe(JobFinished, lambda e: done.set() if e.job_id == job_id else None)
+    return done
 
 
 def test_first_start_creates_the_demo_county_and_serves_it(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     stages: list[str] = []
-    ctx = bootstrap(
+    ctx = start_window(
         _settings(tmp_path / "a.db"), clock=clock, progress=lambda s, d, t: stages.append(s)
     )
     try:
-        assert ctx.demo_created is not None
-        assert ctx.meters == 54
-        assert ctx.fleet is not None and ctx.fleet.meter_count == 54
-        assert ctx.scheduler is not None
-        assert ctx.migration.from_revision is None
-        assert stages[0] == StartupStage.DATABASE
-        assert StartupStage.DEMO_TOPOLOGY in stages and StartupStage.EMULATOR in stages
-        assert stages[-1] == StartupStage.READY
-        summary = ctx.collection.run("test")  # the emulator answers through the real path
-        assert summary.ok == 54
-        assert ctx.last_run() is not None and ctx.last_run().ok == 54  # type: ignore[union-attr]
+        assert ctx.database.demo_created is not None and ctx.where == "window"
+        assert ctx.database.migration is not None and ctx.database.migration.from_revision is None
+        assert stages[0] == StartupStage.DATABASE and stages[-1] == StartupStage.READY
+        assert StartupStage.DEMO_TOPOLOGY in stages and StartupStage.SERVICE in stages
+        assert set(ctx.apis) == {"collection", "panorama", "admin"}
+        read = _finished(ctx, "meter_reading")
+        ctx.jobs.run_now("meter_reading")  # the emulator answers through the real path
+        assert read.wait(30)
+        states = {j.id: j for j in ctx.jobs.states()}
+        last = states["meter_reading"].last
+        assert last is not None and (last.ok, last.failed) == (54, 0)
+        assert set(states) == {
+            "meter_reading", "daily_freeze", "curves", "events", "clock", "backup",
+        }  # fmt: skip
     finally:
         ctx.shutdown()
     with pytest.raises(TransportError):  # the loop links are gone with the emulator
         open_link("loop://demo/TQ0001")
 
 
-def test_a_second_start_keeps_the_county_and_runs_the_emulator_again(
-    tmp_path: Path, clock: FixedClock
-) -> None:
+def test_a_second_start_keeps_the_county(tmp_path: Path, clock: FixedClock) -> None:
     settings = _settings(tmp_path / "b.db")
-    bootstrap(settings, clock=clock).shutdown()
-    ctx = bootstrap(settings, clock=clock)
+    start_window(settings, clock=clock).shutdown()
+    ctx = start_window(settings, clock=clock)
     try:
-        assert ctx.demo_created is None
-        assert ctx.fleet is not None and ctx.fleet.meter_count == 54
-        with ctx.session_factory() as s:
+        assert ctx.database.demo_created is None
+        with ctx.database.session_factory() as s:
             assert s.scalar(text("SELECT count(*) FROM county")) == 1
+        assert open_link("loop://demo/TQ0001") is not None  # its emulator runs again
     finally:
         ctx.shutdown()
 
 
-def test_no_demo_means_no_county_and_no_emulator(tmp_path: Path, clock: FixedClock) -> None:
-    ctx = bootstrap(_settings(tmp_path / "c.db", demo=False, collection=False), clock=clock)
+def test_no_demo_means_no_county_no_emulator_and_no_collection_jobs(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    ctx = start_window(_settings(tmp_path / "c.db", demo=False, collection=False), clock=clock)
     try:
-        assert ctx.fleet is None and ctx.demo_created is None and ctx.scheduler is None
-        assert ctx.meters == 0
-        assert ctx.collection.run("test").planned == 0
+        assert ctx.database.demo_created is None
+        assert [j.id for j in ctx.jobs.states()] == ["backup"]
+        with pytest.raises(TransportError):
+            open_link("loop://demo/TQ0001")
     finally:
         ctx.shutdown()
 
@@ -92,20 +108,18 @@ def test_a_database_from_a_newer_program_is_refused_untouched(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     db = tmp_path / "d.db"
-    bootstrap(_settings(db, demo=False), clock=clock).shutdown()
+    start_window(_settings(db, demo=False), clock=clock).shutdown()
     engine = create_db_engine(sqlite_url(db))
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
     engine.dispose()
-    before = db.read_bytes()
     with pytest.raises(DatabaseTooNewError, match=r"0999.*newer version of the console"):
-        bootstrap(_settings(db), clock=clock)
-    engine = create_db_engine(sqlite_url(db))
-    with engine.connect() as conn:
-        assert conn.scalar(text("SELECT count(*) FROM meter")) == 0  # no demo county was added
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0999"
-    engine.dispose()
-    assert len(db.read_bytes()) == len(before)
+        start_window(_settings(db), clock=clock)
+    database = open_database(sqlite_url(db))
+    with database.session_factory() as s:
+        assert s.scalar(text("SELECT count(*) FROM meter")) == 0  # no demo county was added
+        assert s.scalar(text("SELECT version_num FROM alembic_version")) == "0999"
+    database.engine.dispose()
 
 
 def test_describe_db_never_shows_a_password() -> None:
@@ -116,44 +130,37 @@ def test_describe_db_never_shows_a_password() -> None:
     assert describe_db("sqlite:////data/smc.db") == "SQLite /data/smc.db"
 
 
-def test_a_failure_after_the_emulator_started_stops_it(
+def test_a_part_that_fails_to_start_stops_the_ones_started_before_it(
     tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from console.collection.service import CollectionService
-
-    def broken_recover(self: CollectionService) -> int:
+    def broken(_self: MaintenanceServicePart) -> None:
         raise RuntimeError("disk I/O error")
 
-    monkeypatch.setattr(CollectionService, "recover", broken_recover)
+    monkeypatch.setattr(MaintenanceServicePart, "start", broken)
     with pytest.raises(RuntimeError, match="disk I/O error"):
-        bootstrap(_settings(tmp_path / "e.db"), clock=clock)
-    with pytest.raises(TransportError):  # the emulator's links were taken down again
+        start_window(_settings(tmp_path / "e.db"), clock=clock)
+    with pytest.raises(TransportError):  # the demo part, started before, was stopped again
         open_link("loop://demo/TQ0001")
 
 
-def test_the_front_end_starts_and_the_demo_concentrators_dial_in(
+def test_the_front_end_listens_on_this_machine_only_in_the_demo_and_concentrators_dial_in(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     settings = dataclasses.replace(
-        _settings(tmp_path / "f.db"),
-        frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=1.0),
+        _settings(tmp_path / "f.db"), frontend=FrontEndSettings(host="0.0.0.0", port=0)
     )
-    ctx = bootstrap(settings, clock=clock)
+    ctx = start_window(settings, clock=clock)
     try:
-        assert ctx.frontend is not None and ctx.collection_console is not None
-        ctx.start_frontend()
-        front = ctx.frontend.front
-        assert ctx.frontend.address is not None and ctx.frontend.address[1] > 0
-        deadline = time.monotonic() + 10
-        while sum(s.online for s in front.states()) < 6 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert sum(s.online for s in front.states()) == 6  # one per 台区 of the small county
-        assert {j.id for j in ctx.collection_console.jobs()} == {
-            "daily_freeze",
-            "curves",
-            "events",
-            "clock",
-        }
+        status = ctx.infra.service("collection", CollectionCommands).frontend()
+        assert status.error is None and status.address is not None
+        assert status.address[0] == "127.0.0.1"  # the demo never listens on all interfaces
+        engine = ctx.database.engine
+        with engine.connect() as c:
+            wait_for(
+                lambda: c.execute(text("SELECT count(*) FROM concentrator WHERE online")).scalar()
+                == 6,
+                what="the demo's 6 concentrators online",
+            )
     finally:
         ctx.shutdown()
     engine = create_db_engine(settings.database.url)
@@ -164,116 +171,35 @@ def test_the_front_end_starts_and_the_demo_concentrators_dial_in(
     assert all(not online and seen is not None for online, seen in stored), stored
 
 
-def test_without_the_front_end_there_is_no_collection_console(
+def test_without_the_front_end_reads_through_concentrators_say_why(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     settings = dataclasses.replace(
-        _settings(tmp_path / "g.db", demo=False), frontend=FrontEndSettings(enabled=False)
+        _settings(tmp_path / "g.db"), frontend=FrontEndSettings(enabled=False)
     )
-    ctx = bootstrap(settings, clock=clock)
+    heard: list[object] = []
+    ctx = start_window(settings, clock=clock)
     try:
-        assert ctx.frontend is None and ctx.collection_console is None
-        ctx.start_frontend()  # nothing to start: no error
+        ctx.bus.subscribe(FrontEndListening, heard.append)
+        commands = ctx.infra.service("collection", CollectionCommands)
+        assert commands.frontend().enabled is False
+        with ctx.database.session_factory() as s:
+            meter = s.scalar(text("SELECT id FROM meter WHERE concentrator_id IS NOT NULL"))
+        with pytest.raises(LookupError, match=r"front end is switched off"):
+            commands.read_meter(meter, ReadPath.CONCENTRATOR)
+        direct = commands.read_meter(meter, ReadPath.DIRECT)  # its own link still works
+        assert direct.ok and direct.values
+        assert {j.id for j in ctx.jobs.states()} == {"meter_reading", "backup"}
     finally:
         ctx.shutdown()
-
-
-def test_with_the_system_clock_the_front_end_runs_in_a_process_of_its_own(
-    tmp_path: Path,
-) -> None:
-    """[frontend] separate_process (the default): the front end, collector and jobs run in a
-    child process; 采集监控 reaches them through the same interface, frames included."""
-    settings = dataclasses.replace(
-        _settings(tmp_path / "p.db"),
-        frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=1.0),
-    )
-    ctx = bootstrap(settings, clock=SystemClock())
-    frames: list[Traffic] = []
-    try:
-        assert ctx.frontend is None and ctx.jobs is None  # nothing of it in this process
-        process, console = ctx.collection_process, ctx.collection_console
-        assert process is not None and console is not None
-        console.add_traffic_listener(frames.append)
-        ctx.start_frontend()
-        host, port = process.wait_ready(60)
-        assert host == "127.0.0.1" and port > 0
-        engine = create_db_engine(settings.database.url)
-        deadline = time.monotonic() + 30
-        online = 0
-        while online < 6 and time.monotonic() < deadline:  # the child writes the link states
-            with engine.connect() as c:
-                online = c.execute(text("SELECT COUNT(*) FROM concentrator WHERE online")).scalar()
-            time.sleep(0.05)
-        engine.dispose()
-        assert online == 6
-        assert {j.id for j in console.jobs()} == {"daily_freeze", "curves", "events", "clock"}
-        county = console.children(None, console.today())
-        assert [n.kind for n in county] == ["county"]
-        logins = [f for f in frames if console.describe_frame(f.raw).get("afn") == 2]
-        assert len({f.terminal for f in logins}) == 6  # every concentrator's login reached us
-        with pytest.raises(ValueError, match="freeze_start"):
-            console.set_schedule({"freeze_start": "25:00"})
-        with pytest.raises(ValueError, match="no call"):
-            process.call("shutdown")  # only the CollectionConsole calls cross
-    finally:
-        ctx.shutdown()
-    assert not process.running
-    with pytest.raises(ServiceError):
-        console.jobs()
-
-
-def test_a_collection_service_that_dies_fails_the_calls_instead_of_hanging(
-    tmp_path: Path,
-) -> None:
-    settings = dataclasses.replace(
-        _settings(tmp_path / "k.db", demo=False),
-        frontend=FrontEndSettings(host="127.0.0.1", port=0),
-    )
-    ctx = bootstrap(settings, clock=SystemClock())
-    try:
-        process = ctx.collection_process
-        assert process is not None and ctx.collection_console is not None
-        ctx.start_frontend()
-        process.wait_ready(60)
-        assert process.running
-        os.kill(process.pid, signal.SIGKILL)
-        with pytest.raises(ServiceError):
-            ctx.collection_console.jobs()
-    finally:
-        ctx.shutdown()
-
-
-def test_a_collection_service_that_cannot_listen_says_why(tmp_path: Path) -> None:
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    port = taken.getsockname()[1]
-    settings = dataclasses.replace(
-        _settings(tmp_path / "t.db", demo=False),
-        frontend=FrontEndSettings(host="127.0.0.1", port=port),
-    )
-    ctx = bootstrap(settings, clock=SystemClock())
-    try:
-        process = ctx.collection_process
-        assert process is not None and ctx.collection_console is not None
-        ctx.start_frontend()
-        with pytest.raises(ServiceError, match="front end is not running") as failed:
-            process.wait_ready(60)
-        assert str(port) in str(failed.value)
-        with pytest.raises(ServiceError, match="front end is not running"):
-            ctx.collection_console.jobs()
-    finally:
-        ctx.shutdown()
-        taken.close()
+    assert heard == []
 
 
 def test_a_demo_county_left_half_made_stops_the_start_with_a_way_out(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    settings = dataclasses.replace(
-        _settings(tmp_path / "h.db"), frontend=FrontEndSettings(enabled=False)
-    )
-    bootstrap(settings, clock=clock).shutdown()
+    settings = _settings(tmp_path / "h.db")
+    start_window(settings, clock=clock).shutdown()
     engine = create_db_engine(settings.database.url)
     with engine.begin() as c:  # as a generation cut off after its topology leaves it
         c.execute(
@@ -282,4 +208,4 @@ def test_a_demo_county_left_half_made_stops_the_start_with_a_way_out(
         )
     engine.dispose()
     with pytest.raises(DemoError, match=r"never finished.*delete the database file"):
-        bootstrap(settings, clock=clock)
+        start_window(settings, clock=clock)

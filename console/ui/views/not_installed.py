@@ -11,10 +11,16 @@ from console.ui.kit.view import BaseView
 
 class NotInstalledView(BaseView):
     def __init__(
-        self, key: str, title: str, text: str, badge: str, parent: QWidget | None = None
+        self,
+        key: str,
+        icon: str,
+        title: str,
+        text: str,
+        badge: str,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(key, None, parent)
-        self.empty = EmptyState(key, title, text, badge)
+        self.empty = EmptyState(icon, title, text, badge)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         self._mark_loaded()

@@ -28,6 +28,11 @@ class ViewSpec:
     title: str  # QT_TRANSLATE_NOOP in the "Navigation" context
     create: ViewFactory | None = None
     about: str = ""  # what a capability not installed yet will do
+    icon: str = ""  # resources/icons/<icon>.svg; default: the key
+
+    @property
+    def icon_name(self) -> str:
+        return self.icon or self.key
 
     @property
     def translated_title(self) -> str:

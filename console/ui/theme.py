@@ -56,8 +56,8 @@ class Palette:
     disabled_bg: str
 
 
-# Text colours reach WCAG AA (4.5:1) on the backgrounds they sit on: see tests/console/ui/
-# test_theme_contrast.py for the pairs that are checked.
+# Text colours reach WCAG AA (4.5:1) on the backgrounds they sit on; the pairs checked are in
+# tests/console/ui/test_theme.py (PAIRS).
 LIGHT = Palette(
     "light",
     window="#f2f4f7",

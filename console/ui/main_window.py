@@ -233,20 +233,20 @@ class MainWindow(QMainWindow):
         if spec.create is None:
             return NotInstalledView(
                 spec.key,
-                spec.icon_name,
-                spec.translated_title,
-                QApplication.translate(registry.CONTEXT, spec.about),
-                QApplication.translate("MainWindow", "Not installed yet"),
+                icon=spec.icon_name,
+                title=spec.translated_title,
+                text=QApplication.translate(registry.CONTEXT, spec.about),
+                badge=QApplication.translate("MainWindow", "Not installed yet"),
             )
         if api is None:
             return NotInstalledView(
                 spec.key,
-                spec.icon_name,
-                spec.translated_title,
-                QApplication.translate(
+                icon=spec.icon_name,
+                title=spec.translated_title,
+                text=QApplication.translate(
                     "MainWindow", "This capability did not start: see the log for why."
                 ),
-                QApplication.translate("MainWindow", "Unavailable"),
+                badge=QApplication.translate("MainWindow", "Unavailable"),
             )
         return spec.create(api, kit)
 

@@ -4,346 +4,55 @@
 <context>
     <name>AdminView</name>
     <message>
-        <source>Version:</source>
-        <translation>版本：</translation>
+        <source>Version</source>
+        <translation>版本</translation>
     </message>
     <message>
-        <source>Database:</source>
-        <translation>数据库：</translation>
+        <source>Saved at</source>
+        <translation>保存时间</translation>
     </message>
     <message>
-        <source>Schema revision:</source>
-        <translation>数据结构版本：</translation>
+        <source>By</source>
+        <translation>修改人</translation>
     </message>
     <message>
-        <source>Active meters:</source>
-        <translation>在运电能表：</translation>
+        <source>Comment</source>
+        <translation>说明</translation>
     </message>
     <message>
-        <source>Demo county:</source>
-        <translation>演示县：</translation>
+        <source>Jobs of the service</source>
+        <translation>服务的全部作业</translation>
     </message>
     <message>
-        <source>Configuration file:</source>
-        <translation>配置文件：</translation>
+        <source>Versions</source>
+        <translation>历史版本</translation>
     </message>
     <message>
-        <source>Log file:</source>
-        <translation>日志文件：</translation>
-    </message>
-    <message>
-        <source>Backups:</source>
-        <translation>备份目录：</translation>
-    </message>
-    <message>
-        <source>System information</source>
+        <source>System</source>
         <translation>系统信息</translation>
+    </message>
+    <message>
+        <source>Thresholds</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>作业</translation>
     </message>
     <message>
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
     <message>
-        <source>Users and roles, devices and ports, warning thresholds and backups are managed here in a later release. Until then the configuration file and the command line (smc --help) set them.</source>
-        <translation>用户与角色、设备与端口、预警阈值和备份将在后续版本中在此管理。在此之前，请通过配置文件和命令行（smc --help）进行设置。</translation>
-    </message>
-    <message>
-        <source>Not installed yet</source>
-        <translation>尚未安装</translation>
-    </message>
-    <message>
-        <source>daily at {time}, the newest {keep} kept</source>
-        <translation>每天 {time} 备份，保留最近 {keep} 份</translation>
-    </message>
-    <message>
-        <source>daily backup off</source>
-        <translation>每日备份已关闭</translation>
-    </message>
-    <message>
-        <source>{path} ({schedule})</source>
-        <translation>{path}（{schedule}）</translation>
-    </message>
-    <message>
-        <source>on ({profile} profile, seed {seed})</source>
-        <translation>已启用（{profile} 规模，随机种子 {seed}）</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>未启用</translation>
-    </message>
-    <message>
-        <source>{path} (not present: defaults in use)</source>
-        <translation>{path}（文件不存在，使用默认配置）</translation>
-    </message>
-</context>
-<context>
-    <name>CollectionView</name>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>台区</source>
-        <translation>台区</translation>
-    </message>
-    <message>
-        <source>Unread meters</source>
-        <translation>未采电表</translation>
-    </message>
-    <message>
-        <source>Cost (0.01 %)</source>
-        <translation>影响 (0.01%)</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Failing since</source>
-        <translation>失败起始日</translation>
-    </message>
-    <message>
-        <source>Days</source>
-        <translation>天数</translation>
-    </message>
-    <message>
-        <source>How much this device lowers the scope&apos;s success rate, in hundredths of a percentage point (−1.00 = −0.01 %)</source>
-        <translation>该设备使本范围采集成功率降低的幅度，单位为 0.01 个百分点（−1.00 即降低 0.01%）</translation>
-    </message>
-    <message>
-        <source>Consecutive failing days (≥ 90: at least that many)</source>
-        <translation>连续失败天数（≥ 90 表示至少这么多天）</translation>
-    </message>
-    <message>
-        <source>Meters</source>
-        <translation>电能表</translation>
-    </message>
-    <message>
-        <source>Loading the trend…</source>
-        <translation>正在加载趋势…</translation>
-    </message>
-    <message>
-        <source>Success rate (%)</source>
-        <translation>采集成功率 (%)</translation>
-    </message>
-    <message>
-        <source>target {pct} %</source>
-        <translation>目标 {pct} %</translation>
-    </message>
-    <message>
-        <source>No meter was due to be read in these 30 days.</source>
-        <translation>近 30 天内没有应采电表。</translation>
-    </message>
-    <message>
-        <source>Via the concentrator (AFN 0C)</source>
-        <translation>经集中器 (AFN 0C)</translation>
-    </message>
-    <message>
-        <source>Transparent forward (AFN 10)</source>
-        <translation>透明转发 (AFN 10)</translation>
-    </message>
-    <message>
-        <source>Direct (DL/T 645)</source>
-        <translation>直连电表 (DL/T 645)</translation>
-    </message>
-    <message>
-        <source>Collection monitor</source>
-        <translation>采集监控</translation>
-    </message>
-    <message>
-        <source>Waiting for the collection service…</source>
-        <translation>正在等待采集服务…</translation>
-    </message>
-    <message>
-        <source>Message monitor</source>
-        <translation>报文监视</translation>
-    </message>
-    <message>
-        <source>Show the live frames on the concentrators&apos; links</source>
-        <translation>显示集中器通道上的实时报文</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <source>Devices</source>
-        <translation>设备</translation>
-    </message>
-    <message>
-        <source>How the selected meter is read</source>
-        <translation>所选电表的点抄方式</translation>
-    </message>
-    <message>
-        <source>Read selected meter</source>
-        <translation>点抄所选电表</translation>
-    </message>
-    <message>
-        <source>Read whole 台区</source>
-        <translation>点抄整个台区</translation>
-    </message>
-    <message>
-        <source>On-demand read via</source>
-        <translation>点抄方式</translation>
-    </message>
-    <message>
-        <source>Success rate, last 30 days</source>
-        <translation>近 30 天采集成功率</translation>
-    </message>
-    <message>
-        <source>Collection success</source>
-        <translation>采集成功率</translation>
-    </message>
-    <message>
-        <source>Meters read / due</source>
-        <translation>实采 / 应采</translation>
-    </message>
-    <message>
-        <source>meters</source>
-        <translation>只</translation>
-    </message>
-    <message>
-        <source>Concentrators online</source>
-        <translation>集中器在线</translation>
-    </message>
-    <message>
-        <source>units</source>
-        <translation>台</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>正在加载…</translation>
-    </message>
-    <message>
-        <source>Double-click a concentrator to see its unread meters</source>
-        <translation>双击集中器查看其未采电表</translation>
-    </message>
-    <message>
-        <source>Concentrators</source>
-        <translation>集中器</translation>
-    </message>
-    <message>
-        <source>Who drags the rate down</source>
-        <translation>拉低成功率的设备</translation>
-    </message>
-    <message>
-        <source>costliest first · double-click a concentrator for its unread meters</source>
-        <translation>按影响从大到小排列 · 双击集中器查看其未采电表</translation>
-    </message>
-    <message>
-        <source>Read {name} now</source>
-        <translation>立即点抄 {name}</translation>
-    </message>
-    <message>
-        <source>Select a meter in the tree or in the ranking first</source>
-        <translation>请先在设备树或排名中选择一只电表</translation>
-    </message>
-    <message>
-        <source>Cannot read the collection figures: {error}</source>
-        <translation>无法读取采集指标：{error}</translation>
-    </message>
-    <message>
-        <source>{scope} · daily freeze of {day} · as of {time}</source>
-        <translation>{scope} · {day} 日冻结 · 数据截至 {time}</translation>
-    </message>
-    <message>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>No meter is due to be read in this scope.</source>
-        <translation>该范围内没有应采电表。</translation>
-    </message>
-    <message>
-        <source>Target {target} % met (+{gap} points)</source>
-        <translation>达到目标 {target} %（高出 {gap} 个百分点）</translation>
-    </message>
-    <message>
-        <source>No valid daily freeze of {day}</source>
-        <translation>缺少 {day} 的有效日冻结</translation>
-    </message>
-    <message>
-        <source>Meters with a daily freeze of {day} / meters due</source>
-        <translation>已采到 {day} 日冻结的电表 / 应采电表</translation>
-    </message>
-    <message>
-        <source>The concentrator front end (前置机) is turned off in this installation, so there is no device tree, job panel or live frame to show. To collect through concentrators, set enabled = true under [frontend] in the configuration file and restart the console.</source>
-        <translation>本系统未启用集中器前置机，因此没有设备树、任务面板和实时报文可显示。如需经集中器采集，请在配置文件的 [frontend] 节中设置 enabled = true，然后重启运营台。</translation>
-    </message>
-    <message>
-        <source>Front end off</source>
-        <translation>前置机未启用</translation>
-    </message>
-    <message>
-        <source>The concentrator front end is off</source>
-        <translation>集中器前置机未启用</translation>
-    </message>
-    <message>
-        <source>{n} meters short of the {target} % target</source>
-        <translation>距目标 {target} % 还差 {n} 只电表</translation>
-    </message>
-    <message>
-        <source>Every meter due has its daily freeze of {day}</source>
-        <translation>应采电表均已采到 {day} 日冻结</translation>
-    </message>
-    <message>
-        <source>No concentrator in this scope.</source>
-        <translation>该范围内没有集中器。</translation>
-    </message>
-    <message>
-        <source>{n} offline (no heartbeat for 15 min)</source>
-        <translation>{n} 台离线（15 分钟无心跳）</translation>
-    </message>
-    <message>
-        <source>All logged in and sending heartbeats</source>
-        <translation>全部已登录，心跳正常</translation>
-    </message>
-    <message>
-        <source>Nothing drags the rate down: every meter due has its daily freeze.</source>
-        <translation>没有拉低成功率的设备：应采电表均已采到日冻结。</translation>
-    </message>
-    <message>
-        <source>Concentrators ({n})</source>
-        <translation>集中器（{n}）</translation>
-    </message>
-    <message>
-        <source>Meters ({n})</source>
-        <translation>电能表（{n}）</translation>
-    </message>
-    <message>
-        <source>No concentrator drags the rate down: the unread meters are read directly.</source>
-        <translation>没有拉低成功率的集中器：未采电表均为直连采集。</translation>
-    </message>
-    <message>
-        <source>Cannot read the job states: {error}</source>
-        <translation>无法读取任务状态：{error}</translation>
-    </message>
-    <message>
-        <source>Cannot start the job {job}: {error}</source>
-        <translation>无法启动任务 {job}：{error}</translation>
-    </message>
-    <message>
-        <source>Cannot cancel the job {job}: {error}</source>
-        <translation>无法取消任务 {job}：{error}</translation>
-    </message>
-    <message>
-        <source>Cannot read the schedule: {error}</source>
-        <translation>无法读取采集计划：{error}</translation>
-    </message>
-    <message>
-        <source>Reading…</source>
-        <translation>正在点抄…</translation>
-    </message>
-    <message>
-        <source>On-demand read failed: {error}</source>
-        <translation>点抄失败：{error}</translation>
+        <source>Cannot read the thresholds: {error}</source>
+        <translation>无法读取阈值：{error}</translation>
     </message>
 </context>
 <context>
     <name>ConsoleSession</name>
     <message>
-        <source>Starting the meter emulator…</source>
-        <translation>正在启动电能表仿真器…</translation>
+        <source>Starting the service and the meter emulator…</source>
+        <translation>正在启动服务和电能表仿真…</translation>
     </message>
     <message>
         <source>Preparing the demo county</source>
@@ -412,119 +121,93 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
 </context>
 <context>
-    <name>DeviceTreeModel</name>
+    <name>InfoPanel</name>
     <message>
-        <source>Device</source>
-        <translation>设备</translation>
+        <source>Version:</source>
+        <translation>版本：</translation>
     </message>
     <message>
-        <source>Unread</source>
-        <translation>未采</translation>
+        <source>Database:</source>
+        <translation>数据库：</translation>
     </message>
     <message>
-        <source>State</source>
-        <translation>状态</translation>
+        <source>Schema revision:</source>
+        <translation>数据库结构版本：</translation>
     </message>
     <message>
-        <source>the counties</source>
-        <translation>县公司列表</translation>
+        <source>Active meters:</source>
+        <translation>在运电能表：</translation>
     </message>
     <message>
-        <source>Cannot load the devices under {name}: {error}</source>
-        <translation>无法加载 {name} 下的设备：{error}</translation>
+        <source>Demo county:</source>
+        <translation>演示县：</translation>
     </message>
     <message>
-        <source>Online · heartbeat {time}</source>
-        <translation>在线 · 心跳 {time}</translation>
+        <source>Service:</source>
+        <translation>服务：</translation>
     </message>
     <message>
-        <source>Online {time}</source>
-        <translation>在线 {time}</translation>
+        <source>Operator:</source>
+        <translation>操作员：</translation>
     </message>
     <message>
-        <source>Offline · last heartbeat {time}</source>
-        <translation>离线 · 最后心跳 {time}</translation>
+        <source>Configuration file:</source>
+        <translation>配置文件：</translation>
     </message>
     <message>
-        <source>Offline {time}</source>
-        <translation>离线 {time}</translation>
+        <source>Log file:</source>
+        <translation>日志文件：</translation>
     </message>
     <message>
-        <source>Read {time}</source>
-        <translation>成功 {time}</translation>
+        <source>Backups:</source>
+        <translation>备份：</translation>
     </message>
     <message>
-        <source>Last attempt {time}: read</source>
-        <translation>最近一次采集 {time}：成功</translation>
+        <source>off</source>
+        <translation>关闭</translation>
     </message>
     <message>
-        <source>Failed {time}</source>
-        <translation>失败 {time}</translation>
+        <source>on ({profile} profile, seed {seed})</source>
+        <translation>开启（{profile} 规模，种子 {seed}）</translation>
     </message>
     <message>
-        <source>Last attempt {time}: failed</source>
-        <translation>最近一次采集 {time}：失败</translation>
+        <source>in this window&apos;s process</source>
+        <translation>运行在本窗口的进程内</translation>
     </message>
     <message>
-        <source>Not read yet</source>
-        <translation>尚未采集</translation>
+        <source>its own process at {where}</source>
+        <translation>独立进程 {where}</translation>
     </message>
     <message>
-        <source>{n} meters without a daily freeze of the day</source>
-        <translation>{n} 只电表缺少当日日冻结</translation>
-    </message>
-</context>
-<context>
-    <name>DrillDownDialog</name>
-    <message>
-        <source>Unread meters — {name}</source>
-        <translation>未采电表 — {name}</translation>
+        <source>{path} (not present: defaults in use)</source>
+        <translation>{path}（不存在：使用默认值）</translation>
     </message>
     <message>
-        <source>Loading the unread meters of {name}…</source>
-        <translation>正在加载 {name} 的未采电表…</translation>
+        <source>daily backup off</source>
+        <translation>每日备份已关闭</translation>
     </message>
     <message>
-        <source>{name} ({area}): {n} unread meters, together −{cost} (0.01 %). Most common reason: {reason}</source>
-        <translation>{name}（{area}）：{n} 只未采电表，合计影响 −{cost} (0.01%)。最常见原因：{reason}</translation>
+        <source>daily at {time}, the newest {keep} kept</source>
+        <translation>每日 {time}，保留最近 {keep} 份</translation>
     </message>
     <message>
-        <source>Cannot load the unread meters of {name}: {error}</source>
-        <translation>无法加载 {name} 的未采电表：{error}</translation>
+        <source>{path} ({schedule})</source>
+        <translation>{path}（{schedule}）</translation>
     </message>
 </context>
 <context>
-    <name>JobPanel</name>
+    <name>Jobs</name>
     <message>
-        <source>Loading the jobs…</source>
-        <translation>正在加载任务…</translation>
+        <source>Meter reading (own links)</source>
+        <translation>电能表直抄（本地链路）</translation>
     </message>
-    <message>
-        <source>Schedule…</source>
-        <translation>采集计划…</translation>
-    </message>
-    <message>
-        <source>Change when the jobs run</source>
-        <translation>修改各任务的执行时间</translation>
-    </message>
-    <message>
-        <source>Collection jobs</source>
-        <translation>采集任务</translation>
-    </message>
-    <message>
-        <source>No collection job is scheduled.</source>
-        <translation>没有计划中的采集任务。</translation>
-    </message>
-</context>
-<context>
-    <name>JobRow</name>
     <message>
         <source>Daily freeze</source>
-        <translation>日冻结采集</translation>
+        <translation>日冻结</translation>
     </message>
     <message>
         <source>15-minute curves</source>
-        <translation>15 分钟曲线采集</translation>
+        <translation>15 分钟曲线</translation>
     </message>
     <message>
         <source>Event polling</source>
@@ -532,27 +215,47 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
     <message>
         <source>Clock check</source>
-        <translation>终端时钟检查与对时</translation>
+        <translation>对时检查</translation>
+    </message>
+    <message>
+        <source>Daily backup</source>
+        <translation>每日备份</translation>
+    </message>
+    <message>
+        <source>Every {every_s} s, and at start</source>
+        <translation>每 {every_s} 秒一次，启动时执行一次</translation>
     </message>
     <message>
         <source>Daily at {start}, re-tries every {retry_min} min until {cutoff}</source>
-        <translation>每天 {start} 开始，每 {retry_min} 分钟补采一次，至 {cutoff} 截止</translation>
+        <translation>每日 {start}，之后每 {retry_min} 分钟补抄，直到 {cutoff}</translation>
     </message>
     <message>
         <source>Every {every_min} min (2 min after the quarter-hour)</source>
-        <translation>每 {every_min} 分钟（整刻后 2 分钟）</translation>
+        <translation>每 {every_min} 分钟（整刻钟后 2 分钟）</translation>
     </message>
     <message>
         <source>Every {every_min} min</source>
         <translation>每 {every_min} 分钟</translation>
     </message>
     <message>
-        <source>Daily at {at}; sets clocks off by more than {drift_s} s</source>
-        <translation>每天 {at}；时钟偏差超过 {drift_s} 秒即对时</translation>
+        <source>Daily at {at}; sets clocks off by more than the clock-drift threshold</source>
+        <translation>每日 {at}；时钟偏差超过阈值时校时</translation>
+    </message>
+    <message>
+        <source>Daily at {at}, the newest {keep} kept in {dir}</source>
+        <translation>每日 {at}，在 {dir} 保留最近 {keep} 份</translation>
+    </message>
+    <message>
+        <source>Collection</source>
+        <translation>采集</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>运维</translation>
     </message>
     <message>
         <source>finished</source>
-        <translation>已完成</translation>
+        <translation>完成</translation>
     </message>
     <message>
         <source>cancelled</source>
@@ -564,7 +267,31 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
     <message>
         <source>running</source>
-        <translation>进行中</translation>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>as scheduled</source>
+        <translation>按计划</translation>
+    </message>
+    <message>
+        <source>run by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>at start</source>
+        <translation>启动时</translation>
+    </message>
+    <message>
+        <source>no run yet</source>
+        <translation>尚未运行</translation>
+    </message>
+    <message>
+        <source>{status}: {ok} of {planned} ok, {failed} failed, {s} s</source>
+        <translation>{status}：{planned} 个中成功 {ok} 个，失败 {failed} 个，用时 {s} 秒</translation>
+    </message>
+    <message>
+        <source>{status} in {s} s</source>
+        <translation>{status}，用时 {s} 秒</translation>
     </message>
     <message>
         <source>Run now</source>
@@ -575,16 +302,20 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>取消</translation>
     </message>
     <message>
-        <source>{status}: {ok} read, {failed} failed in {seconds} s</source>
-        <translation>{status}：成功 {ok} 只，失败 {failed} 只，用时 {seconds} 秒</translation>
+        <source>Next {next} · last {last} {trigger} · {result}</source>
+        <translation>下次 {next} · 上次 {last}（{trigger}）· {result}</translation>
     </message>
     <message>
-        <source>Next {next} · last {last} · {result}</source>
-        <translation>下次 {next} · 上次 {last} · {result}</translation>
+        <source>Loading the jobs…</source>
+        <translation>正在读取作业…</translation>
     </message>
     <message>
-        <source>no run yet</source>
-        <translation>尚未执行</translation>
+        <source>No job is scheduled.</source>
+        <translation>没有已计划的作业。</translation>
+    </message>
+    <message>
+        <source>Cannot read the jobs: {error}</source>
+        <translation>无法读取作业：{error}</translation>
     </message>
 </context>
 <context>
@@ -594,106 +325,24 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>智能营销运营台</translation>
     </message>
     <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
         <source>Marketing dispatch</source>
         <translation>营销调度</translation>
     </message>
-</context>
-<context>
-    <name>MessageModel</name>
     <message>
-        <source>Time</source>
-        <translation>时间</translation>
+        <source>Not installed yet</source>
+        <translation>尚未安装</translation>
     </message>
     <message>
-        <source>Device</source>
-        <translation>设备</translation>
+        <source>This capability did not start: see the log for why.</source>
+        <translation>此功能未能启动，原因见日志。</translation>
     </message>
     <message>
-        <source>Direction</source>
-        <translation>方向</translation>
-    </message>
-    <message>
-        <source>Bytes</source>
-        <translation>字节</translation>
-    </message>
-    <message>
-        <source>Frame (hex)</source>
-        <translation>报文 (十六进制)</translation>
-    </message>
-    <message>
-        <source>Decoded</source>
-        <translation>解析</translation>
-    </message>
-    <message>
-        <source>↑ up</source>
-        <translation>↑ 上行</translation>
-    </message>
-    <message>
-        <source>↓ down</source>
-        <translation>↓ 下行</translation>
-    </message>
-</context>
-<context>
-    <name>MessageMonitor</name>
-    <message>
-        <source>Cannot decode: {error}</source>
-        <translation>无法解析：{error}</translation>
-    </message>
-    <message>
-        <source>no decoder</source>
-        <translation>没有解析器</translation>
-    </message>
-    <message>
-        <source>Message monitor</source>
-        <translation>报文监视</translation>
-    </message>
-    <message>
-        <source>Filter by device: terminal address or remote</source>
-        <translation>按设备筛选：终端地址或远端地址</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>清空</translation>
-    </message>
-    <message>
-        <source>Select a frame to see it decoded in full.</source>
-        <translation>选择一帧报文查看完整解析。</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <source>Not listening: the concentrator front end is off.</source>
-        <translation>未监听：集中器前置机未启用。</translation>
-    </message>
-    <message>
-        <source>{shown} of {total} frames</source>
-        <translation>显示 {shown} 帧，共 {total} 帧</translation>
-    </message>
-    <message>
-        <source> · paused, {waiting} waiting</source>
-        <translation> · 已暂停，{waiting} 帧待显示</translation>
-    </message>
-    <message>
-        <source> · {skipped} not shown (arrived faster than the table scrolls)</source>
-        <translation> · {skipped} 帧未显示（到达速度超过表格刷新速度）</translation>
-    </message>
-    <message>
-        <source>↑ up</source>
-        <translation>↑ 上行</translation>
-    </message>
-    <message>
-        <source>↓ down</source>
-        <translation>↓ 下行</translation>
-    </message>
-    <message>
-        <source>Device: {device} · remote: {remote} · {n} bytes</source>
-        <translation>设备：{device} · 远端：{remote} · {n} 字节</translation>
+        <source>Unavailable</source>
+        <translation>不可用</translation>
     </message>
 </context>
 <context>
@@ -736,21 +385,14 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
 </context>
 <context>
-    <name>NotInstalledView</name>
-    <message>
-        <source>Not installed yet</source>
-        <translation>尚未安装</translation>
-    </message>
-</context>
-<context>
     <name>PanoramaView</name>
     <message>
         <source>Panoramic monitoring</source>
         <translation>全景监控</translation>
     </message>
     <message>
-        <source>Waiting for the database…</source>
-        <translation>正在等待数据库…</translation>
+        <source>Loading the figures…</source>
+        <translation>正在读取数据…</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -801,6 +443,10 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>正在加载负荷曲线…</translation>
     </message>
     <message>
+        <source>Still coming in</source>
+        <translation>采集中</translation>
+    </message>
+    <message>
         <source>Supply load — sum of 台区 summary meters, 15-minute points</source>
         <translation>供电负荷曲线（台区考核表合计，15 分钟一点）</translation>
     </message>
@@ -825,16 +471,24 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>{meters} 只用户表，采集至 {time}</translation>
     </message>
     <message>
-        <source>No summary-meter reading in the last 30 minutes.</source>
-        <translation>最近 30 分钟内没有考核表数据。</translation>
+        <source>No summary-meter reading in the last 24 hours.</source>
+        <translation>近 24 小时内没有考核表读数。</translation>
+    </message>
+    <message>
+        <source>The {slot} slot is still coming in: {read}/{usual} 台区 summary meters so far.</source>
+        <translation>{slot} 时段仍在采集中：已收到 {read}/{usual} 只台区考核表。</translation>
+    </message>
+    <message>
+        <source> · {slot} coming in ({read} so far)</source>
+        <translation> · {slot} 时段采集中（已收 {read} 只）</translation>
+    </message>
+    <message>
+        <source>No complete quarter hour today yet.</source>
+        <translation>今日尚无完整的 15 分钟时段。</translation>
     </message>
     <message>
         <source>{slot} slot · {read}/{total} 台区 summary meters</source>
         <translation>{slot} 时段 · 考核表 {read}/{total} 只</translation>
-    </message>
-    <message>
-        <source>No load curve points today yet.</source>
-        <translation>今日尚无负荷曲线数据。</translation>
     </message>
     <message>
         <source>at {time}</source>
@@ -854,132 +508,18 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
 </context>
 <context>
-    <name>ReadResultDialog</name>
-    <message>
-        <source>On-demand read</source>
-        <translation>点抄结果</translation>
-    </message>
-    <message>
-        <source>Meter</source>
-        <translation>电能表</translation>
-    </message>
-    <message>
-        <source>Path</source>
-        <translation>方式</translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <source>Time (ms)</source>
-        <translation>耗时 (ms)</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>数据项</translation>
-    </message>
-    <message>
-        <source>Reading</source>
-        <translation>读数</translation>
-    </message>
-    <message>
-        <source>Unit</source>
-        <translation>单位</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <source>Direction</source>
-        <translation>方向</translation>
-    </message>
-    <message>
-        <source>Bytes</source>
-        <translation>字节</translation>
-    </message>
-    <message>
-        <source>Frame (hex)</source>
-        <translation>报文 (十六进制)</translation>
-    </message>
-    <message>
-        <source>{n} meters read: {ok} answered, {failed} failed</source>
-        <translation>点抄 {n} 只电表：{ok} 只应答，{failed} 只失败</translation>
-    </message>
-    <message>
-        <source>OK</source>
-        <translation>成功</translation>
-    </message>
-    <message>
-        <source>Failed: {error}</source>
-        <translation>失败：{error}</translation>
-    </message>
-    <message>
-        <source>↑ up</source>
-        <translation>↑ 上行</translation>
-    </message>
-    <message>
-        <source>↓ down</source>
-        <translation>↓ 下行</translation>
-    </message>
-</context>
-<context>
-    <name>ScheduleDialog</name>
-    <message>
-        <source>Collection schedule</source>
-        <translation>采集计划</translation>
-    </message>
-    <message>
-        <source>Collect 15-minute curves</source>
-        <translation>采集 15 分钟曲线</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <source>Daily freeze: first pass at</source>
-        <translation>日冻结首次采集时间</translation>
-    </message>
-    <message>
-        <source>then re-try the missing every</source>
-        <translation>之后每隔多久补采未采到的电表</translation>
-    </message>
-    <message>
-        <source>until</source>
-        <translation>补采截止时间</translation>
-    </message>
-    <message>
-        <source>Poll events every</source>
-        <translation>事件轮询间隔</translation>
-    </message>
-    <message>
-        <source>Check clocks daily at</source>
-        <translation>每日时钟检查时间</translation>
-    </message>
-    <message>
-        <source>Set a clock that is off by more than</source>
-        <translation>时钟偏差超过此值即对时</translation>
-    </message>
-    <message>
-        <source>Saved to the configuration file ([schedule]); the jobs change at once.</source>
-        <translation>保存到配置文件（[schedule] 节），任务计划立即生效。</translation>
-    </message>
-    <message>
-        <source> min</source>
-        <translation> 分钟</translation>
-    </message>
-</context>
-<context>
     <name>StatusPanel</name>
     <message>
         <source>Database: opening…</source>
         <translation>数据库：正在打开…</translation>
     </message>
     <message>
-        <source>Collection: starting…</source>
-        <translation>采集：正在启动…</translation>
+        <source>Service: starting…</source>
+        <translation>服务：启动中…</translation>
+    </message>
+    <message>
+        <source>Meter reading: starting…</source>
+        <translation>直抄：启动中…</translation>
     </message>
     <message>
         <source>Alarms: early warning not installed</source>
@@ -994,36 +534,251 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>数据库：{db}</translation>
     </message>
     <message>
-        <source>Collection: no run yet</source>
-        <translation>采集：尚未运行</translation>
+        <source>Service: in this window</source>
+        <translation>服务：在本窗口内</translation>
     </message>
     <message>
-        <source>Collection: last run {time}, {ok}/{planned} meters, {seconds} s</source>
-        <translation>采集：上次 {time}，成功 {ok}/{planned} 只，用时 {seconds} 秒</translation>
+        <source>The front end, collection and jobs run inside this window&apos;s process.</source>
+        <translation>前置机、采集和作业运行在本窗口的进程内。</translation>
+    </message>
+    <message>
+        <source>Service: connected</source>
+        <translation>服务：已连接</translation>
+    </message>
+    <message>
+        <source>Attached to the service at {where}</source>
+        <translation>已连接到服务 {where}</translation>
+    </message>
+    <message>
+        <source>Service: connection lost, reconnecting…</source>
+        <translation>服务：连接中断，正在重连…</translation>
+    </message>
+    <message>
+        <source>The service at {where} cannot be reached; the figures shown may be old. Reconnecting by itself.</source>
+        <translation>无法连接服务 {where}，显示的数据可能已过时。正在自动重连。</translation>
+    </message>
+    <message>
+        <source>Service: not answering</source>
+        <translation>服务：无响应</translation>
+    </message>
+    <message>
+        <source>Meter reading: off</source>
+        <translation>直抄：关闭</translation>
+    </message>
+    <message>
+        <source>See [collection] in the configuration</source>
+        <translation>见配置文件的 [collection] 节</translation>
+    </message>
+    <message>
+        <source>Meter reading: no run yet</source>
+        <translation>直抄：尚未运行</translation>
+    </message>
+    <message>
+        <source>Meter reading: {time}, {ok}/{planned} meters, {seconds} s</source>
+        <translation>直抄：{time}，{ok}/{planned} 只表，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Meter reading: {done}/{total} meters…</source>
+        <translation>直抄：{done}/{total} 只表…</translation>
+    </message>
+    <message>
+        <source>Meter reading: starting a run…</source>
+        <translation>直抄：开始抄表…</translation>
     </message>
     <message>
         <source> · next {time}</source>
         <translation> · 下次 {time}</translation>
     </message>
     <message>
-        <source>Collection: reading {done}/{total} meters…</source>
-        <translation>采集：正在读取 {done}/{total} 只…</translation>
-    </message>
-    <message>
-        <source>Collection: starting a run…</source>
-        <translation>采集：正在开始新一轮…</translation>
-    </message>
-    <message>
-        <source>Collection failed: {message}</source>
-        <translation>采集失败：{message}</translation>
-    </message>
-    <message>
-        <source>Collection: off (see [collection] in the configuration)</source>
-        <translation>采集：未启用（见配置文件 [collection] 节）</translation>
-    </message>
-    <message>
         <source>Start-up failed: {message}</source>
         <translation>启动失败：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>Thresholds</name>
+    <message>
+        <source>Collection success target</source>
+        <translation>采集成功率目标</translation>
+    </message>
+    <message>
+        <source>Collection success: red below</source>
+        <translation>采集成功率告警（低于则标红）</translation>
+    </message>
+    <message>
+        <source>Line loss: high above (高损)</source>
+        <translation>线损率高损上限（高于为高损）</translation>
+    </message>
+    <message>
+        <source>Line loss: negative below (负损)</source>
+        <translation>线损率负损下限（低于为负损）</translation>
+    </message>
+    <message>
+        <source>220 V voltage: upper limit</source>
+        <translation>220 V 电压上偏差</translation>
+    </message>
+    <message>
+        <source>220 V voltage: lower limit</source>
+        <translation>220 V 电压下偏差</translation>
+    </message>
+    <message>
+        <source>380 V voltage: ± limit</source>
+        <translation>380 V 电压允许偏差（±）</translation>
+    </message>
+    <message>
+        <source>Transformer heavy load (重载) from</source>
+        <translation>配变重载起点</translation>
+    </message>
+    <message>
+        <source>Transformer overload (过载) from</source>
+        <translation>配变过载起点</translation>
+    </message>
+    <message>
+        <source>Transformer light load below</source>
+        <translation>配变轻载（低于）</translation>
+    </message>
+    <message>
+        <source>Heavy or overload lasting at least</source>
+        <translation>重载或过载持续时间至少</translation>
+    </message>
+    <message>
+        <source>Three-phase imbalance above</source>
+        <translation>三相不平衡度超过</translation>
+    </message>
+    <message>
+        <source>Imbalance counted from a load rate of</source>
+        <translation>负载率达到多少才计不平衡</translation>
+    </message>
+    <message>
+        <source>Meter offline after no read for</source>
+        <translation>电能表连续无抄读判为离线</translation>
+    </message>
+    <message>
+        <source>Clock drift: set the clock above</source>
+        <translation>时钟偏差超过则校时</translation>
+    </message>
+    <message>
+        <source>Repair arrival, urban (城区)</source>
+        <translation>抢修到达时限（城区）</translation>
+    </message>
+    <message>
+        <source>Repair arrival, rural (农村)</source>
+        <translation>抢修到达时限（农村）</translation>
+    </message>
+    <message>
+        <source>Repair arrival, remote (边远)</source>
+        <translation>抢修到达时限（边远）</translation>
+    </message>
+    <message>
+        <source>Restoration after arrival, urban</source>
+        <translation>到达后恢复送电时限（城区）</translation>
+    </message>
+    <message>
+        <source>Restoration after arrival, rural</source>
+        <translation>到达后恢复送电时限（农村）</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>no such threshold</source>
+        <translation>没有这个阈值</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <source>at most {n} decimals</source>
+        <translation>最多 {n} 位小数</translation>
+    </message>
+    <message>
+        <source>must be between {low} and {high} {unit}</source>
+        <translation>必须在 {low} 到 {high} {unit} 之间</translation>
+    </message>
+    <message>
+        <source>Not saved: {name} = “{value}”: {why}.</source>
+        <translation>未保存：{name} =“{value}”：{why}。</translation>
+    </message>
+    <message>
+        <source>Not saved: {by} saved version {current} meanwhile. Discard your changes to see theirs, then make yours again.</source>
+        <translation>未保存：{by} 在此期间保存了第 {current} 版。请放弃修改查看对方的版本，再重新修改。</translation>
+    </message>
+    <message>
+        <source>Not saved: the database did not take it ({kind}).</source>
+        <translation>未保存：数据库未接受（{kind}）。</translation>
+    </message>
+    <message>
+        <source>Loading the thresholds…</source>
+        <translation>正在读取阈值…</translation>
+    </message>
+    <message>
+        <source>Save as a new version…</source>
+        <translation>保存为新版本…</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>放弃修改</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>County-wide</source>
+        <translation>全县</translation>
+    </message>
+    <message>
+        <source>This supply station</source>
+        <translation>本供电所</translation>
+    </message>
+    <message>
+        <source>Supply station:</source>
+        <translation>供电所：</translation>
+    </message>
+    <message>
+        <source>An empty county-wide value means the default; an empty station value means the county-wide one. Every save is a new version; the earlier ones are kept.</source>
+        <translation>全县一栏为空表示使用默认值；供电所一栏为空表示使用全县的值。每次保存都是一个新版本，旧版本保留。</translation>
+    </message>
+    <message>
+        <source>No version saved yet: the program&apos;s defaults are in force.</source>
+        <translation>尚未保存过版本：当前使用程序默认值。</translation>
+    </message>
+    <message>
+        <source>Version {n} in force since {at}, saved by {by}</source>
+        <translation>当前生效第 {n} 版，{at} 由 {by} 保存</translation>
+    </message>
+    <message>
+        <source> · “{comment}”</source>
+        <translation> ·“{comment}”</translation>
+    </message>
+    <message>
+        <source>Between {low} and {high} {unit}</source>
+        <translation>范围 {low} ～ {high} {unit}</translation>
+    </message>
+    <message>
+        <source>Save the thresholds</source>
+        <translation>保存阈值</translation>
+    </message>
+    <message>
+        <source>Why are they changed? (kept with the version and the audit log)</source>
+        <translation>修改原因？（随版本和审计日志保存）</translation>
     </message>
 </context>
 <context>

@@ -86,7 +86,9 @@ def test_a_second_start_keeps_the_county(tmp_path: Path, clock: FixedClock) -> N
         assert ctx.database.demo_created is None
         with ctx.database.session_factory() as s:
             assert s.scalar(text("SELECT count(*) FROM county")) == 1
-        assert open_link("loop://demo/TQ0001") is not None  # its emulator runs again
+        assert ctx.service is not None  # its emulator runs again
+        demo = dict(ctx.service.host.parts)["demo"]
+        assert demo.fleet is not None and demo.fleet.meter_count == 54  # type: ignore[attr-defined]
     finally:
         ctx.shutdown()
 
@@ -157,8 +159,9 @@ def test_the_front_end_listens_on_this_machine_only_in_the_demo_and_concentrator
         engine = ctx.database.engine
         with engine.connect() as c:
             wait_for(
-                lambda: c.execute(text("SELECT count(*) FROM concentrator WHERE online")).scalar()
-                == 6,
+                lambda: (
+                    c.execute(text("SELECT count(*) FROM concentrator WHERE online")).scalar() == 6
+                ),
                 what="the demo's 6 concentrators online",
             )
     finally:

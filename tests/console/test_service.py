@@ -76,8 +76,9 @@ def test_a_window_starts_the_service_and_sees_its_jobs_frames_and_events(tmp_pat
         ctx.bus.subscribe(RegistersStored, changes.append)
         with ctx.database.engine.connect() as c:  # the service writes the link states
             wait_for(
-                lambda: c.execute(text("SELECT count(*) FROM concentrator WHERE online")).scalar()
-                == 6,
+                lambda: (
+                    c.execute(text("SELECT count(*) FROM concentrator WHERE online")).scalar() == 6
+                ),
                 what="6 concentrators online",
             )
         assert {j.id for j in collection.jobs()} == {

@@ -13,6 +13,7 @@ class NotInstalledView(BaseView):
     def __init__(
         self,
         key: str,
+        *,
         icon: str,
         title: str,
         text: str,

@@ -16,6 +16,7 @@ from console.core.config import (
     DatabaseSettings,
     DemoSettings,
     FrontEndSettings,
+    ServiceSettings,
     Settings,
 )
 from console.ui import theme
@@ -53,6 +54,8 @@ def make_session(
             ),
             # Any free loopback port: tests never take the real front end's port 9001.
             frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=2.0),
+            # The fixed clock keeps the service parts in the window's process anyway.
+            service=ServiceSettings(separate_process=False),
         )
         session = ConsoleSession(settings, clock=clock, store=store)
         sessions.append(session)

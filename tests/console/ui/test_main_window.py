@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,7 +12,8 @@ import pytest
 from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
 
-from console.app import AppContext
+from console.core.jobs import JobFinished, LastRun
+from console.core.scope import Level
 from console.ui import theme
 from console.ui.application import ConsoleSession
 from console.ui.settings_store import SettingsStore
@@ -79,17 +81,30 @@ def _assert_tiles_match(session: ConsoleSession, direct: dict[str, int]) -> None
     assert tiles["sales"].unit_text() == "kWh" and tiles["load"].unit_text() == "kW"
 
 
+def _reading(session: ConsoleSession) -> LastRun:
+    """The last meter reading of the session's service (it runs once at start)."""
+    assert session.context is not None
+    (job,) = [j for j in session.context.jobs.states() if j.id == "meter_reading"]
+    assert job.last is not None and job.last.finished_at is not None
+    return job.last
+
+
+def _settled_and_shown(qtbot: QtBot, session: ConsoleSession, key: str = "panorama") -> None:
+    """Start, wait for the first reading to be over, then for the view to show it."""
+    with qtbot.waitSignal(session.window.settled, timeout=BOOT_TIMEOUT_MS):
+        session.start()
+    view = session.window.view(key)
+    with qtbot.waitSignal(view.loaded, timeout=BOOT_TIMEOUT_MS):
+        view.refresh()
+
+
 def test_boot_collect_and_the_tiles_equal_the_database(
     qtbot: QtBot, make_session: Callable[..., ConsoleSession], tmp_path: Path
 ) -> None:
     session = make_session()
+    _settled_and_shown(qtbot, session)
     view = session.window.view("panorama")
-    with qtbot.waitSignal(view.ready, timeout=BOOT_TIMEOUT_MS):
-        session.start()
-    ctx = session.context
-    assert ctx is not None and ctx.scheduler is not None
-    summary = ctx.scheduler.last_summary
-    assert summary is not None, "ready must wait for the first collection run"
+    summary = _reading(session)
     assert summary.ok > 0 and summary.failed > 0  # dead meters exist at ratio 0.05
     direct = _direct(tmp_path / "console.db", "2026-11-21")
     assert direct["sales_meters"] > 0 and direct["read"] == summary.ok
@@ -115,7 +130,7 @@ def test_the_first_start_shows_progress_and_a_later_one_does_not(
     with qtbot.waitSignal(second.ready, timeout=BOOT_TIMEOUT_MS):
         second.start()
     assert not second.showed_progress
-    assert second.context is not None and second.context.demo_created is None
+    assert second.context is not None and second.context.database.demo_created is None
 
 
 def test_choosing_a_supply_station_narrows_every_figure(
@@ -123,18 +138,16 @@ def test_choosing_a_supply_station_narrows_every_figure(
 ) -> None:
     session = make_session()
     window = session.window
-    with qtbot.waitSignals(
-        [window.view("panorama").ready, window.settled], timeout=BOOT_TIMEOUT_MS
-    ):
-        session.start()
+    _settled_and_shown(qtbot, session)
     combo = window.top_bar.scope
     assert combo.count() == 3  # the county and its two stations
-    assert combo.currentData().kind == "county"
+    assert combo.currentData().level is Level.COUNTY
     view = window.view("panorama")
-    with qtbot.waitSignal(view.loaded, timeout=10_000, check_params_cb=lambda s: s.unit.id == 2):
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
         combo.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: view.snapshot.unit == combo.currentData(), timeout=10_000)  # type: ignore[attr-defined]
     station = combo.currentData()
-    assert station.kind == "station"
+    assert station.level is Level.STATION
     direct = _direct(tmp_path / "console.db", "2026-11-21", station.id)
     county = _direct(tmp_path / "console.db", "2026-11-21")
     assert 0 < direct["expected"] < county["expected"]
@@ -147,12 +160,11 @@ def test_views_switch_without_reloading_and_the_last_view_is_remembered(
 ) -> None:
     session = make_session(collection=False)
     window = session.window
-    with qtbot.waitSignals(
-        [window.settled, window.view("panorama").ready, window.view("collection").ready],
-        timeout=BOOT_TIMEOUT_MS,
-    ):
+    with qtbot.waitSignal(window.settled, timeout=BOOT_TIMEOUT_MS):
         session.start()
     views = {key: window.view(key) for key in VIEW_KEYS}
+    for view in views.values():
+        qtbot.waitUntil(lambda v=view: v.is_ready, timeout=BOOT_TIMEOUT_MS)
     for row, key in enumerate(VIEW_KEYS):
         window.nav.setCurrentRow(row)
         assert window.stack.currentWidget() is views[key]
@@ -176,16 +188,19 @@ def test_capabilities_not_installed_say_so(
         assert "not installed yet" in empty.text.text()
         assert empty.badge.isVisible() or empty.badge.text() == "Not installed yet"
     admin = session.window.view("admin")
-    assert admin.fields["meters"].text() == "54"  # type: ignore[attr-defined]
-    assert "SQLite" in admin.fields["database"].text()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: admin.is_ready, timeout=BOOT_TIMEOUT_MS)
+    assert admin.info.fields["meters"].text() == "54"  # type: ignore[attr-defined]
+    assert "SQLite" in admin.info.fields["database"].text()  # type: ignore[attr-defined]
     assert "not installed" in session.window.status.alarms.text()
-    assert "off" in session.window.status.collection.text()
+    qtbot.waitUntil(lambda: "off" in session.window.status.collection.text(), timeout=10_000)
 
 
 def test_the_theme_switches_live_and_is_remembered(
     qtbot: QtBot, make_session: Callable[..., ConsoleSession], store: SettingsStore
 ) -> None:
     session = make_session(collection=False)
+    with qtbot.waitSignal(session.ready, timeout=BOOT_TIMEOUT_MS):
+        session.start()
     assert theme.current().name == "light"
     session.window.top_bar.theme_button.click()
     assert theme.current().name == "dark"
@@ -228,16 +243,41 @@ def test_the_status_bar_shows_the_previous_sessions_last_run(
     qtbot: QtBot, make_session: Callable[..., ConsoleSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = make_session()
-    with qtbot.waitSignal(first.bridge.finished, timeout=BOOT_TIMEOUT_MS) as run:
+    with qtbot.waitSignal(first.window.settled, timeout=BOOT_TIMEOUT_MS):
         first.start()
+    summary = _reading(first)
     first.window.close()
-    summary = run.args[0]
     # The second session on the same database starts no run: it can only show the first's.
-    monkeypatch.setattr(AppContext, "start_collection", lambda self: None)
+    from console.collection import jobs
+
+    original = jobs.meter_reading_job
+    monkeypatch.setattr(
+        jobs,
+        "meter_reading_job",
+        lambda *a: dataclasses.replace(original(*a), run_at_start=None),
+    )
     second = make_session()
     with qtbot.waitSignal(second.ready, timeout=BOOT_TIMEOUT_MS):
         second.start()
     status = second.window.status.collection
     qtbot.waitUntil(
         lambda: f"{summary.ok}/{summary.planned} meters" in status.text(), timeout=10_000
+    )
+
+
+def test_a_run_of_this_session_shows_in_the_status_bar_as_it_ends(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession]
+) -> None:
+    session = make_session()
+    with qtbot.waitSignal(session.window.settled, timeout=BOOT_TIMEOUT_MS):
+        session.start()
+    assert session.context is not None
+    finished: list[JobFinished] = []
+    session.context.bus.subscribe(JobFinished, finished.append)
+    session.context.jobs.run_now("meter_reading")
+    qtbot.waitUntil(lambda: bool(finished), timeout=BOOT_TIMEOUT_MS)
+    last = finished[0].last
+    qtbot.waitUntil(
+        lambda: f"{last.ok}/{last.planned} meters" in session.window.status.collection.text(),
+        timeout=10_000,
     )

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from console.app import bootstrap
+from console.app.database import prepare_database
 from console.core.clock import FixedClock
 from console.core.config import (
     BackupSettings,
@@ -57,7 +57,7 @@ def damaged(tmp_path: Path, clock: FixedClock) -> Callable[[bool], Settings]:
     def make(with_backup: bool) -> Settings:
         db, backups = tmp_path / "console.db", tmp_path / "backups"
         settings = settings_for(db, backups)
-        bootstrap(settings, clock=clock).shutdown()
+        prepare_database(settings, clock=clock).engine.dispose()
         conn = sqlite3.connect(db)
         conn.executemany(
             "INSERT INTO app_setting (key, value) VALUES (?, ?)",
@@ -144,7 +144,7 @@ def test_opening_another_database_starts_on_it(
     with qtbot.waitSignal(session.ready, timeout=TIMEOUT_MS) as ready:
         dialog.open_button.click()
 
-    assert ready.args[0].db_url == sqlite_url(other)
+    assert ready.args[0].database.url == sqlite_url(other)
     assert other.exists()
 
 

@@ -75,25 +75,25 @@ def save_error_text(err: BaseException) -> str:
         d = err.definition
         name = threshold_name(err.key)
         if d is None or err.problem == "unknown":
-            why = translate(CONTEXT, "no such threshold")
+            why = translate("Thresholds", "no such threshold")
         elif err.problem == "number":
-            why = translate(CONTEXT, "not a number")
+            why = translate("Thresholds", "not a number")
         elif err.problem == "decimals":
-            why = translate(CONTEXT, "at most {n} decimals").format(n=d.digits)
+            why = translate("Thresholds", "at most {n} decimals").format(n=d.digits)
         else:
-            why = translate(CONTEXT, "must be between {low} and {high} {unit}").format(
+            why = translate("Thresholds", "must be between {low} and {high} {unit}").format(
                 low=_text(d.low), high=_text(d.high), unit=translate(CONTEXT, UNITS[d.unit])
             )
-        return translate(CONTEXT, "Not saved: {name} = “{value}”: {why}.").format(
+        return translate("Thresholds", "Not saved: {name} = “{value}”: {why}.").format(
             name=name, value=err.text, why=why
         )
     if isinstance(err, VersionConflictError):
         return translate(
-            CONTEXT,
+            "Thresholds",
             "Not saved: {by} saved version {current} meanwhile. Discard your changes to see "
             "theirs, then make yours again.",
         ).format(by=err.by, current=err.current)
-    return translate(CONTEXT, "Not saved: the database did not take it ({kind}).").format(
+    return translate("Thresholds", "Not saved: the database did not take it ({kind}).").format(
         kind=type(err).__name__
     )
 
@@ -112,22 +112,22 @@ class ThresholdEditor(QWidget):
         super().__init__(parent)
         self._table: ThresholdTable | None = None
         self._filling = False
-        self.version = label(translate(CONTEXT, "Loading the thresholds…"), "ViewSubtitle")
+        self.version = label(translate("Thresholds", "Loading the thresholds…"), "ViewSubtitle")
         self.version.setWordWrap(True)
         self.station = QComboBox()
         self.station.currentIndexChanged.connect(self._fill)
-        self.save_button = QPushButton(translate(CONTEXT, "Save as a new version…"))
+        self.save_button = QPushButton(translate("Thresholds", "Save as a new version…"))
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self._save)
-        self.reset_button = QPushButton(translate(CONTEXT, "Discard changes"))
+        self.reset_button = QPushButton(translate("Thresholds", "Discard changes"))
         self.reset_button.setEnabled(False)
         self.reset_button.clicked.connect(self.reload_requested)
         self.error = error_banner()
         self.grid = QTableWidget(0, 5)
         self.grid.setHorizontalHeaderLabels([
-            translate(CONTEXT, "Threshold"), translate(CONTEXT, "Unit"),
-            translate(CONTEXT, "Default"), translate(CONTEXT, "County-wide"),
-            translate(CONTEXT, "This supply station"),
+            translate("Thresholds", "Threshold"), translate("Thresholds", "Unit"),
+            translate("Thresholds", "Default"), translate("Thresholds", "County-wide"),
+            translate("Thresholds", "This supply station"),
         ])  # fmt: skip
         self.grid.verticalHeader().hide()
         self.grid.setAlternatingRowColors(True)
@@ -136,7 +136,7 @@ class ThresholdEditor(QWidget):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.grid.itemChanged.connect(self._edited)
         top = QHBoxLayout()
-        top.addWidget(QLabel(translate(CONTEXT, "Supply station:")))
+        top.addWidget(QLabel(translate("Thresholds", "Supply station:")))
         top.addWidget(self.station)
         top.addStretch(1)
         top.addWidget(self.reset_button)
@@ -149,7 +149,7 @@ class ThresholdEditor(QWidget):
         layout.addWidget(self.grid, 1)
         note = label(
             translate(
-                CONTEXT,
+                "Thresholds",
                 "An empty county-wide value means the default; an empty station value means the "
                 "county-wide one. Every save is a new version; the earlier ones are kept.",
             ),
@@ -167,14 +167,14 @@ class ThresholdEditor(QWidget):
         v = table.version
         if v is None:
             self.version.setText(
-                translate(CONTEXT, "No version saved yet: the program's defaults are in force.")
+                translate("Thresholds", "No version saved yet: the program's defaults are in force.")
             )
         else:
-            text = translate(CONTEXT, "Version {n} in force since {at}, saved by {by}").format(
+            text = translate("Thresholds", "Version {n} in force since {at}, saved by {by}").format(
                 n=v.version, at=f"{v.created_at:%Y-%m-%d %H:%M}", by=v.created_by
             )
             if v.comment:
-                text += translate(CONTEXT, " · “{comment}”").format(comment=v.comment)
+                text += translate("Thresholds", " · “{comment}”").format(comment=v.comment)
             self.version.setText(text)
         current = self.station.currentData()
         self.station.blockSignals(True)
@@ -220,7 +220,7 @@ class ThresholdEditor(QWidget):
                 if editable:
                     flags |= Qt.ItemFlag.ItemIsEditable
                     item.setToolTip(
-                        translate(CONTEXT, "Between {low} and {high} {unit}").format(
+                        translate("Thresholds", "Between {low} and {high} {unit}").format(
                             low=_text(d.low), high=_text(d.high),
                             unit=translate(CONTEXT, UNITS.get(d.unit, d.unit)),
                         )
@@ -274,8 +274,8 @@ class ThresholdEditor(QWidget):
     def _ask_comment(self) -> tuple[str, bool]:
         return QInputDialog.getText(
             self,
-            translate(CONTEXT, "Save the thresholds"),
-            translate(CONTEXT, "Why are they changed? (kept with the version and the audit log)"),
+            translate("Thresholds", "Save the thresholds"),
+            translate("Thresholds", "Why are they changed? (kept with the version and the audit log)"),
         )
 
     def show_error(self, message: str) -> None:

@@ -167,7 +167,9 @@ class ThresholdEditor(QWidget):
         v = table.version
         if v is None:
             self.version.setText(
-                translate("Thresholds", "No version saved yet: the program's defaults are in force.")
+                translate(
+                    "Thresholds", "No version saved yet: the program's defaults are in force."
+                )
             )
         else:
             text = translate("Thresholds", "Version {n} in force since {at}, saved by {by}").format(
@@ -275,7 +277,9 @@ class ThresholdEditor(QWidget):
         return QInputDialog.getText(
             self,
             translate("Thresholds", "Save the thresholds"),
-            translate("Thresholds", "Why are they changed? (kept with the version and the audit log)"),
+            translate(
+                "Thresholds", "Why are they changed? (kept with the version and the audit log)"
+            ),
         )
 
     def show_error(self, message: str) -> None:

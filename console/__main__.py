@@ -7,6 +7,7 @@ field engineer's tools (``console.cli``), headless and Qt-free.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -18,7 +19,15 @@ _STARTED = time.monotonic()
 from console import __version__  # noqa: E402
 from console.cli import db, decode, emulator, read, service  # noqa: E402
 from console.core import paths  # noqa: E402
-from console.core.config import LANGUAGES, THEMES, ConfigError, load_settings, with_overrides  # noqa: E402
+from console.core.config import (  # noqa: E402
+    LANGUAGES,
+    THEMES,
+    ConfigError,
+    Settings,
+    load_settings,
+    with_overrides,
+)
+from console.core.database import check_db_url, resolve_db_url  # noqa: E402
 from console.core.logs import setup_logging  # noqa: E402
 
 VIEWS = ("panorama", "warning", "dispatch", "collection", "analytics", "admin")
@@ -86,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
 TOOLS = {"decode": decode.run, "read": read.run, "emulator": emulator.run, "db": db.run}
 
 
+def this_machine_only(settings: Settings) -> Settings:
+    """A picture opens no listener on all interfaces: the front end and the service it may
+    start listen on this machine only."""
+    return dataclasses.replace(
+        settings,
+        frontend=dataclasses.replace(settings.frontend, host="127.0.0.1"),
+        service=dataclasses.replace(settings.service, listen="127.0.0.1:0"),
+    )
+
+
 def _has_display() -> bool:
     """Whether Qt can open a window here (Windows and macOS always can)."""
     if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
@@ -112,10 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             args.config or paths.default_config_path(), must_exist=args.config is not None
         )
         settings = with_overrides(settings, db_url=args.db, demo=args.demo, lang=args.lang)
+        check_db_url(resolve_db_url(settings))
     except ConfigError as err:
         parser.exit(2, f"smc: error: {err}\n")
     if args.screenshot is not None and args.screenshot.suffix.lower() != ".png":
         parser.error(f"--screenshot {args.screenshot}: the file name must end in .png")
+    if args.screenshot is not None:
+        settings = this_machine_only(settings)
     if not _has_display():
         if args.screenshot is None:
             parser.exit(

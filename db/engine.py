@@ -6,6 +6,7 @@ in WAL mode, durable at each checkpoint) and a busy timeout; PostgreSQL is the s
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from db.errors import DatabaseUnwritableError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -35,6 +38,28 @@ def sqlite_path(url: str) -> Path | None:
     ):
         return None
     return Path(parsed.database)
+
+
+def check_writable(path: Path) -> None:
+    """``DatabaseUnwritableError`` unless this user can write the SQLite file ``path`` (or, if
+    it does not exist yet, create it) and the files SQLite keeps beside it (-wal, -shm)."""
+    directory = path.parent
+    while not directory.exists() and directory != directory.parent:
+        directory = directory.parent  # the directories to be made go into the nearest one
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise DatabaseUnwritableError(path, directory, _why(directory))
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DatabaseUnwritableError(path, path, _why(path))
+
+
+def _why(where: Path) -> str:
+    try:
+        probe = os.statvfs(where)
+    except (AttributeError, OSError):  # Windows has no statvfs
+        return "permission denied"
+    if probe.f_flag & os.ST_RDONLY:
+        return "a read-only file system"
+    return "permission denied"
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

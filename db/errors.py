@@ -13,6 +13,10 @@ class DatabaseError(Exception):
 class DatabaseTooNewError(DatabaseError):
     """The database was written by a newer program whose schema this one does not know."""
 
+    def __init__(self, message: str, revision: str = "") -> None:
+        super().__init__(message)
+        self.revision = revision
+
 
 class MigrationError(DatabaseError):
     """Upgrading the schema failed; the message says which step and where the backup is."""
@@ -51,6 +55,21 @@ class DatabaseCorruptError(DatabaseError):
             way_out = "There is no backup of it; open another database with --db."
         super().__init__(
             f"the database file {path} is damaged (integrity check: {first}). {way_out}"
+        )
+
+
+class DatabaseUnwritableError(DatabaseError):
+    """The SQLite file, or the directory it is in (WAL mode writes files beside it), cannot be
+    written by this user: nothing was opened, nothing changed."""
+
+    def __init__(self, path: Path, where: Path, reason: str) -> None:
+        self.path = path
+        self.where = where  # the file or the directory that cannot be written
+        self.reason = reason
+        super().__init__(
+            f"the database {path} cannot be used: {where} is not writable ({reason}). Open "
+            "the console on a database in a writable place (--db sqlite:///PATH, or [database] "
+            "url), or give this user write access there"
         )
 
 

@@ -118,7 +118,8 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeResult:
         raise DatabaseTooNewError(
             f"the database is at schema revision {current}, which this program does not know "
             f"(it knows up to {head}); it was written by a newer version of the console. "
-            "Use that version, or open another database with --db."
+            "Use that version, or open another database with --db.",
+            current,
         )
     if current == head:
         return UpgradeResult(current, head, None)

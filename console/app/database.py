@@ -24,7 +24,13 @@ from console.demo.generator import (
 from console.demo.profiles import PROFILES
 from console.maintenance.backups import database_file, restore_database
 from db.backup import RestoreResult, ensure_intact
-from db.engine import create_db_engine, make_session_factory, sqlite_path, sqlite_url
+from db.engine import (
+    check_writable,
+    create_db_engine,
+    make_session_factory,
+    sqlite_path,
+    sqlite_url,
+)
 from db.errors import DatabaseCorruptError
 from db.migrate import UpgradeResult, upgrade
 from db.queries.settings import demo_info
@@ -91,6 +97,7 @@ def prepare_database(
     progress(StartupStage.DATABASE, 0, 1)
     db_file = sqlite_path(url)
     if db_file is not None:
+        check_writable(db_file)  # before the integrity check, which cannot tell "damaged" apart
         ensure_intact(db_file, backup_dir=backups)
     engine = create_db_engine(url)
     try:

@@ -46,7 +46,14 @@ log = logging.getLogger(__name__)
 
 
 class StartupError(RuntimeError):
-    """The window cannot start; the message says what is wrong and what to do."""
+    """The window cannot start; the message says what is wrong and what to do. ``problem``
+    names the kind (``console.app.problems``) and ``params`` its particulars, for a window
+    that words it in its own language."""
+
+    def __init__(self, problem: str, message: str, **params: str) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.params = params
 
 
 @dataclass
@@ -169,7 +176,10 @@ def _attached(
                 try:
                     found = spawn_service(settings, log_level)
                 except SpawnError as err:
-                    raise StartupError(f"the console's service could not start: {err}") from err
+                    raise StartupError(
+                        "service_failed", f"the console's service could not start: {err}",
+                        reason=str(err),
+                    ) from err  # fmt: skip
                 spawned = found.process
                 client = _connect(found.host, found.port, secret, bus, remote=False)
         if database is None:
@@ -242,14 +252,18 @@ def _connect(host: str, port: int, secret: bytes, bus: EventBus, *, remote: bool
         client.connect()
     except AuthenticationError as err:
         raise StartupError(
+            "service_secret",
             f"{err}. The window and the service need the same [service] secret"
-            + ("" if remote else " (or none: this machine's own is used)")
+            + ("" if remote else " (or none: this machine's own is used)"),
+            address=f"{host}:{port}",
         ) from err
     except ChannelError as err:
         where = "the server's service" if remote else "the console's service"
         raise StartupError(
+            "service_unreachable",
             f"cannot reach {where} at {host}:{port}: {err}"
-            + (". Is `smc service` running there, and [service] attach right?" if remote else "")
+            + (". Is `smc service` running there, and [service] attach right?" if remote else ""),
+            address=f"{host}:{port}",
         ) from err
     return client
 
@@ -259,11 +273,15 @@ def _check_schema(database: Database) -> None:
     if current is not None and not is_known_revision(current):
         raise DatabaseTooNewError(
             f"the database is at schema revision {current}, which this program does not know "
-            f"(it knows up to {head_revision()}): update this console"
+            f"(it knows up to {head_revision()}): update this console",
+            current,
         )
     if current != head_revision():
         raise StartupError(
+            "schema_behind",
             f"the database is at schema revision {current}, this console needs "
             f"{head_revision()}: update the service (smc service) to this version, which "
-            "upgrades it"
+            "upgrades it",
+            current=str(current),
+            needed=head_revision(),
         )

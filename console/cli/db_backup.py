@@ -141,9 +141,8 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     url = db_common.database_url(args)
-    db_file = _db_file(
-        url, "a PostgreSQL server checks its own storage; pg_amcheck checks its indexes"
-    )
+    server = "a PostgreSQL server checks its own storage; pg_amcheck checks its indexes"
+    db_file = _db_file(url, server if url.startswith("postgresql") else None)
     try:
         problems = check_database(db_file)
     except BackupError as err:

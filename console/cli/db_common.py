@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.core import paths
 from console.core.config import ConfigError, Settings, load_settings
-from console.core.database import resolve_db_url
+from console.core.database import check_db_url, resolve_db_url
 from db.engine import create_db_engine, make_session_factory
 from db.migrate import upgrade
 
@@ -54,9 +54,11 @@ def settings_of(args: argparse.Namespace) -> Settings:
 def database_url(args: argparse.Namespace) -> str:
     """``--db``, else the configuration's ``[database] url``, else the user data directory's
     SQLite file: the database the window opens."""
-    if getattr(args, "db", None):
-        return str(args.db)
-    return resolve_db_url(settings_of(args))
+    url = str(args.db) if getattr(args, "db", None) else resolve_db_url(settings_of(args))
+    try:
+        return check_db_url(url)
+    except ConfigError as err:
+        raise DbToolError(str(err), EXIT_USAGE) from err
 
 
 @contextmanager

@@ -6,10 +6,37 @@ Shared by the window (``console.app``) and the ``smc db`` tools, so both open th
 from __future__ import annotations
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from console.core import paths
-from console.core.config import Settings
+from console.core.config import ConfigError, Settings
 from db.engine import sqlite_path, sqlite_url
+
+SUPPORTED = ("sqlite", "postgresql")
+EXAMPLES = "sqlite:///PATH/county.db, or postgresql+psycopg://user:password@host/smc"
+
+
+def check_db_url(url: str) -> str:
+    """``url`` if the console can open it; ``ConfigError`` saying what is wrong and what a
+    database URL looks like (a typo must not end in a traceback)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"--db {url!r} is not a database URL (e.g. {EXAMPLES})") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        raise ConfigError(
+            f"--db {describe_db(url)}: the console keeps its data in SQLite or PostgreSQL, "
+            f"not {backend!r} (e.g. {EXAMPLES})"
+        )
+    try:
+        parsed.get_dialect()
+    except NoSuchModuleError:
+        raise ConfigError(
+            f"--db {describe_db(url)}: the driver {parsed.drivername!r} is not installed "
+            "(PostgreSQL needs the postgres extra: postgresql+psycopg://...)"
+        ) from None
+    return url
 
 
 def resolve_db_url(settings: Settings) -> str:
@@ -21,4 +48,7 @@ def describe_db(url: str) -> str:
     path = sqlite_path(url)
     if path is not None:
         return f"SQLite {path}"
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "?"

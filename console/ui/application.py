@@ -20,6 +20,7 @@ from console.app.database import (
     restore_backup,
     with_database_file,
 )
+from console.app.problems import StartProblem, explain
 from console.app.window import WindowContext, start_window
 from console.core.clock import Clock
 from console.core.config import Settings
@@ -29,6 +30,7 @@ from console.ui import i18n, theme
 from console.ui.gil import favour_the_gui_thread
 from console.ui.kit.tasks import TaskRunner
 from console.ui.main_window import MainWindow
+from console.ui.problems import problem_text
 from console.ui.recovery import CorruptDatabaseDialog, RecoveryChoice, ask_for_database_file
 from console.ui.settings_store import SettingsStore
 
@@ -88,6 +90,7 @@ class ConsoleSession(QObject):
         # Interactive runs offer a way out of a damaged database; --screenshot just fails.
         self.offer_recovery = False
         self.recovery_dialog: CorruptDatabaseDialog | None = None
+        self.last_problem: StartProblem | None = None
 
     def start(self) -> None:
         # Modules, classes and the window live all session: keep full collections off them.
@@ -164,8 +167,12 @@ class ConsoleSession(QObject):
 
     def _on_failed(self, err: BaseException) -> None:
         self._close_dialog()
-        message = str(err) or type(err).__name__
-        log.error("start-up failed: %s", message, exc_info=(type(err), err, err.__traceback__))
+        problem = explain(err)
+        log.error(
+            "start-up failed: %s", problem.detail, exc_info=(type(err), err, err.__traceback__)
+        )
+        message = problem_text(problem)
+        self.last_problem = problem
         self.window.status.set_failed(message)
         damaged = damaged_database(err)
         if damaged is not None and self.offer_recovery and not self._closed:
@@ -296,8 +303,13 @@ def run_gui(
             session.window.switch_to(view)
 
         def on_failed(message: str) -> None:
-            title = QApplication.translate("ConsoleSession", "The console cannot start")
-            QMessageBox.critical(session.window, title, message)
+            box = QMessageBox(session.window)
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle(QApplication.translate("ConsoleSession", "The console cannot start"))
+            box.setText(message)
+            if session.last_problem is not None:  # the English original, for whoever supports
+                box.setDetailedText(session.last_problem.detail)
+            box.exec()
             app.exit(1)
 
         session.offer_recovery = True

@@ -74,3 +74,47 @@ def test_help_does_not_import_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_picture_listens_on_this_machine_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--screenshot (and a server's configuration) never opens a listener on all interfaces."""
+    path = tmp_path / "server.toml"
+    path.write_text(
+        '[frontend]\nhost = "0.0.0.0"\n[service]\nlisten = "0.0.0.0:9002"\n'
+        'secret = "sixteen-characters-at-least"\n',
+        encoding="utf-8",
+    )
+    seen: list[object] = []
+    import console.ui.application as application
+
+    monkeypatch.setattr(application, "run_gui", lambda settings, **_kw: seen.append(settings) or 0)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert cli.main(["--config", str(path), "--screenshot", str(tmp_path / "a.png")]) == 0
+    (settings,) = seen
+    assert settings.frontend.host == "127.0.0.1"  # type: ignore[attr-defined]
+    assert settings.service.listen == "127.0.0.1:0"  # type: ignore[attr-defined]
+
+
+def test_no_display_is_said_with_the_ways_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("Windows and macOS always have a display")
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--no-demo"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "no display" in err and "xvfb-run" in err and "--screenshot" in err
+
+
+def test_a_database_url_that_cannot_be_opened_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--db", "foo://bar"])
+    assert info.value.code == 2
+    assert "SQLite or PostgreSQL, not 'foo'" in capsys.readouterr().err

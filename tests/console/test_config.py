@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,33 @@ def test_flags_override_the_file_and_are_validated() -> None:
     assert settings.ui.theme == "dark"  # untouched by the flags
     with pytest.raises(ConfigError, match="command line"):
         with_overrides(base, lang="xx_XX")
+
+
+@pytest.mark.parametrize(
+    ("section", "said"),
+    [
+        ('[service]\nlisten = "0.0.0.0:9002"\n', "needs a secret of at least 16 characters"),
+        ('[service]\nattach = "centre:9002"\nsecret = "short"\n', "needs a secret"),
+        ('[service]\nlisten = "9002"\n', '"HOST:PORT"'),
+        ("[frontend]\nseparate_process = false\n", "moved to [service] separate_process"),
+        ("[schedule]\nclock_drift_s = 600\n", "moved to the clock.drift_s threshold"),
+    ],
+)
+def test_the_service_section_is_checked_and_moved_keys_say_where(
+    section: str, said: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(said)):
+        parse_settings(tomllib.loads(section), "smc.toml")
+
+
+def test_a_server_and_a_workstation_configuration() -> None:
+    server = parse_settings(
+        tomllib.loads('[service]\nlisten = "0.0.0.0:9002"\nsecret = "0123456789abcdef"\n'), "s"
+    )
+    assert server.service.listen_address == ("0.0.0.0", 9002)
+    station = parse_settings(
+        tomllib.loads('[service]\nattach = "centre.local:9002"\nsecret = "0123456789abcdef"\n'),
+        "w",
+    )
+    assert station.service.attach_address == ("centre.local", 9002)
+    assert Settings().service.attach_address is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,12 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import (
     BUSY_TIMEOUT_MS,
+    check_writable,
     create_db_engine,
     is_sqlite,
     make_session_factory,
     sqlite_path,
     sqlite_url,
 )
+from db.errors import DatabaseUnwritableError
 from db.migrate import upgrade
 from db.models import Company, Meter, MeterRole
 
@@ -136,3 +139,35 @@ def test_foreign_keys_are_enforced(session_factory: sessionmaker[Session], org: 
         session.add(_meter(org.area_ids["a"]))
     with session_factory() as session:
         assert session.scalar(select(Meter.id).where(Meter.asset_no == "ASSET-NEW")) is not None
+
+
+def _deny_writes_to(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    real = os.access
+
+    def access(path: object, mode: int) -> bool:
+        if Path(str(path)) == denied and mode & os.W_OK:
+            return False
+        return real(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+
+
+@pytest.mark.sqlite_only("about a SQLite file's directory")
+def test_a_database_that_cannot_be_written_is_named_before_anything_opens_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place = tmp_path / "share"
+    place.mkdir()
+    check_writable(place / "new" / "county.db")  # writable: nothing said; "new" comes later
+    _deny_writes_to(monkeypatch, place)
+    with pytest.raises(DatabaseUnwritableError) as failed:
+        check_writable(place / "new" / "county.db")  # the nearest directory that exists
+    err = failed.value
+    assert err.where == place and err.path == place / "new" / "county.db"
+    assert str(place) in str(err) and "writable place" in str(err)
+    assert err.reason in ("permission denied", "a read-only file system")
+    existing = tmp_path / "county.db"
+    existing.write_bytes(b"")
+    _deny_writes_to(monkeypatch, existing)
+    with pytest.raises(DatabaseUnwritableError, match=r"county\.db is not writable"):
+        check_writable(existing)

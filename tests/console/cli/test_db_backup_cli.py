@@ -245,3 +245,22 @@ def test_restore_on_a_terminal_asks_first(
     out = capsys.readouterr().out
     assert f"Replace the database {db} with {saved}?" in out
     assert settings_rows(db) == {"seed": "42" if answer == "y" else "changed"}
+
+
+@pytest.mark.parametrize(
+    ("action", "url", "said"),
+    [
+        ("demo", "foo://bar", "SQLite or PostgreSQL, not 'foo'"),
+        ("check", "mysql://x/y", "SQLite or PostgreSQL, not 'mysql'"),
+        ("backup", "not a url", "is not a database URL"),
+        ("check", "sqlite://", "in-memory database has no file"),
+    ],
+)
+def test_a_database_url_the_console_cannot_open_is_named_not_a_traceback(
+    capsys: Capture, action: str, url: str, said: str
+) -> None:
+    assert smc("db", action, "--db", url) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    if action == "check" and not url.startswith("sqlite"):
+        assert "PostgreSQL server checks" not in err  # only a PostgreSQL URL gets that pointer

@@ -281,3 +281,28 @@ def test_a_run_of_this_session_shows_in_the_status_bar_as_it_ends(
         lambda: f"{last.ok}/{last.planned} meters" in session.window.status.collection.text(),
         timeout=10_000,
     )
+
+
+def test_a_database_that_cannot_be_written_is_said_with_its_path_and_the_way_out(
+    qtbot: QtBot,
+    make_session: Callable[..., ConsoleSession],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    place = tmp_path / "read-only share"
+    place.mkdir()
+    real = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, m: False if Path(p) == place and m & os.W_OK else real(p, m)
+    )
+    session = make_session(db=place / "county.db")
+    with qtbot.waitSignal(session.failed, timeout=BOOT_TIMEOUT_MS) as blocker:
+        session.start()
+    message = blocker.args[0]
+    assert str(place) in message and "writable place" in message  # what, where, the way out
+    assert "damaged" not in message and "sqlalche" not in message
+    assert message in session.window.status.database.text()
+    assert session.last_problem is not None and session.last_problem.kind == "database_unwritable"
+    assert not (place / "county.db").exists()

@@ -60,8 +60,9 @@ class CollectionServicePart:
                 GdwOptions(timeout_s=front_settings.timeout_s, retries=front_settings.retries),
             )
             self.frontend.collector = self.collector
-        if settings.collection.enabled:
+        if settings.collection.enabled and settings.collection.own_links:
             infra.jobs.add(meter_reading_job(settings.collection, self.reader))
+        if settings.collection.enabled:
             self.reschedule(settings.schedule)
         self.commands = ServiceCommands(
             infra.session_factory,

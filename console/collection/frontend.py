@@ -15,6 +15,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.concentrators import ConcentratorCollector
+from console.core.bus import Health
 from console.core.clock import Clock
 from console.core.config import FrontEndSettings
 from db.ingest import upsert_meter_events
@@ -107,15 +108,17 @@ class FrontEndService:
         longer than its timeout while a collection pass writes) is tried again with the next
         flush: link states and reported events are idempotent, nothing is dropped."""
         pending: list[TerminalEvent] = []
+        health = Health(log, "storing the front end's link states and reports")
         while True:
             stop = self._gather(pending)
             if pending:
                 try:
                     self._write(pending)
-                except Exception:
-                    log.exception("cannot store %d front-end events yet", len(pending))
+                except Exception as err:  # logged once, and once more when it works again
+                    health.failed(f"{len(pending)} waiting: {type(err).__name__}: {err}")
                 else:
                     pending = []
+                    health.ok()
             if stop:
                 if pending:
                     log.error("%d front-end events are lost at shutdown", len(pending))

@@ -59,7 +59,8 @@ class DemoSettings:
 
 @dataclass(frozen=True, slots=True)
 class CollectionSettings:
-    enabled: bool = True
+    enabled: bool = True  # every collection job (concentrators and own links)
+    own_links: bool = True  # read the meters on their own links (RS-485, converters)
     interval_s: int = _range(300, 10, 86400)
     workers: int = _range(16, 1, 64)  # bus owners; they mostly wait on their links
     timeout_s: float = _range(1.0, 0.05, 30.0)

@@ -8,9 +8,8 @@
    time, the slowest concentrator's own time (the sum of its requests), the sum over all
    concentrators, and the ratios: governed by the slowest, not by the sum.
 
-3. The same pass run as the console runs it: by the collection service in its own process
-   (its catch-up pass at start), with the 采集监控 view and the message monitor open in the
-   window's process: the longest GUI-thread stall (a 10 ms timer's drift), target < 50 ms.
+The same pass as the console runs it, by ``smc service`` with a window attached, and the
+window's GUI stalls: ``test_bench_service.py``.
 
 The county is generated once (``large-county``, 1 day of history) into ``SMC_COLLECT_DB``
 (default: the user cache directory); each run first deletes the day's freezes.
@@ -20,33 +19,15 @@ The county is generated once (``large-county``, 1 day of history) into ``SMC_COL
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
-from console.collection.remote import CollectionProcess
-from console.ui.views.collection import CollectionView
-from console.ui.widgets.message_monitor import MessageMonitor
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from pytestqt.qtbot import QtBot
-from sqlalchemy import text
-from test_bench_gui import StallProbe
-
 from console.core import paths
-from console.core.clock import SystemClock
-from console.core.config import DatabaseSettings, FrontEndSettings, Settings
-from console.core.memory import freeze_long_lived
-from console.ui.gil import favour_the_gui_thread
-from console.ui.kit.tasks import TaskRunner
-from db.engine import create_db_engine, make_session_factory, sqlite_url
-from db.migrate import upgrade
 
 DB = Path(os.environ.get("SMC_COLLECT_DB", str(paths.user_cache_dir() / "large-county-1d.db")))
 
@@ -171,134 +152,3 @@ def test_with_500_ms_latency_the_pass_is_governed_by_the_slowest_concentrator() 
         f"   wall {wall:.1f} s; slowest concentrator {slowest:.1f} s; sum {total:.0f} s; "
         f"wall/slowest {wall / slowest:.2f}, wall/sum {wall / total:.4f}"
     )
-
-
-def test_the_gui_stays_responsive_while_the_county_is_collected(
-    qtbot: QtBot, qapp: QApplication
-) -> None:
-    """3. The console's own arrangement: the collection service in its process of its own
-    (``[frontend] separate_process``), the 3,100 emulated concentrators dialling in to it, and
-    this process the window's, with 采集监控 and the message monitor open and refreshed every
-    5 s. The service's catch-up daily-freeze pass at start (all concentrators online by then)
-    is the pass measured; a 10 ms timer on the GUI thread measures the longest stall (target
-    < 50 ms)."""
-    _ensure_db()
-    engine = create_db_engine(sqlite_url(DB))
-    upgrade(engine)
-    sf = make_session_factory(engine)
-    day = SystemClock().now().date()
-    with sf.begin() as s:
-        s.execute(text("DELETE FROM daily_freeze WHERE day = :d"), {"d": day})
-        s.execute(text("UPDATE concentrator SET online = 0"))
-        expected = s.execute(text("SELECT COUNT(*) FROM concentrator")).scalar_one()
-    emulator: list[subprocess.Popen[bytes]] = []
-
-    def online() -> int:
-        with sf() as s:
-            return int(s.execute(text("SELECT COUNT(*) FROM concentrator WHERE online")).scalar())
-
-    def dial_in(address: tuple[str, int]) -> None:
-        """Before the service's jobs start: the fleet dials in and every concentrator is
-        online when the catch-up pass begins."""
-        url = sqlite_url(DB)
-        command = [sys.executable, "-m", "console", "emulator", "--from-db", "--db", url,
-                   "--connect", f"tcp://127.0.0.1:{address[1]}"]  # fmt: skip
-        emulator.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
-        deadline = time.monotonic() + 300
-        while online() < expected and time.monotonic() < deadline:
-            time.sleep(0.5)
-
-    settings = Settings(
-        database=DatabaseSettings(url=sqlite_url(DB)),
-        frontend=FrontEndSettings(host="127.0.0.1", port=0),
-    )
-    process = CollectionProcess(settings, sqlite_url(DB), SystemClock(), on_ready=dial_in)
-    console = process.console
-    runner = TaskRunner(qapp)
-    view = CollectionView(runner)
-    monitor = MessageMonitor()
-    view.bind_monitor(monitor)
-    qtbot.addWidget(view)
-    view.resize(1440, 900)
-    try:
-        process.start()
-        process.wait_ready(600)
-        assert online() == expected, "the concentrators did not all log in"
-        view.show()
-        monitor.show()
-        with qtbot.waitSignal(view.ready, timeout=120_000):
-            view.set_console(console)
-        refresher = QTimer()
-        refresher.setInterval(5000)  # the dispatcher keeps clicking 刷新
-        refresher.timeout.connect(view.refresh)
-        refresher.start()
-        passes: list[object] = []
-        done = threading.Event()
-
-        def watch() -> None:  # polls the service off the GUI thread, as the view does
-            started = False
-            while not done.is_set():
-                job = next(j for j in console.jobs() if j.id == "daily_freeze")
-                started = started or job.running
-                if started and not job.running:
-                    passes.append(job)
-                    done.set()
-                time.sleep(0.5)
-
-        watcher = threading.Thread(target=watch, daemon=True)
-        probe = StallProbe()
-        stalls: list[tuple[float, float]] = []  # (seconds into the pass, stall)
-        probe.timer.timeout.connect(
-            lambda: (
-                probe.gaps
-                and probe.gaps[-1] > 0.05
-                and stalls.append((time.monotonic() - t0, probe.gaps[-1]))
-            )
-        )
-        # As run_gui does (this test builds the window's part itself): the GUI thread's share
-        # of the interpreter lock, and full collections kept off what lives all session.
-        favour_the_gui_thread()
-        freeze_long_lived()
-        collections: list[tuple[float, int, float]] = []  # (s into the pass, generation, s)
-        gc_start: list[float] = []
-
-        def on_gc(phase: str, info: dict[str, int]) -> None:
-            if phase == "start":
-                gc_start[:] = [time.perf_counter()]
-            elif gc_start and time.perf_counter() - gc_start[0] > 0.02:
-                took = time.perf_counter() - gc_start[0]
-                collections.append((time.monotonic() - t0, info["generation"], took))
-
-        gc.callbacks.append(on_gc)
-        t0 = time.monotonic()
-        probe.start()
-        watcher.start()
-        qtbot.waitUntil(done.is_set, timeout=900_000)
-        print("\n3. GUI-thread stalls during the pass (采集监控 and 报文监视 open, the collection")
-        print("   service in its own process):")
-        print(probe.report("daily freeze of the county over TCP", time.monotonic() - t0))
-        print(
-            "  stalls over 50 ms (s into the pass, ms):",
-            [(round(at, 1), round(gap * 1000)) for at, gap in stalls],
-        )
-        gc.callbacks.remove(on_gc)
-        print(
-            "  garbage collections over 20 ms in this process (s into the pass, generation, ms):",
-            [(round(at, 1), g, round(took * 1000)) for at, g, took in collections],
-        )
-        job = passes[0]
-        print(
-            f"  the pass: {job.last_ok:,} ok, {job.last_failed:,} failed in "  # type: ignore[attr-defined]
-            f"{job.last_seconds:.1f} s; monitor rows {monitor.model.rowCount():,}, frames "  # type: ignore[attr-defined]
-            f"not shown {monitor.skipped + process.dropped_frames:,}"
-        )
-        refresher.stop()
-        view.set_console(None)
-        monitor.set_console(None)
-        assert job.last_ok > 0.99 * (job.last_ok + job.last_failed)  # type: ignore[attr-defined]
-    finally:
-        process.stop()
-        for em in emulator:
-            em.terminate()
-            em.wait(30)
-        engine.dispose()

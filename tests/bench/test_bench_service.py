@@ -1,0 +1,179 @@
+"""The service process under load: the large county's daily-freeze pass run by ``smc service``
+(its own process) with a window attached to it, as a city centre would run it.
+
+1. The pass: wall time (target: no slower than the 73 s the front-end bench measured before
+   the service existed) and the service process's peak RSS (target < 1 GiB).
+2. Event latency: from the commit in the service process (an event's ``published_at``) to a
+   subscriber on the attached window's bus, over every event of the pass (target p99 < 100 ms).
+
+The county is the front-end bench's (``SMC_COLLECT_DB``; 3,100 emulated concentrators in
+another process dial in). Today's freezes are deleted first; the service's own schedule is
+kept out of the way (no catch-up pass, no curves or events) so that the pass measured is the
+one started here.
+
+    python3 packaging/dev.py bench -k service
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+from test_bench_frontend import DB, _ensure_db
+
+from console.app.window import start_window
+from console.collection.api import CollectionCommands
+from console.core.bus import Envelope
+from console.core.clock import SystemClock
+from console.core.config import DatabaseSettings, load_settings
+from console.core.jobs import JobFinished, JobStarted
+from db.engine import create_db_engine, sqlite_url
+
+CONFIG = """
+[demo]
+enabled = false
+[frontend]
+host = "127.0.0.1"
+port = 0
+[collection]
+own_links = false
+interval_s = 86400
+[schedule]
+freeze_start = "23:59"
+curves = false
+events_every_min = 1440
+"""
+
+
+def _peak_rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _reset_day(url: str) -> int:
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as c:
+            c.execute(
+                text("DELETE FROM daily_freeze WHERE day = :d"), {"d": time.strftime("%Y-%m-%d")}
+            )
+            c.execute(text("UPDATE concentrator SET online = 0"))
+            return int(c.execute(text("SELECT COUNT(*) FROM concentrator")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_the_large_county_pass_under_smc_service_and_the_latency_of_its_events(
+    tmp_path: Path,
+) -> None:
+    _ensure_db()
+    url = sqlite_url(DB)
+    expected = _reset_day(url)
+    config = tmp_path / "service.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    service = subprocess.Popen(
+        [sys.executable, "-m", "console", "service", "--config", str(config), "--db", url],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    emulator: subprocess.Popen[bytes] | None = None
+    window = None
+    try:
+        assert service.stdout is not None
+        word, host, port = service.stdout.readline().split()
+        assert word == "ready", f"the service did not start: {word} {host} {port}"
+        settings = dataclasses.replace(load_settings(config), database=DatabaseSettings(url=url))
+        window = start_window(settings, clock=SystemClock())
+        assert window.welcome is not None and window.welcome.pid == service.pid
+        front = window.infra.service("collection", CollectionCommands).frontend()
+        assert front.address is not None, front.error
+        emulator = subprocess.Popen(
+            [sys.executable, "-m", "console", "emulator", "--from-db", "--db", url,
+             "--connect", f"tcp://127.0.0.1:{front.address[1]}"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        engine = window.database.engine
+        t0 = time.monotonic()
+        with engine.connect() as c:
+            while (
+                c.execute(text("SELECT COUNT(*) FROM concentrator WHERE online")).scalar()
+                < expected
+            ):
+                if time.monotonic() - t0 > 300 or emulator.poll() is not None:
+                    raise AssertionError("the concentrators did not all log in")
+                threading.Event().wait(0.5)
+                c.rollback()
+        login_s = time.monotonic() - t0
+
+        latencies: list[float] = []
+        kinds: dict[str, int] = {}
+        started, finished = threading.Event(), threading.Event()
+        ends: list[JobFinished] = []
+
+        def on_envelope(envelope: Envelope) -> None:
+            if envelope.origin == window.bus.origin:  # type: ignore[union-attr]
+                return  # the window's own
+            if started.is_set() and not finished.is_set():
+                latencies.append(time.time() - envelope.published_at)
+                name = type(envelope.event).__name__
+                kinds[name] = kinds.get(name, 0) + 1
+            if isinstance(envelope.event, JobStarted) and envelope.event.job_id == "daily_freeze":
+                started.set()
+            if isinstance(envelope.event, JobFinished) and envelope.event.job_id == "daily_freeze":
+                ends.append(envelope.event)
+                finished.set()
+
+        window.bus.subscribe_envelopes(on_envelope, name="bench")
+        window.apis["collection"].run_job("daily_freeze")
+        assert finished.wait(900), "the pass did not finish in 15 minutes"
+        last = ends[0].last
+        assert last.finished_at is not None
+        wall = (last.finished_at - last.started_at).total_seconds()
+        latencies.sort()
+        figures = {
+            "concentrators": expected,
+            "login_s": round(login_s, 1),
+            "planned": last.planned,
+            "ok": last.ok,
+            "failed": last.failed,
+            "wall_s": round(wall, 1),
+            "service_peak_rss_mib": round(_peak_rss_mib(service.pid)),
+            "emulator_peak_rss_mib": round(_peak_rss_mib(emulator.pid)),
+            "events": len(latencies),
+            "events_by_kind": kinds,
+            "latency_ms": {
+                "p50": round(statistics.median(latencies) * 1000, 1),
+                "p99": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+                "max": round(latencies[-1] * 1000, 1),
+            },
+            "load": os.getloadavg(),
+        }
+        print("\n1+2. the large county's daily freeze under smc service, a window attached:")
+        print(json.dumps(figures, indent=2))
+        print(
+            f"   wall {wall:.1f} s (target: not slower than 73 s), service peak RSS "
+            f"{figures['service_peak_rss_mib']} MiB (target < 1024); event latency p99 "
+            f"{figures['latency_ms']['p99']} ms (target < 100 ms) over {len(latencies)} events"  # type: ignore[index]
+        )
+        assert last.ok > 0.99 * last.planned
+        assert latencies, "no event reached the window during the pass"
+    finally:
+        if window is not None:
+            window.shutdown()
+        if emulator is not None:
+            emulator.terminate()
+            emulator.wait(30)
+        service.terminate()
+        service.wait(120)

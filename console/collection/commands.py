@@ -19,6 +19,8 @@ from db import audit
 
 log = logging.getLogger(__name__)
 
+SCHEDULE_SECTION = "schedule"
+
 
 class ServiceCommands:
     """``CollectionCommands`` in the service process."""
@@ -49,24 +51,32 @@ class ServiceCommands:
         return dataclasses.asdict(self._schedule)
 
     def set_schedule(self, values: dict[str, object]) -> None:
+        """Write ``values`` as the file's ``[schedule]``, audit the change, then reschedule;
+        a bad value (``ValueError`` naming the key) or an audit that cannot be written
+        changes nothing: the file is put back and no job is touched."""
         before = self.schedule()
+        previous = self.config_path.read_bytes() if self.config_path.exists() else None
         try:
-            settings = save_section(self.config_path, "schedule", dict(values))
+            settings = save_section(self.config_path, SCHEDULE_SECTION, dict(values))
         except ConfigError as err:
             raise ValueError(str(err)) from err
+        try:
+            with self._sf.begin() as session:
+                audit.record(
+                    session,
+                    actor=operator.current().login,
+                    action="schedule.change",
+                    object_kind="config",
+                    object_id=SCHEDULE_SECTION,  # the file's path may not fit the column
+                    before=before,
+                    after=dataclasses.asdict(settings.schedule),
+                    at=self._clock.now(),
+                )
+        except BaseException:
+            _put_back(self.config_path, previous)
+            raise
         self._schedule = settings.schedule
         self._reschedule(settings.schedule)
-        with self._sf.begin() as session:
-            audit.record(
-                session,
-                actor=operator.current().login,
-                action="schedule.change",
-                object_kind="config",
-                object_id=str(self.config_path),
-                before=before,
-                after=self.schedule(),
-                at=self._clock.now(),
-            )
         log.info("schedule changed and saved to %s", self.config_path)
 
     def read_meter(self, meter_id: int, path: ReadPath) -> OnDemandResult:
@@ -74,3 +84,13 @@ class ServiceCommands:
 
     def read_area(self, area_id: int) -> list[OnDemandResult]:
         return self._reader.read_area(area_id)
+
+
+def _put_back(path: Path, content: bytes | None) -> None:
+    """Restore the file as it was before a change that could not be completed."""
+    if content is None:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(path)

@@ -1,5 +1,6 @@
-"""The integrity check on start: bootstrap refuses a damaged SQLite file before writing to it,
-with a DatabaseCorruptError that names the newest backup; after a restore it starts again."""
+"""The integrity check on start: preparing the database refuses a damaged SQLite file before
+writing to it, with a DatabaseCorruptError that names the newest backup; after a restore it
+starts again."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from console.app import bootstrap, damaged_database, restore_backup
+from console.app.database import damaged_database, prepare_database, restore_backup
 from console.core.clock import FixedClock
 from console.core.config import (
     BackupSettings,
@@ -43,6 +44,11 @@ def fill(db: Path, rows: int = 3000) -> None:
     conn.close()
 
 
+def start(settings: Settings, clock: FixedClock) -> None:
+    """Prepare the database as a start does, then let go of it."""
+    prepare_database(settings, clock=clock).engine.dispose()
+
+
 def corrupt_copy_over(source: Path, live: Path) -> None:
     """Overwrite bytes in the middle of a copy of the database, then put it in place."""
     data = bytearray(source.read_bytes())
@@ -56,7 +62,7 @@ def test_a_damaged_database_is_refused_untouched_naming_the_newest_backup(
 ) -> None:
     db, backups = tmp_path / "console.db", tmp_path / "backups"
     settings = settings_for(db, backups)
-    bootstrap(settings, clock=clock).shutdown()
+    start(settings, clock)
     fill(db)
     backup_to_directory(db, backups, kind=DAILY, now=datetime(2026, 11, 19, 2, 30))
     newest = backup_to_directory(db, backups, kind=DAILY, now=datetime(2026, 11, 20, 2, 30))
@@ -64,7 +70,7 @@ def test_a_damaged_database_is_refused_untouched_naming_the_newest_backup(
     damaged_bytes = db.read_bytes()
 
     with pytest.raises(DatabaseCorruptError) as caught:
-        bootstrap(settings, clock=clock)
+        start(settings, clock)
 
     err = caught.value
     assert damaged_database(err) is err
@@ -77,23 +83,29 @@ def test_a_damaged_database_is_refused_untouched_naming_the_newest_backup(
 
     result = restore_backup(settings, newest, clock=clock)
     assert result.safety_copy is not None and result.safety_copy.parent == backups
-    ctx = bootstrap(settings, clock=clock)  # the way out works
-    ctx.shutdown()
+    start(settings, clock)  # the way out works
+    conn = sqlite3.connect(db)
+    try:  # and the backup's rows are back
+        assert conn.execute(
+            "SELECT count(*) FROM app_setting WHERE key LIKE 'key%'"
+        ).fetchone() == (3000,)
+    finally:
+        conn.close()
 
 
 def test_without_a_backup_the_error_says_so(tmp_path: Path, clock: FixedClock) -> None:
     db = tmp_path / "console.db"
     settings = settings_for(db, tmp_path / "backups")
-    bootstrap(settings, clock=clock).shutdown()
+    start(settings, clock)
     fill(db)
     corrupt_copy_over(db, db)
     with pytest.raises(DatabaseCorruptError, match="no backup") as caught:
-        bootstrap(settings, clock=clock)
+        start(settings, clock)
     assert caught.value.newest_backup is None
 
 
 def test_an_intact_database_and_a_new_one_start(tmp_path: Path, clock: FixedClock) -> None:
     settings = settings_for(tmp_path / "new.db", tmp_path / "backups")
-    bootstrap(settings, clock=clock).shutdown()  # no file yet: nothing to check
-    bootstrap(settings, clock=clock).shutdown()  # intact
+    start(settings, clock)  # no file yet: nothing to check
+    start(settings, clock)  # intact
     assert damaged_database(RuntimeError("x")) is None

@@ -86,17 +86,17 @@ def job_schedule(job: JobState) -> str:
 def last_run_text(job: JobState) -> str:
     last = job.last
     if last is None:
-        return translate(CONTEXT, "no run yet")
+        return translate("Jobs", "no run yet")
     status = translate(CONTEXT, STATUSES.get(last.status, last.status))
     if last.finished_at is None:
         return status
     seconds = (last.finished_at - last.started_at).total_seconds()
     if last.planned:
-        return translate(CONTEXT, "{status}: {ok} of {planned} ok, {failed} failed, {s} s").format(
+        return translate("Jobs", "{status}: {ok} of {planned} ok, {failed} failed, {s} s").format(
             status=status, ok=f"{last.ok:,}", planned=f"{last.planned:,}",
             failed=f"{last.failed:,}", s=f"{seconds:,.0f}",
         )  # fmt: skip
-    return translate(CONTEXT, "{status} in {s} s").format(status=status, s=f"{seconds:,.0f}")
+    return translate("Jobs", "{status} in {s} s").format(status=status, s=f"{seconds:,.0f}")
 
 
 class JobRow(QFrame):
@@ -114,8 +114,8 @@ class JobRow(QFrame):
         self.progress.setFormat("%v / %m")
         self.progress.setMaximumHeight(16)
         self.progress.hide()
-        self.run_button = QPushButton(translate(CONTEXT, "Run now"))
-        self.cancel_button = QPushButton(translate(CONTEXT, "Cancel"))
+        self.run_button = QPushButton(translate("Jobs", "Run now"))
+        self.cancel_button = QPushButton(translate("Jobs", "Cancel"))
         self.run_button.clicked.connect(lambda: self.run_clicked.emit(self.job_id))
         self.cancel_button.clicked.connect(lambda: self.cancel_clicked.emit(self.job_id))
         grid = QGridLayout(self)
@@ -141,7 +141,7 @@ class JobRow(QFrame):
         if last is not None and last.trigger in TRIGGERS:
             trigger = translate(CONTEXT, TRIGGERS[last.trigger])
         self.info.setText(
-            translate(CONTEXT, "Next {next} · last {last} {trigger} · {result}").format(
+            translate("Jobs", "Next {next} · last {last} {trigger} · {result}").format(
                 next=day_time(job.next_run_at, day),
                 last=day_time(last.started_at if last else None, day),
                 trigger=trigger,
@@ -184,7 +184,7 @@ class JobsPanel(QFrame):
         self._tasks = Tasks(kit.runner, self)
         self.rows: dict[str, JobRow] = {}
         self.jobs: list[JobState] = []
-        self.note = label(translate(CONTEXT, "Loading the jobs…"), "EmptyNote", wrap=True)
+        self.note = label(translate("Jobs", "Loading the jobs…"), "EmptyNote", wrap=True)
         rows = QWidget()
         rows.setObjectName("JobRows")
         self._rows_layout = QVBoxLayout(rows)
@@ -246,12 +246,12 @@ class JobsPanel(QFrame):
         for job in jobs:
             self.rows[job.id].show_state(job, day)
         self.note.setVisible(not jobs)
-        self.note.setText(translate(CONTEXT, "No job is scheduled."))
+        self.note.setText(translate("Jobs", "No job is scheduled."))
         self.loaded.emit()
 
     def _failed(self, err: BaseException) -> None:
         log.error("cannot read the jobs: %s", err)
-        self.note.setText(translate(CONTEXT, "Cannot read the jobs: {error}").format(error=err))
+        self.note.setText(translate("Jobs", "Cannot read the jobs: {error}").format(error=err))
         self.note.show()
 
     def _run(self, job_id: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 MARGIN_MS = 1_000  # wake just after midnight, never just before it
 LONGEST_MS = 2**31 - 1  # QTimer's limit (a clock set far back must not overflow it)
@@ -22,6 +22,8 @@ class MidnightTimer(QObject):
         self._now = now
         self._day: date = now().date()
         self._timer = QTimer(self)
+        # A coarse timer may fire 5 % late: 40 minutes past midnight for a 14-hour wait.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.check)
         self._arm()

@@ -131,6 +131,7 @@ class FakeCollection:
         self.expected, self.read = 20_000, 19_990
         self.frontend_status = LISTENING
         self.fail_figures: BaseException | None = None
+        self.fail_reads: BaseException | None = None
         self.listeners: list[Callable[[list[Traffic], int], None]] = []
         self.hold_reads = threading.Event()
         self.hold_reads.set()
@@ -222,6 +223,8 @@ class FakeCollection:
     def read_meter(self, meter_id: int, path: ReadPath) -> OnDemandResult:
         self._record("read_meter", meter_id, path)
         assert self.hold_reads.wait(10)
+        if self.fail_reads is not None:
+            raise self.fail_reads
         frames = _frames()
         values = [
             ReadValue("00010000", "", "1234.56", "kWh", "forward active energy total",

@@ -301,6 +301,20 @@ def test_reading_the_selected_meter_shows_worded_values_and_every_frame(
     assert bar.meter_button.isEnabled()
 
 
+def test_a_failed_read_stays_said_while_the_figures_refresh(
+    qtbot: QtBot, view: CollectionView, fake: FakeCollection, bus: EventBus
+) -> None:
+    view.tree.setCurrentIndex(meter_index(qtbot, view))
+    fake.fail_reads = TimeoutError("no answer from 3301-00002 in 15 s")
+    view.read_bar.meter_button.click()
+    qtbot.waitUntil(lambda: not view.error.isHidden(), timeout=TIMEOUT)
+    assert "On-demand read failed: no answer in time" in view.error.text()
+    assert view.read_bar.meter_button.isEnabled()  # it may be tried again
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        bus.publish(FreezesStored((DAY,), 1, (10000,)))
+    assert not view.error.isHidden()
+
+
 def test_reading_a_whole_area_words_the_concentrators_values(
     qtbot: QtBot, view: CollectionView, fake: FakeCollection
 ) -> None:

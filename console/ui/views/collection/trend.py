@@ -42,7 +42,7 @@ class TrendChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
         self.note.raise_()
-        self.setMinimumHeight(180)
+        self.setMinimumHeight(150)
         self._points: list[tuple[date, Decimal | None]] = []
         self._target = Decimal("99.97")
         self._alarm = Decimal(98)

@@ -87,6 +87,7 @@ class CollectionView(BaseView):
         self._unit_scope, self._unit_name = EVERYTHING, ""
         self._selected_meter: tuple[int, str] | None = None
         self._settled: set[str] = set()
+        self._figures_error = False  # the error banner says the figures could not be read
         self.frontend: FrontEndStatus | None = None
         self.figures: Figures | None = None
         self.drill_dialog: DrillDownDialog | None = None
@@ -185,6 +186,8 @@ class CollectionView(BaseView):
         lower = QSplitter(Qt.Orientation.Vertical)
         lower.addWidget(middle)
         lower.addWidget(self.ranking)
+        lower.setStretchFactor(0, 1)
+        lower.setStretchFactor(1, 1)
         lower.setSizes([360, 340])
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -284,7 +287,9 @@ class CollectionView(BaseView):
         if figures.day != self.tree_model.day:  # the first load, or a new day
             self.tree_model.reset(figures.day)
         self.figures = figures
-        self.error.hide()
+        if self._figures_error:  # read again: that error is over (others stay)
+            self._figures_error = False
+            self.error.hide()
         self.subtitle.setText(
             self.tr("{scope} · daily freeze of {day} · as of {time}").format(
                 scope=self._scope_name or self.tr("All"),
@@ -303,6 +308,7 @@ class CollectionView(BaseView):
             error=failure_text(err)
         )
         self._show_error(message)
+        self._figures_error = True
         self.subtitle.setText(self.tr("The figures could not be read"))
         if self.tree_model.day is None:  # the tree does not wait for the figures
             self.tree_model.reset(self._kit.now().date())
@@ -337,6 +343,7 @@ class CollectionView(BaseView):
             self._mark_loaded()
 
     def _show_error(self, message: str) -> None:
+        self._figures_error = False  # whoever calls says whether it is about the figures
         self.error.setText(message)
         self.error.show()
 

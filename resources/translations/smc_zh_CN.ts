@@ -49,6 +49,299 @@
     </message>
 </context>
 <context>
+    <name>Collection</name>
+    <message>
+        <source>read</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>garbled reply</source>
+        <translation>报文错误</translation>
+    </message>
+    <message>
+        <source>link failure</source>
+        <translation>通道故障</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Via the concentrator (AFN 0C)</source>
+        <translation>经集中器 (AFN 0C)</translation>
+    </message>
+    <message>
+        <source>Forwarded to the meter (AFN 10)</source>
+        <translation>集中器透明转发 (AFN 10)</translation>
+    </message>
+    <message>
+        <source>The meter&apos;s own link</source>
+        <translation>电表本地通道</translation>
+    </message>
+    <message>
+        <source>The concentrator&apos;s latest data of the meter (AFN 0C F129 and F25)</source>
+        <translation>集中器中该表的最新数据（AFN 0C F129 与 F25）</translation>
+    </message>
+    <message>
+        <source>The concentrator forwards a DL/T 645 read to the meter and its reply back (AFN 10 F1)</source>
+        <translation>由集中器把 DL/T 645 抄读报文转发给电表并带回应答（AFN 10 F1）</translation>
+    </message>
+    <message>
+        <source>The meter&apos;s own RS-485, optical or converter link, without a concentrator</source>
+        <translation>不经集中器，使用电表自己的 RS-485、光口或转换器通道</translation>
+    </message>
+    <message>
+        <source>Forward active energy</source>
+        <translation>正向有功电能</translation>
+    </message>
+    <message>
+        <source>Active power</source>
+        <translation>有功功率</translation>
+    </message>
+    <message>
+        <source>Reactive power</source>
+        <translation>无功功率</translation>
+    </message>
+    <message>
+        <source>Apparent power</source>
+        <translation>视在功率</translation>
+    </message>
+    <message>
+        <source>Voltage</source>
+        <translation>电压</translation>
+    </message>
+    <message>
+        <source>Current</source>
+        <translation>电流</translation>
+    </message>
+    <message>
+        <source>Neutral current</source>
+        <translation>零序电流</translation>
+    </message>
+    <message>
+        <source>Power factor</source>
+        <translation>功率因数</translation>
+    </message>
+    <message>
+        <source>Read at</source>
+        <translation>抄表时间</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>总</translation>
+    </message>
+    <message>
+        <source>tariff 1 (peak)</source>
+        <translation>尖</translation>
+    </message>
+    <message>
+        <source>tariff 2 (high)</source>
+        <translation>峰</translation>
+    </message>
+    <message>
+        <source>tariff 3 (flat)</source>
+        <translation>平</translation>
+    </message>
+    <message>
+        <source>tariff 4 (valley)</source>
+        <translation>谷</translation>
+    </message>
+    <message>
+        <source>phase A</source>
+        <translation>A相</translation>
+    </message>
+    <message>
+        <source>phase B</source>
+        <translation>B相</translation>
+    </message>
+    <message>
+        <source>phase C</source>
+        <translation>C相</translation>
+    </message>
+    <message>
+        <source>↑ up</source>
+        <translation>↑ 上行</translation>
+    </message>
+    <message>
+        <source>↓ down</source>
+        <translation>↓ 下行</translation>
+    </message>
+    <message>
+        <source>the port is taken by another program</source>
+        <translation>端口已被其他程序占用</translation>
+    </message>
+    <message>
+        <source>this user may not open the port</source>
+        <translation>当前用户无权使用该端口</translation>
+    </message>
+    <message>
+        <source>this computer has no such address</source>
+        <translation>本机没有这个地址</translation>
+    </message>
+    <message>
+        <source>{name} ({part})</source>
+        <translation>{name}（{part}）</translation>
+    </message>
+    <message>
+        <source>The concentrator front end is turned off in this installation ([frontend] enabled = false): concentrators do not log in, and reads through them and the message monitor are unavailable. Meters on their own links are still collected.</source>
+        <translation>本系统未启用集中器前置机（[frontend] 节 enabled = false）：集中器不会登录，经集中器点抄和报文监视不可用。本地通道上的电表仍照常采集。</translation>
+    </message>
+    <message>
+        <source>see the log</source>
+        <translation>原因见日志</translation>
+    </message>
+    <message>
+        <source>The concentrator front end is not listening{where}: {why}. Concentrators cannot log in; reads through them and the message monitor are unavailable until it is restarted.</source>
+        <translation>集中器前置机未能监听{where}：{why}。集中器无法登录；在前置机重新启动之前，经集中器点抄和报文监视不可用。</translation>
+    </message>
+    <message>
+        <source> on {address}</source>
+        <translation>（{address}）</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionTiles</name>
+    <message>
+        <source>Collection success</source>
+        <translation>采集成功率</translation>
+    </message>
+    <message>
+        <source>Meters read / due</source>
+        <translation>实采 / 应采</translation>
+    </message>
+    <message>
+        <source>meters</source>
+        <translation>只</translation>
+    </message>
+    <message>
+        <source>Unread meters</source>
+        <translation>未采电表</translation>
+    </message>
+    <message>
+        <source>Concentrators online</source>
+        <translation>集中器在线</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>台</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No meter is due to be read in this scope.</source>
+        <translation>该范围内没有应采电表。</translation>
+    </message>
+    <message>
+        <source>Target {target} % met</source>
+        <translation>已达到目标 {target} %</translation>
+    </message>
+    <message>
+        <source>{n} meters short of the {target} % target</source>
+        <translation>距目标 {target} % 还差 {n} 只电表</translation>
+    </message>
+    <message>
+        <source>Meters with a daily freeze of {day} / meters due</source>
+        <translation>已采到 {day} 日冻结的电表 / 应采电表</translation>
+    </message>
+    <message>
+        <source>Every meter due has its daily freeze of {day}</source>
+        <translation>应采电表均已采到 {day} 日冻结</translation>
+    </message>
+    <message>
+        <source>No valid daily freeze of {day}</source>
+        <translation>缺少 {day} 的有效日冻结</translation>
+    </message>
+    <message>
+        <source>No concentrator in this scope.</source>
+        <translation>该范围内没有集中器。</translation>
+    </message>
+    <message>
+        <source>All logged in and sending heartbeats</source>
+        <translation>全部已登录，心跳正常</translation>
+    </message>
+    <message>
+        <source>{n} offline: not logged in, or their heartbeats stopped</source>
+        <translation>{n} 台离线：未登录或心跳中断</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionView</name>
+    <message>
+        <source>Collection monitor</source>
+        <translation>采集监控</translation>
+    </message>
+    <message>
+        <source>Message monitor</source>
+        <translation>报文监视</translation>
+    </message>
+    <message>
+        <source>Show the live frames on the concentrators&apos; links</source>
+        <translation>显示集中器通道上的实时报文</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>The figures could not be read</source>
+        <translation>无法读取采集指标</translation>
+    </message>
+    <message>
+        <source>Not available</source>
+        <translation>暂无数据</translation>
+    </message>
+    <message>
+        <source>Cannot ask whether the concentrator front end listens: {error}</source>
+        <translation>无法查询集中器前置机是否在监听：{error}</translation>
+    </message>
+    <message>
+        <source>Success rate, last 30 days</source>
+        <translation>近 30 天采集成功率</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Cannot read the collection figures: {error}</source>
+        <translation>无法读取采集指标：{error}</translation>
+    </message>
+    <message>
+        <source>{scope} · daily freeze of {day} · as of {time}</source>
+        <translation>{scope} · {day} 日冻结 · 数据截至 {time}</translation>
+    </message>
+    <message>
+        <source>Asking the front end whether it listens…</source>
+        <translation>正在查询前置机是否在监听…</translation>
+    </message>
+    <message>
+        <source>Collection jobs</source>
+        <translation>采集任务</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleSession</name>
     <message>
         <source>Starting the service and the meter emulator…</source>
@@ -118,6 +411,742 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
         <translation>SQLite 数据库 (*.db *.sqlite *.sqlite3);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceTreeModel</name>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Unread</source>
+        <translation>未采</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>the counties</source>
+        <translation>县公司列表</translation>
+    </message>
+    <message>
+        <source>Cannot load the devices under {name}: {error}</source>
+        <translation>无法加载 {name} 下的设备：{error}</translation>
+    </message>
+    <message>
+        <source>Online · heartbeat {time}</source>
+        <translation>在线 · 心跳 {time}</translation>
+    </message>
+    <message>
+        <source>Online {time}</source>
+        <translation>在线 {time}</translation>
+    </message>
+    <message>
+        <source>Offline · last heartbeat {time}</source>
+        <translation>离线 · 最后心跳 {time}</translation>
+    </message>
+    <message>
+        <source>Offline {time}</source>
+        <translation>离线 {time}</translation>
+    </message>
+    <message>
+        <source>Read {time}</source>
+        <translation>成功 {time}</translation>
+    </message>
+    <message>
+        <source>Last attempt {time}: read</source>
+        <translation>最近一次采集 {time}：成功</translation>
+    </message>
+    <message>
+        <source>Failed {time}</source>
+        <translation>失败 {time}</translation>
+    </message>
+    <message>
+        <source>Last attempt {time}: failed</source>
+        <translation>最近一次采集 {time}：失败</translation>
+    </message>
+    <message>
+        <source>Not read yet</source>
+        <translation>尚未采集</translation>
+    </message>
+    <message>
+        <source>{n} meters without a daily freeze of the day</source>
+        <translation>{n} 只电表缺少当日日冻结</translation>
+    </message>
+</context>
+<context>
+    <name>DrillDownDialog</name>
+    <message>
+        <source>Unread meters — {name}</source>
+        <translation>未采电表 — {name}</translation>
+    </message>
+    <message>
+        <source>Loading the unread meters of {name}…</source>
+        <translation>正在加载 {name} 的未采电表…</translation>
+    </message>
+    <message>
+        <source>{name} ({area}): {n} unread meters, together −{cost} (0.01 %). Most common reason: {reason}</source>
+        <translation>{name}（{area}）：{n} 只未采电表，合计影响 −{cost} (0.01%)。最常见原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot load the unread meters of {name}: {error}</source>
+        <translation>无法加载 {name} 的未采电表：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Failures</name>
+    <message>
+        <source>no answer in time</source>
+        <translation>等待应答超时</translation>
+    </message>
+    <message>
+        <source>not permitted</source>
+        <translation>没有权限</translation>
+    </message>
+    <message>
+        <source>the collection service could not be reached</source>
+        <translation>无法连接采集服务</translation>
+    </message>
+    <message>
+        <source>a file or port could not be used</source>
+        <translation>文件或端口无法使用</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>a value was not accepted</source>
+        <translation>有数值不被接受</translation>
+    </message>
+    <message>
+        <source>an internal error</source>
+        <translation>内部错误</translation>
+    </message>
+    <message>
+        <source>{kind} (details in the log)</source>
+        <translation>{kind}（详情见日志）</translation>
+    </message>
+</context>
+<context>
+    <name>FrameReport</name>
+    <message>
+        <source>protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>direction</source>
+        <translation>传输方向</translation>
+    </message>
+    <message>
+        <source>initiating station (PRM)</source>
+        <translation>启动站 (PRM)</translation>
+    </message>
+    <message>
+        <source>function</source>
+        <translation>功能码</translation>
+    </message>
+    <message>
+        <source>function name</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>control</source>
+        <translation>控制码</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>district code</source>
+        <translation>行政区划码</translation>
+    </message>
+    <message>
+        <source>terminal address</source>
+        <translation>终端地址</translation>
+    </message>
+    <message>
+        <source>master station address</source>
+        <translation>主站地址</translation>
+    </message>
+    <message>
+        <source>group address</source>
+        <translation>组地址</translation>
+    </message>
+    <message>
+        <source>application function</source>
+        <translation>应用层功能</translation>
+    </message>
+    <message>
+        <source>sequence number</source>
+        <translation>帧序号</translation>
+    </message>
+    <message>
+        <source>event counters (EC)</source>
+        <translation>事件计数器 (EC)</translation>
+    </message>
+    <message>
+        <source>important events (EC1)</source>
+        <translation>重要事件计数 (EC1)</translation>
+    </message>
+    <message>
+        <source>normal events (EC2)</source>
+        <translation>一般事件计数 (EC2)</translation>
+    </message>
+    <message>
+        <source>message authentication (PW)</source>
+        <translation>消息认证码 (PW)</translation>
+    </message>
+    <message>
+        <source>time label (Tp)</source>
+        <translation>时间标签 (Tp)</translation>
+    </message>
+    <message>
+        <source>data units</source>
+        <translation>数据单元</translation>
+    </message>
+    <message>
+        <source>measurement point (Pn)</source>
+        <translation>测量点 (Pn)</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>every measurement point</source>
+        <translation>全部测量点</translation>
+    </message>
+    <message>
+        <source>forwarded meter frame</source>
+        <translation>转发的电表报文</translation>
+    </message>
+    <message>
+        <source>data units (hex)</source>
+        <translation>数据单元（十六进制）</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>abnormal reply</source>
+        <translation>异常应答</translation>
+    </message>
+    <message>
+        <source>follow-up frame</source>
+        <translation>有后续帧</translation>
+    </message>
+    <message>
+        <source>data identifier (DI)</source>
+        <translation>数据标识 (DI)</translation>
+    </message>
+    <message>
+        <source>error status</source>
+        <translation>错误信息字</translation>
+    </message>
+    <message>
+        <source>errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>password level</source>
+        <translation>密码权限</translation>
+    </message>
+    <message>
+        <source>operator code</source>
+        <translation>操作者代码</translation>
+    </message>
+    <message>
+        <source>load records</source>
+        <translation>负荷记录</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>address type</source>
+        <translation>地址类型</translation>
+    </message>
+    <message>
+        <source>client address</source>
+        <translation>客户机地址</translation>
+    </message>
+    <message>
+        <source>logical address</source>
+        <translation>逻辑地址</translation>
+    </message>
+    <message>
+        <source>data item</source>
+        <translation>数据项</translation>
+    </message>
+    <message>
+        <source>acknowledgement</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <source>command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>enhanced mode</source>
+        <translation>增强模式</translation>
+    </message>
+    <message>
+        <source>identification</source>
+        <translation>标识</translation>
+    </message>
+    <message>
+        <source>manufacturer</source>
+        <translation>制造商</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>报文</translation>
+    </message>
+    <message>
+        <source>mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>protocol control</source>
+        <translation>协议控制</translation>
+    </message>
+    <message>
+        <source>readout</source>
+        <translation>读出数据</translation>
+    </message>
+    <message>
+        <source>terminal clock</source>
+        <translation>终端时钟</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>start</source>
+        <translation>起始</translation>
+    </message>
+    <message>
+        <source>freeze density</source>
+        <translation>冻结密度</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>read at</source>
+        <translation>抄表时间</translation>
+    </message>
+    <message>
+        <source>tariffs</source>
+        <translation>费率数</translation>
+    </message>
+    <message>
+        <source>start pointer</source>
+        <translation>起始指针</translation>
+    </message>
+    <message>
+        <source>end pointer</source>
+        <translation>结束指针</translation>
+    </message>
+    <message>
+        <source>forward active energy (kWh)</source>
+        <translation>正向有功电能示值 (kWh)</translation>
+    </message>
+    <message>
+        <source>reverse active energy (kWh)</source>
+        <translation>反向有功电能示值 (kWh)</translation>
+    </message>
+    <message>
+        <source>forward reactive energy (kvarh)</source>
+        <translation>正向无功电能示值 (kvarh)</translation>
+    </message>
+    <message>
+        <source>quadrant I reactive energy (kvarh)</source>
+        <translation>一象限无功电能示值 (kvarh)</translation>
+    </message>
+    <message>
+        <source>quadrant II reactive energy (kvarh)</source>
+        <translation>二象限无功电能示值 (kvarh)</translation>
+    </message>
+    <message>
+        <source>quadrant III reactive energy (kvarh)</source>
+        <translation>三象限无功电能示值 (kvarh)</translation>
+    </message>
+    <message>
+        <source>quadrant IV reactive energy (kvarh)</source>
+        <translation>四象限无功电能示值 (kvarh)</translation>
+    </message>
+    <message>
+        <source>active power (kW)</source>
+        <translation>有功功率 (kW)</translation>
+    </message>
+    <message>
+        <source>reactive power (kvar)</source>
+        <translation>无功功率 (kvar)</translation>
+    </message>
+    <message>
+        <source>apparent power (kVA)</source>
+        <translation>视在功率 (kVA)</translation>
+    </message>
+    <message>
+        <source>power factor (%)</source>
+        <translation>功率因数 (%)</translation>
+    </message>
+    <message>
+        <source>voltage (V)</source>
+        <translation>电压 (V)</translation>
+    </message>
+    <message>
+        <source>current (A)</source>
+        <translation>电流 (A)</translation>
+    </message>
+    <message>
+        <source>neutral current (A)</source>
+        <translation>零序电流 (A)</translation>
+    </message>
+    <message>
+        <source>event records</source>
+        <translation>事件记录</translation>
+    </message>
+    <message>
+        <source>record (hex)</source>
+        <translation>记录（十六进制）</translation>
+    </message>
+    <message>
+        <source>occurred at</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>phases</source>
+        <translation>相别</translation>
+    </message>
+    <message>
+        <source>kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>power off at</source>
+        <translation>停电时间</translation>
+    </message>
+    <message>
+        <source>power on at</source>
+        <translation>上电时间</translation>
+    </message>
+    <message>
+        <source>cover opened at</source>
+        <translation>开盖时间</translation>
+    </message>
+    <message>
+        <source>cover closed at</source>
+        <translation>合盖时间</translation>
+    </message>
+    <message>
+        <source>port</source>
+        <translation>端口号</translation>
+    </message>
+    <message>
+        <source>frame timeout (ms)</source>
+        <translation>报文超时（毫秒）</translation>
+    </message>
+    <message>
+        <source>byte timeout (ms)</source>
+        <translation>字节超时（毫秒）</translation>
+    </message>
+    <message>
+        <source>forwarded bytes</source>
+        <translation>转发内容</translation>
+    </message>
+    <message>
+        <source>curve points</source>
+        <translation>曲线数据</translation>
+    </message>
+    <message>
+        <source>meters</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>serial numbers</source>
+        <translation>配置序号</translation>
+    </message>
+    <message>
+        <source>serial number</source>
+        <translation>配置序号</translation>
+    </message>
+    <message>
+        <source>baud rate code</source>
+        <translation>波特率代码</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>通信密码</translation>
+    </message>
+    <message>
+        <source>decimal digits</source>
+        <translation>小数位数</translation>
+    </message>
+    <message>
+        <source>integer digits</source>
+        <translation>整数位数</translation>
+    </message>
+    <message>
+        <source>collector address</source>
+        <translation>采集器地址</translation>
+    </message>
+    <message>
+        <source>user class</source>
+        <translation>用户大类号</translation>
+    </message>
+    <message>
+        <source>user subclass</source>
+        <translation>用户小类号</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>uplink</source>
+        <translation>上行</translation>
+    </message>
+    <message>
+        <source>downlink</source>
+        <translation>下行</translation>
+    </message>
+    <message>
+        <source>request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>response</source>
+        <translation>应答</translation>
+    </message>
+    <message>
+        <source>read data</source>
+        <translation>读数据</translation>
+    </message>
+    <message>
+        <source>read follow-up data</source>
+        <translation>读后续数据</translation>
+    </message>
+    <message>
+        <source>read again</source>
+        <translation>重读数据</translation>
+    </message>
+    <message>
+        <source>read address</source>
+        <translation>读通信地址</translation>
+    </message>
+    <message>
+        <source>write data</source>
+        <translation>写数据</translation>
+    </message>
+    <message>
+        <source>write address</source>
+        <translation>写通信地址</translation>
+    </message>
+    <message>
+        <source>broadcast time</source>
+        <translation>广播校时</translation>
+    </message>
+    <message>
+        <source>freeze</source>
+        <translation>冻结命令</translation>
+    </message>
+    <message>
+        <source>change baud rate</source>
+        <translation>更改通信速率</translation>
+    </message>
+    <message>
+        <source>change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>clear demand</source>
+        <translation>最大需量清零</translation>
+    </message>
+    <message>
+        <source>clear meter</source>
+        <translation>电表清零</translation>
+    </message>
+    <message>
+        <source>clear events</source>
+        <translation>事件清零</translation>
+    </message>
+    <message>
+        <source>reset</source>
+        <translation>复位</translation>
+    </message>
+    <message>
+        <source>user data</source>
+        <translation>用户数据</translation>
+    </message>
+    <message>
+        <source>link test</source>
+        <translation>链路测试</translation>
+    </message>
+    <message>
+        <source>request class 1 data</source>
+        <translation>请求1级数据</translation>
+    </message>
+    <message>
+        <source>request class 2 data</source>
+        <translation>请求2级数据</translation>
+    </message>
+    <message>
+        <source>confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>user data response</source>
+        <translation>以用户数据响应请求</translation>
+    </message>
+    <message>
+        <source>deny: no requested data</source>
+        <translation>否认：无所召唤的数据</translation>
+    </message>
+    <message>
+        <source>link status</source>
+        <translation>链路状态</translation>
+    </message>
+    <message>
+        <source>communication address</source>
+        <translation>通信地址</translation>
+    </message>
+    <message>
+        <source>freeze time (mmhhDDMM)</source>
+        <translation>冻结时间 (mmhhDDMM)</translation>
+    </message>
+    <message>
+        <source>new password level</source>
+        <translation>新密码权限</translation>
+    </message>
+    <message>
+        <source>other error</source>
+        <translation>其他错误</translation>
+    </message>
+    <message>
+        <source>no requested data</source>
+        <translation>无请求数据</translation>
+    </message>
+    <message>
+        <source>password error or unauthorised</source>
+        <translation>密码错/未授权</translation>
+    </message>
+    <message>
+        <source>baud rate cannot be changed</source>
+        <translation>通信速率不能更改</translation>
+    </message>
+    <message>
+        <source>too many year time zones</source>
+        <translation>年时区数超</translation>
+    </message>
+    <message>
+        <source>too many daily periods</source>
+        <translation>日时段数超</translation>
+    </message>
+    <message>
+        <source>too many tariffs</source>
+        <translation>费率数超</translation>
+    </message>
+    <message>
+        <source>reserved</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>illegal data</source>
+        <translation>非法数据</translation>
+    </message>
+    <message>
+        <source>data identifier error</source>
+        <translation>数据标识错</translation>
+    </message>
+    <message>
+        <source>password error</source>
+        <translation>密码错</translation>
+    </message>
+    <message>
+        <source>checksum mismatch</source>
+        <translation>校验和错误</translation>
+    </message>
+    <message>
+        <source>wrong end byte</source>
+        <translation>结束符错误</translation>
+    </message>
+    <message>
+        <source>not a frame header</source>
+        <translation>不是报文起始</translation>
+    </message>
+    <message>
+        <source>frame cut short</source>
+        <translation>报文不完整</translation>
+    </message>
+    <message>
+        <source>impossible length</source>
+        <translation>长度错误</translation>
+    </message>
+    <message>
+        <source>a value is malformed</source>
+        <translation>数据格式错误</translation>
+    </message>
+    <message>
+        <source>not supported</source>
+        <translation>不支持</translation>
+    </message>
+    <message>
+        <source>{field} after closing</source>
+        <translation>合盖后{field}</translation>
+    </message>
+    <message>
+        <source>data units not decoded: {why}</source>
+        <translation>数据单元无法解析：{why}</translation>
+    </message>
+    <message>
+        <source>Cannot decode: {why}</source>
+        <translation>无法解析：{why}</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>the data identifier is not in the standard&apos;s table</source>
+        <translation>该数据标识不在标准的数据项表中</translation>
     </message>
 </context>
 <context>
@@ -346,6 +1375,84 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
 </context>
 <context>
+    <name>MessageModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <source>Frame (hex)</source>
+        <translation>报文 (十六进制)</translation>
+    </message>
+    <message>
+        <source>Decoded</source>
+        <translation>解析</translation>
+    </message>
+</context>
+<context>
+    <name>MessageMonitor</name>
+    <message>
+        <source>Message monitor</source>
+        <translation>报文监视</translation>
+    </message>
+    <message>
+        <source>Filter by device: terminal address or remote</source>
+        <translation>按设备筛选：终端地址或远端地址</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Select a frame to see it decoded in full.</source>
+        <translation>选择一帧报文查看完整解析。</translation>
+    </message>
+    <message>
+        <source>Cannot listen to the frames (details in the log).</source>
+        <translation>无法监听报文（详情见日志）。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source> · {n} not shown (they came faster than the table can show)</source>
+        <translation> · {n} 帧未显示（到达速度超过表格显示速度）</translation>
+    </message>
+    <message>
+        <source>Decoding…</source>
+        <translation>正在解析…</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} frames</source>
+        <translation>显示 {shown} 帧，共 {total} 帧</translation>
+    </message>
+    <message>
+        <source> · paused, {waiting} waiting</source>
+        <translation> · 已暂停，{waiting} 帧待显示</translation>
+    </message>
+    <message>
+        <source>Device: {device} · remote: {remote} · {n} bytes</source>
+        <translation>设备：{device} · 远端：{remote} · {n} 字节</translation>
+    </message>
+</context>
+<context>
     <name>Navigation</name>
     <message>
         <source>Panorama</source>
@@ -505,6 +1612,261 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>Collection success {rate} % (target {target} %)</source>
         <translation>采集成功率 {rate} %（目标 {target} %）</translation>
+    </message>
+</context>
+<context>
+    <name>RankingPanel</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>台区</source>
+        <translation>台区</translation>
+    </message>
+    <message>
+        <source>Unread meters</source>
+        <translation>未采电表</translation>
+    </message>
+    <message>
+        <source>Cost (0.01 %)</source>
+        <translation>影响 (0.01%)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Failing since</source>
+        <translation>失败起始日</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>How much this device lowers the scope&apos;s success rate, in hundredths of a percentage point (−1.00 = −0.01 %)</source>
+        <translation>该设备使本范围采集成功率降低的幅度，单位为 0.01 个百分点（−1.00 即降低 0.01%）</translation>
+    </message>
+    <message>
+        <source>Consecutive failing days (≥ 90: at least that many)</source>
+        <translation>连续失败天数（≥ 90 表示至少这么多天）</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Double-click a concentrator to see its unread meters</source>
+        <translation>双击集中器查看其未采电表</translation>
+    </message>
+    <message>
+        <source>Concentrators</source>
+        <translation>集中器</translation>
+    </message>
+    <message>
+        <source>Meters</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>Who drags the rate down</source>
+        <translation>拉低成功率的设备</translation>
+    </message>
+    <message>
+        <source>costliest first · double-click a concentrator for its unread meters</source>
+        <translation>按影响从大到小排列 · 双击集中器查看其未采电表</translation>
+    </message>
+    <message>
+        <source>Nothing drags the rate down: every meter due has its daily freeze.</source>
+        <translation>没有拉低成功率的设备：应采电表均已采到日冻结。</translation>
+    </message>
+    <message>
+        <source>Concentrators ({n})</source>
+        <translation>集中器（{n}）</translation>
+    </message>
+    <message>
+        <source>Meters ({n})</source>
+        <translation>电能表（{n}）</translation>
+    </message>
+    <message>
+        <source>No concentrator drags the rate down: the unread meters are read directly.</source>
+        <translation>没有拉低成功率的集中器：未采电表均为直连采集。</translation>
+    </message>
+</context>
+<context>
+    <name>ReadBar</name>
+    <message>
+        <source>How the selected meter is read</source>
+        <translation>所选电表的点抄方式</translation>
+    </message>
+    <message>
+        <source>Read selected meter</source>
+        <translation>点抄所选电表</translation>
+    </message>
+    <message>
+        <source>Read whole 台区</source>
+        <translation>点抄整个台区</translation>
+    </message>
+    <message>
+        <source>On-demand read via</source>
+        <translation>点抄方式</translation>
+    </message>
+    <message>
+        <source>On-demand read failed: {error}</source>
+        <translation>点抄失败：{error}</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在点抄…</translation>
+    </message>
+    <message>
+        <source>Read {name} now</source>
+        <translation>立即点抄 {name}</translation>
+    </message>
+    <message>
+        <source>Select a meter in the tree or in the ranking first</source>
+        <translation>请先在设备树或排名中选择一只电表</translation>
+    </message>
+    <message>
+        <source>A whole 台区 is read through its concentrator: the front end is not up</source>
+        <translation>整个台区须经集中器点抄，而前置机未在运行</translation>
+    </message>
+    <message>
+        <source>Read every meter of {name} through its concentrator</source>
+        <translation>经集中器点抄 {name} 的全部电表</translation>
+    </message>
+    <message>
+        <source>Select a 台区, or a device in it, in the tree first</source>
+        <translation>请先在设备树中选择一个台区或其下的设备</translation>
+    </message>
+</context>
+<context>
+    <name>ReadResultDialog</name>
+    <message>
+        <source>On-demand read</source>
+        <translation>点抄结果</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Duration (ms)</source>
+        <translation>耗时（毫秒）</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数据项</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>读数</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <source>Frame (hex)</source>
+        <translation>报文 (十六进制)</translation>
+    </message>
+    <message>
+        <source>{n} meters read: {ok} answered, {failed} failed</source>
+        <translation>点抄 {n} 只电表：{ok} 只应答，{failed} 只失败</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已应答</translation>
+    </message>
+    <message>
+        <source>Failed: {result}</source>
+        <translation>失败：{result}</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleDialog</name>
+    <message>
+        <source>Collection schedule</source>
+        <translation>采集计划</translation>
+    </message>
+    <message>
+        <source>Collect 15-minute curves</source>
+        <translation>采集 15 分钟曲线</translation>
+    </message>
+    <message>
+        <source>Daily freeze: first pass at</source>
+        <translation>日冻结首次采集时间</translation>
+    </message>
+    <message>
+        <source>then re-try the missing every</source>
+        <translation>之后每隔多久补采未采到的电表</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>补采截止时间</translation>
+    </message>
+    <message>
+        <source>Poll events every</source>
+        <translation>事件轮询间隔</translation>
+    </message>
+    <message>
+        <source>Check clocks daily at</source>
+        <translation>每日时钟检查时间</translation>
+    </message>
+    <message>
+        <source>Saved to the configuration file ([schedule]); the jobs change at once. How far a clock may drift before it is set is a threshold (系统管理).</source>
+        <translation>保存到配置文件（[schedule] 节），任务计划立即生效。时钟偏差多大时对时由阈值决定（系统管理）。</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>未保存：{error}</translation>
+    </message>
+    <message>
+        <source>Not saved: the value of “{field}” is not accepted.</source>
+        <translation>未保存：“{field}”的值不被接受。</translation>
+    </message>
+    <message>
+        <source>Not saved: a value is not accepted (details in the log).</source>
+        <translation>未保存：有数值不被接受（详情见日志）。</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleEditor</name>
+    <message>
+        <source>Schedule…</source>
+        <translation>采集计划…</translation>
+    </message>
+    <message>
+        <source>Change when the jobs run</source>
+        <translation>修改各任务的执行时间</translation>
+    </message>
+    <message>
+        <source>Cannot read the schedule: {error}</source>
+        <translation>无法读取采集计划：{error}</translation>
     </message>
 </context>
 <context>
@@ -802,6 +2164,25 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>No organisation in the database</source>
         <translation>数据库中没有组织机构</translation>
+    </message>
+</context>
+<context>
+    <name>TrendChart</name>
+    <message>
+        <source>Loading the trend…</source>
+        <translation>正在加载趋势…</translation>
+    </message>
+    <message>
+        <source>Success rate (%)</source>
+        <translation>采集成功率 (%)</translation>
+    </message>
+    <message>
+        <source>target {pct} %</source>
+        <translation>目标 {pct} %</translation>
+    </message>
+    <message>
+        <source>No meter was due to be read in these 30 days.</source>
+        <translation>近 30 天内没有应采电表。</translation>
     </message>
 </context>
 </TS>

@@ -138,6 +138,7 @@ class Tasks(QObject):
         self._runner = runner
         self._generation = 0
         self._pending: dict[str, _Pending] = {}
+        self._again: dict[str, Callable[[], Control]] = {}  # rerun: once more when it ends
 
     def run(
         self,
@@ -178,16 +179,36 @@ class Tasks(QObject):
         self.busy_changed.emit(name, True)
         return ctl
 
+    def rerun(
+        self,
+        name: str,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """``run`` for refreshes that events ask for: when a task of that name is running,
+        its result is not wrong, only about to be stale, so it is not superseded; ``fn`` runs
+        once more when it ends (however often it was asked for meanwhile). A county's pass
+        thus keeps one query in flight per name, never a pile of them on the pool."""
+        if name in self._pending:
+            self._again[name] = lambda: self.run(name, fn, on_done, on_error)
+        else:
+            self.run(name, fn, on_done, on_error)
+
     def _finish(self, name: str, generation: int) -> bool:
         current = self._pending.get(name)
         if current is None or current.generation != generation:
             return False  # superseded or cancelled: a newer result is on its way, or none
         del self._pending[name]
         self.busy_changed.emit(name, False)
+        again = self._again.pop(name, None)
+        if again is not None:
+            again()
         return True
 
     def cancel(self, name: str) -> None:
         """Tell a running task to stop and drop its result."""
+        self._again.pop(name, None)
         pending = self._pending.pop(name, None)
         if pending is not None:
             pending.control.stop.set()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.ui.kit.view import BaseView, ViewKit
 from console.ui.views.admin.view import AdminView
+from console.ui.views.collection.view import CollectionView
 from console.ui.views.panorama.view import PanoramaView
 
 CONTEXT = "Navigation"
@@ -63,7 +64,7 @@ VIEWS: tuple[ViewSpec, ...] = (
             "nearest crew and keep the 45/90/120-minute arrival clocks.",
         ),
     ),
-    ViewSpec("collection", QT_TRANSLATE_NOOP("Navigation", "Collection")),  # TEMP until colview
+    ViewSpec("collection", QT_TRANSLATE_NOOP("Navigation", "Collection"), CollectionView),
     ViewSpec(
         "analytics",
         QT_TRANSLATE_NOOP("Navigation", "Customer analytics"),

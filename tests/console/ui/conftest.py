@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QEvent, QSettings
@@ -20,9 +21,11 @@ from console.core.config import (
     Settings,
 )
 from console.ui import theme
-from console.ui.application import ConsoleSession
 from console.ui.settings_store import SettingsStore
 from db.engine import sqlite_url
+
+if TYPE_CHECKING:  # imported where used: the window is being rewritten, views are tested alone
+    from console.ui.application import ConsoleSession
 
 
 @pytest.fixture
@@ -40,6 +43,8 @@ def store(tmp_path: Path) -> SettingsStore:
 def make_session(
     themed_app: QApplication, tmp_path: Path, clock: FixedClock, store: SettingsStore
 ) -> Iterator[Callable[..., ConsoleSession]]:
+    from console.ui.application import ConsoleSession
+
     sessions: list[ConsoleSession] = []
 
     def make(

@@ -1,1 +1,0 @@
-"""Reusable widgets: KPI tiles, the load-curve plot, empty states."""

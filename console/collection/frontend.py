@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -125,10 +126,12 @@ class FrontEndService:
                 return
 
     def _gather(self, pending: list[TerminalEvent]) -> bool:
-        """Add what arrives to ``pending`` until ``FLUSH_S`` passes without anything new (a
-        failed write is tried again after ``FLUSH_S`` at most); True when told to stop."""
-        timeout = FLUSH_S if pending else None
+        """Add what arrives to ``pending`` for at most ``FLUSH_S`` after the first of it (a
+        steady trickle of heartbeats must not put the write off for ever; a failed write is
+        tried again after ``FLUSH_S``); True when told to stop."""
+        deadline = time.monotonic() + FLUSH_S if pending else None
         while len(pending) < MAX_PENDING:
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
                 item = self._queue.get(timeout=timeout)
             except queue.Empty:
@@ -136,7 +139,8 @@ class FrontEndService:
             if item is None:
                 return True
             pending.append(item)
-            timeout = FLUSH_S
+            if deadline is None:
+                deadline = time.monotonic() + FLUSH_S
         return False
 
     def _write(self, events: list[TerminalEvent]) -> None:

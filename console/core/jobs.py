@@ -183,7 +183,8 @@ class JobHost:
         )
         self._specs: dict[str, JobSpec] = {}
         self._live: dict[str, JobRun] = {}
-        self._triggers: dict[str, str] = {}
+        self._triggers: dict[str, str] = {}  # why the next run of a job runs (run_now)
+        self._again: dict[str, str] = {}  # asked for while a run was in progress
         self._lock = threading.Lock()
         self.started = False
 
@@ -264,10 +265,14 @@ class JobHost:
 
     # ------------------------------------------------------------------ control
     def run_now(self, job_id: str, *, trigger: str = "manual") -> None:
-        """Run ``job_id`` as soon as a run of it in progress has finished."""
+        """Run ``job_id`` now, or, if a run of it is in progress, once more when it ends."""
         if job_id not in self._specs:
             raise KeyError(f"unknown job {job_id!r} (known: {', '.join(self._specs)})")
-        self._triggers[job_id] = trigger
+        with self._lock:
+            if job_id in self._live:
+                self._again[job_id] = trigger
+                return
+            self._triggers[job_id] = trigger
         job = self._scheduler.get_job(job_id)
         if job is None:
             self._scheduler.add_job(run_job, args=[job_id], id=f"{job_id}:now")
@@ -352,6 +357,7 @@ class JobHost:
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
+                again = self._again.pop(job_id, None)
         last = LastRun(
             run.trigger,
             started,
@@ -363,6 +369,8 @@ class JobHost:
             outcome.message,
         )
         self.bus.publish(JobFinished(job_id, last))
+        if again is not None and self.started:
+            self.run_now(job_id, trigger=again)
         return outcome
 
 

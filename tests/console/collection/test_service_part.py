@@ -213,3 +213,33 @@ def test_a_schedule_change_that_cannot_be_audited_changes_nothing(
     assert service.config.read_text(encoding="utf-8") == text
     assert commands.schedule() == before
     assert {s.id: host.next_run_at(s.id) for s in host.states(collection.NAME)} == jobs
+
+
+def test_a_steady_trickle_of_heartbeats_is_still_written_every_couple_of_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The front end's writer stores what arrived at most FLUSH_S after the first of it, even
+    when something new arrives every moment (250 concentrators heartbeat ~4 times a second)."""
+    from console.collection import frontend as fe
+
+    now = [100.0]
+    monkeypatch.setattr(fe.time, "monotonic", lambda: now[0])
+
+    class Trickle:
+        """A queue that always has one more heartbeat, half a second later."""
+
+        def __init__(self) -> None:
+            self.taken = 0
+
+        def get(self, timeout: float | None = None) -> object:
+            if timeout is not None and timeout <= 0:
+                raise fe.queue.Empty
+            now[0] += 0.5
+            self.taken += 1
+            return object()
+
+    service = object.__new__(fe.FrontEndService)
+    service._queue = Trickle()  # type: ignore[assignment]
+    pending: list[object] = []
+    assert service._gather(pending) is False  # type: ignore[arg-type]
+    assert len(pending) == 1 + int(fe.FLUSH_S / 0.5)  # written after FLUSH_S, not never

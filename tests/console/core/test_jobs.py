@@ -188,3 +188,34 @@ def test_a_job_due_at_start_runs_once_and_runs_left_open_are_closed(
             _host(engine, session_factory, bus, clock).start()
     finally:
         host.shutdown()
+
+
+def test_run_now_during_a_run_runs_once_more_after_it_and_keeps_its_reason(
+    engine: Engine, session_factory: sessionmaker[Session], bus: EventBus, clock: FixedClock
+) -> None:
+    finished = _Finished(bus)
+    entered, release = threading.Event(), threading.Event()
+    triggers: list[str] = []
+
+    def long(run: JobRun) -> Outcome:
+        triggers.append(run.trigger)
+        if len(triggers) == 1:
+            entered.set()
+            release.wait(10)
+        return Outcome(ok=1)
+
+    host = _host(engine, session_factory, bus, clock)
+    host.add(JobSpec("long", "x", "Long", HOURLY, long))
+    host.start()
+    try:
+        host.run_now("long", trigger="startup")
+        assert entered.wait(10)
+        host.run_now("long")  # asked for while it runs: not lost, not overlapping
+        host.run_now("long")  # asked twice: still once more
+        release.set()
+        assert finished.wait(2)
+        assert triggers == ["startup", "manual"]
+        assert [f.last.trigger for f in finished.events] == ["startup", "manual"]
+        assert not host._triggers  # nothing left for the next scheduled run to inherit
+    finally:
+        host.shutdown()

@@ -34,11 +34,11 @@ from console.collection.api import (
     KpiSummary,
     TreeNode,
 )
+from console.core import events as changes
 from console.core.events import FrontEndFailed, FrontEndListening
 from console.core.scope import EVERYTHING, Level, OrgUnit, Scope
 from console.ui import format as fmt
 from console.ui import icons, theme
-from console.ui.kit import changes
 from console.ui.kit.failures import failure_text
 from console.ui.kit.jobs import JobsPanel
 from console.ui.kit.midnight import MidnightTimer

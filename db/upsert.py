@@ -3,7 +3,8 @@ and rollups.
 
 On SQLite the statement goes straight to the driver's ``executemany`` with dates and times
 converted once per distinct value into the text SQLAlchemy itself stores (a per-row trip through
-SQLAlchemy's parameter processing costs more than the insert); PostgreSQL goes through
+SQLAlchemy's parameter processing costs more than the insert), the rows in key order and
+streamed from their columns (``_in_key_order``, ``_sqlite_parameters``); PostgreSQL goes through
 SQLAlchemy's ``insert().on_conflict_do_update`` and psycopg's batched execution. Either way it
 runs inside the caller's transaction.
 """
@@ -26,6 +27,8 @@ from sqlalchemy.orm import Session
 from db.errors import IngestError
 
 Converter = Callable[[Any], Any]
+
+ONE_NUMBER_BELOW = 2**62  # key ranks whose product stays below fit one int64 per row
 
 
 def table_of(model: type) -> Table:
@@ -94,12 +97,24 @@ def upsert_rows(
 
     With ``newer_column`` an existing row is only replaced by one at least as new, so a late
     re-read of old data never overwrites a newer read. Returns the number of rows given."""
+    given = rows if isinstance(rows, Sequence) else list(rows)
+    if not given:
+        return 0
+    widths = set(map(len, given))
+    if widths != {len(columns)}:
+        raise IngestError(
+            f"storing {len(given)} rows into {table.name} failed: rows of "
+            f"{' or '.join(map(str, sorted(widths)))} values given for its {len(columns)} "
+            f"columns {', '.join(columns)}"
+        )
     connection = session.connection()
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        return _upsert_sqlite(connection, table, columns, rows, keys, newer_column=newer_column)
+        return _upsert_sqlite(connection, table, columns, given, keys, newer_column=newer_column)
     if dialect == "postgresql":
-        return _upsert_postgresql(connection, table, columns, rows, keys, newer_column=newer_column)
+        return _upsert_postgresql(
+            connection, table, columns, given, keys, newer_column=newer_column
+        )
     raise NotImplementedError(f"upsert is not implemented for {dialect}")  # pragma: no cover
 
 
@@ -107,21 +122,12 @@ def _upsert_sqlite(
     connection: Connection,
     table: Table,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     keys: Sequence[str],
     *,
     newer_column: str | None,
 ) -> int:
-    prepared = rows if isinstance(rows, Sequence) else list(rows)
-    if not prepared:
-        return 0
-    widths = set(map(len, prepared))
-    if widths != {len(columns)}:
-        raise IngestError(
-            f"storing {len(prepared)} rows into {table.name} failed: rows of "
-            f"{sorted(widths)} values given for the {len(columns)} columns {', '.join(columns)}"
-        )
-    prepared = _in_key_order(prepared, [columns.index(k) for k in keys])
+    prepared = _in_key_order(rows, [columns.index(k) for k in keys])
     # The driver's own connection: its executemany takes any iterable of rows.
     driver = cast(sqlite3.Connection, connection.connection.driver_connection)
     cursor = driver.cursor()
@@ -156,7 +162,7 @@ def _in_key_order(rows: Sequence[Sequence[Any]], key_at: Sequence[int]) -> Seque
             return rows
         codes.append(np.fromiter(map(rank.__getitem__, column), np.int64, len(rows)))
         distinct.append(len(rank))
-    if math.prod(distinct) < 2**62:  # the ranks fit one number per key: one argsort
+    if math.prod(distinct) < ONE_NUMBER_BELOW:  # one number per key: a single argsort
         combined = codes[0]
         for code, count in zip(codes[1:], distinct[1:], strict=True):
             combined = combined * count + code
@@ -193,14 +199,12 @@ def _upsert_postgresql(
     connection: Connection,
     table: Table,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     keys: Sequence[str],
     *,
     newer_column: str | None,
 ) -> int:
     params = [dict(zip(columns, row, strict=True)) for row in rows]
-    if not params:
-        return 0
     stmt = postgresql.insert(table)
     updates = {c: stmt.excluded[c] for c in columns if c not in keys}
     if updates:

@@ -36,8 +36,8 @@ from db.models import (
     RollupDay,
     RollupMonth,
 )
+from db.rollups.batch import batch_figures
 from db.rollups.curves import (
-    _batch_figures,
     _refresh_county_curve,
     _refresh_curve,
     curve_slots_are_new,
@@ -162,7 +162,7 @@ class BulkLoad:
             if role == MeterRole.SUMMARY.value
         }
         # The same sums and maxima as the append path's (ties: the earliest slot).
-        sums, peaks = _batch_figures(curves, summary_of, units)
+        sums, peaks = batch_figures(curves, summary_of, units)
         for (level, unit, slot), (power, meters) in sums.items():
             acc = self._curves[slot.date().replace(day=1)].setdefault((level, unit, slot), [0, 0])
             acc[0] += power

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import func, literal, select
@@ -25,6 +26,7 @@ from db.models import (
     SupplyStation,
     TransformerArea,
 )
+from db.rollups.batch import batch_figures
 from db.rollups.days import (
     _curve_max,
     _stored_peaks,
@@ -35,6 +37,8 @@ from db.rollups.days import (
 from db.rollups.figures import AREA, COUNTY, STATION, AreaUnits, Peak, _better, _chunks
 from db.rollups.lookups import _area_load_max, _existing_area_days, _meter_areas, area_units
 from db.upsert import table_of, upsert_rows
+
+_METER = attrgetter("meter_id")
 
 
 def refresh_after_curves(session: Session, meter_slots: Iterable[tuple[int, datetime]]) -> None:
@@ -200,13 +204,12 @@ def merge_appended_curves(session: Session, rows: Sequence[Any]) -> None:
     (``curve_slots_are_new``): then every sum and maximum follows from the batch alone and
     the old figures, without reading raw rows back. ``rows`` carry ``meter_id``,
     ``slot_start``, ``active_power_w`` and ``read_at``."""
-    kept = _fold_repeats(rows)
     units = area_units(session)
     summary_of: dict[int, tuple[int, int]] = {}  # summary meter -> (area, station)
-    for mid, (area, role) in _meter_areas(session, {r.meter_id for r in kept}).items():
+    for mid, (area, role) in _meter_areas(session, set(map(_METER, rows))).items():
         if role == MeterRole.SUMMARY.value:
             summary_of[mid] = (area, units[area].station_id)
-    sums, area_peaks = _batch_figures(kept, summary_of, units)
+    sums, area_peaks = batch_figures(rows, summary_of, units)
     if not area_peaks:
         return
     upsert_rows(
@@ -235,48 +238,6 @@ def merge_appended_curves(session: Session, rows: Sequence[Any]) -> None:
     day_peaks = {(AREA, a, d): p for (a, d), p in area_peaks.items() if (a, d) in existing}
     day_peaks.update(unit_peaks)
     _merge_peaks(session, day_peaks)
-
-
-def _fold_repeats(rows: Sequence[Any]) -> Sequence[Any]:
-    """What the upsert kept of repeated keys: each next row replaced the kept one if at least
-    as new (``newer_column``), so fold the batch the same way."""
-    if len({(r.meter_id, r.slot_start) for r in rows}) == len(rows):
-        return rows
-    folded: dict[tuple[int, datetime], Any] = {}
-    for r in rows:
-        held = folded.get((r.meter_id, r.slot_start))
-        if held is None or r.read_at >= held.read_at:
-            folded[(r.meter_id, r.slot_start)] = r
-    return list(folded.values())
-
-
-def _batch_figures(
-    kept: Sequence[Any], summary_of: Mapping[int, tuple[int, int]], units: Mapping[int, AreaUnits]
-) -> tuple[dict[tuple[str, int, datetime], list[int]], dict[tuple[int, date], Peak]]:
-    """Station and county slot sums (power, meters) and 台区-day peaks of a batch."""
-    station_w: dict[tuple[int, datetime], int] = {}
-    station_n: dict[tuple[int, datetime], int] = {}
-    area_peaks: dict[tuple[int, date], Peak] = {}
-    for r in kept:
-        placed = summary_of.get(r.meter_id)
-        if placed is None:
-            continue  # large customers' curves are not supply
-        area, station = placed
-        slot, power = r.slot_start, r.active_power_w
-        key = (station, slot)
-        station_w[key] = station_w.get(key, 0) + power
-        station_n[key] = station_n.get(key, 0) + 1
-        peak_key = (area, slot.date())
-        if _better((power, slot), area_peaks.get(peak_key)):
-            area_peaks[peak_key] = (power, slot)
-    county_of_station = {u.station_id: u.county_id for u in units.values()}
-    sums: dict[tuple[str, int, datetime], list[int]] = {}
-    for (station, slot), w in station_w.items():
-        sums[(STATION, station, slot)] = [w, station_n[(station, slot)]]
-        acc = sums.setdefault((COUNTY, county_of_station[station], slot), [0, 0])
-        acc[0] += w
-        acc[1] += station_n[(station, slot)]
-    return sums, area_peaks
 
 
 def _merge_peaks(session: Session, peaks: Mapping[tuple[str, int, date], Peak]) -> None:

@@ -1,13 +1,20 @@
 """Ingest: 1,000,000 quarter-hour curve rows through ``db.ingest.upsert_interval_readings``
 (upsert + load rollups) versus raw ``sqlite3.executemany`` of the same rows into an equivalent
-table (the same DDL, indexes and foreign key) in the same database, one run. Target: ours ≥ 0.8
-of raw. ``SMC_INGEST_ROWS`` changes the row count.
+table (the same DDL, indexes and foreign key) in the same database, one run, the sides taking
+each batch in turn. Target: ours ≥ 0.9 of raw. ``SMC_INGEST_ROWS`` changes the row count.
+
+Ours stores each batch in key order (``db.upsert``), which by itself makes SQLite's part a
+third cheaper; so a second reference, raw ``executemany`` of each batch already sorted by key
+(the sort not timed), shows what our layers cost over SQLite. Both raw sides still pass each
+datetime through sqlite3's default adapter (a Python call per value, a fifth of raw's time),
+which ours replaces by one conversion per distinct value.
 
     python3 packaging/dev.py bench -k ingest
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import time
@@ -143,6 +150,10 @@ def test_ingest_figures(tmp_path: Path) -> None:
             )
         )
         conn.execute(text("CREATE INDEX ix_raw_reading_slot_start ON raw_reading (slot_start)"))
+        conn.execute(text(ddl.replace("interval_reading", "sorted_reading")))
+        conn.execute(
+            text("CREATE INDEX ix_sorted_reading_slot_start ON sorted_reading (slot_start)")
+        )
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
@@ -152,22 +163,35 @@ def test_ingest_figures(tmp_path: Path) -> None:
         f"INSERT INTO raw_reading ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     )
 
-    t0 = time.perf_counter()
-    for i in range(0, len(rows), BATCH):
-        with raw:
-            raw.executemany(sql, rows[i : i + BATCH])
-    raw_s = time.perf_counter() - t0
-    raw.close()
+    batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+    in_key_order = [sorted(b, key=lambda r: (r.meter_id, r.slot_start)) for b in batches]
 
-    t0 = time.perf_counter()
-    for i in range(0, len(rows), BATCH):
+    sorted_sql = sql.replace("raw_reading", "sorted_reading")
+
+    # Batch by batch, each side in turn: on a shared machine the load changes within a run,
+    # and interleaved the sides see the same load, where one after the other each saw its
+    # own. Nothing is left for the garbage collector before the first batch: the million rows
+    # just built would make the first side that allocates pay a full collection of them.
+    raw_s = ours_s = sorted_s = 0.0
+    gc.collect()
+    for batch, ordered in zip(batches, in_key_order, strict=True):
+        t0 = time.perf_counter()
+        with raw:
+            raw.executemany(sql, batch)
+        t1 = time.perf_counter()
         with sf.begin() as session:
-            upsert_interval_readings(session, rows[i : i + BATCH])
-    ours_s = time.perf_counter() - t0
+            upsert_interval_readings(session, batch)
+        t2 = time.perf_counter()
+        with raw:
+            raw.executemany(sorted_sql, ordered)
+        t3 = time.perf_counter()
+        raw_s, ours_s, sorted_s = raw_s + t1 - t0, ours_s + t2 - t1, sorted_s + t3 - t2
+    raw.close()
 
     with sf() as session:
         stored = session.execute(text("SELECT count(*) FROM interval_reading")).scalar_one()
         raw_count = session.execute(text("SELECT count(*) FROM raw_reading")).scalar_one()
+        sorted_count = session.execute(text("SELECT count(*) FROM sorted_reading")).scalar_one()
         curves = session.execute(text("SELECT count(*) FROM rollup_curve")).scalar_one()
         days = session.query(RollupDay).count()
         assert session.query(RollupCurve).count() == curves
@@ -177,7 +201,9 @@ def test_ingest_figures(tmp_path: Path) -> None:
     print(f"  raw sqlite3.executemany: {raw_s:.2f} s, {ROWS / raw_s:,.0f} rows/s")
     print(f"  ours (upsert + rollups): {ours_s:.2f} s, {ROWS / ours_s:,.0f} rows/s")
     print(
-        f"  ours / raw speed: {ratio:.2f} (target 0.80); rollup rows: {curves:,} curve, {days:,} day\n"
+        f"  ours / raw speed: {ratio:.2f} (target 0.90); rollup rows: {curves:,} curve, {days:,} day"
     )
-    assert stored == raw_count == ROWS
+    print(f"  raw, batches in key order: {sorted_s:.2f} s, {ROWS / sorted_s:,.0f} rows/s")
+    print(f"  ours / raw in key order: {sorted_s / ours_s:.2f} (reference: our layers' cost)\n")
+    assert stored == raw_count == sorted_count == ROWS
     assert curves > 0 and days > 0

@@ -183,6 +183,53 @@ def test_figures_follow_the_definitions(session_factory: sessionmaker[Session], 
         assert classes == [("residential", 6_000)]
 
 
+def test_county_batches_of_new_slots_then_of_new_and_stored_ones_equal_a_recomputation(
+    session_factory: sessionmaker[Session], org: Org
+) -> None:
+    """The shapes the append path meets in collection: a batch of every summary meter of
+    both counties over new slots across midnight and a month end, with a large customer's
+    curve and repeated reads of a slot in it (the newest counts); then one mixing re-reads
+    of stored slots with new slots (the refresh path); then new slots again."""
+    _clear(session_factory)
+    with session_factory.begin() as session:
+        upsert_daily_freezes(
+            session,
+            [
+                _freeze(org, name, day, 1_000_000 + 1_000 * day * (i + 1))
+                for i, name in enumerate(LIVE_METERS)
+                for day in range(4)
+            ],
+        )
+    start = datetime.combine(D0 + timedelta(days=2), datetime.min.time()) - timedelta(hours=6)
+
+    def point(name: str, slot: int, power: int, late: int = 0) -> IntervalRow:
+        at = start + timedelta(minutes=15 * slot)
+        return IntervalRow(org.meter(name), at, power, None, at + timedelta(minutes=1 + late))
+
+    meters = (*SUMMARIES, "a_c1")  # a_c1: a large customer's curve, not supply
+    first = [
+        point(name, slot, 1_000 * (i + 1) + (slot * 37) % 500)
+        for slot in range(48)
+        for i, name in enumerate(meters)
+    ]
+    # Re-reads inside the batch: the newer one of a_sum at slot 30 raises the day's peak, the
+    # older one of b_sum at slot 31 must not count.
+    first += [point("a_sum", 30, 90_000, late=5), point("b_sum", 31, 80_000, late=-1)]
+    mixed = [point(name, slot, 2_000 + slot) for slot in range(40, 56) for name in SUMMARIES]
+    mixed += [point("c_sum", 44, 95_000, late=3)]
+    later = [point(name, slot, 500 + slot) for slot in range(56, 72) for name in meters]
+    for batch in (first, mixed, later):
+        with session_factory.begin() as session:
+            upsert_interval_readings(session, batch)
+    incremental = _snapshot(session_factory)
+    with session_factory() as session:
+        peak = session.get(RollupDay, ("area", org.area_ids["a"], D0 + timedelta(days=2)))
+        assert peak is not None and peak.load_max_w == 90_000
+    with session_factory.begin() as session:
+        rollups.recompute_all(session)
+    assert incremental == _snapshot(session_factory)
+
+
 @settings(
     max_examples=30,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

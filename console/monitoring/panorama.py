@@ -32,6 +32,9 @@ SLOT = timedelta(minutes=15)
 # gets nothing more, complete or not.
 SETTLED_AFTER = timedelta(hours=1)
 USUAL_WINDOW = timedelta(hours=24)  # "as many as usually report": the most in this window
+# 实时负荷 is the newest complete quarter hour if it ended within this; an older one is not
+# "current" (collection is down): the tile then says when the last complete one was.
+CURRENT_WITHIN = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +77,9 @@ class PanoramaSnapshot:
     day: date
     sales_wh: int
     sales_meters: int
-    load: LoadPoint | None  # the newest complete quarter hour
+    load: LoadPoint | None  # the newest complete quarter hour, if it is current
     incoming: LoadPoint | None  # a newer one still coming in
+    last_complete: LoadPoint | None  # the newest complete one of the last 24 h, however old
     summary_meters: int
     meters_read: int
     meters_expected: int
@@ -141,8 +145,11 @@ class PanoramaService:
             day=day,
             sales_wh=sales.energy_wh,
             sales_meters=sales.meters,
-            load=shown,
+            load=shown
+            if shown is not None and shown.slot_start + SLOT + CURRENT_WITHIN > now
+            else None,
             incoming=incoming,
+            last_complete=shown,
             summary_meters=summary_meters,
             meters_read=collected.read,
             meters_expected=collected.expected,

@@ -203,7 +203,3 @@ class PlannedOutageStatus(StrEnum):
     APPROVED = "approved"
     CANCELLED = "cancelled"
     DONE = "done"
-
-
-# A spelling kept only until the rollup code is moved over to ``Level``.
-RollupLevel = Level

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from db.models import MeterRole, RollupLevel
+from db.models import Level, MeterRole
 
 CHUNK = 5_000  # ids per IN list: well under SQLite's bound-parameter limit
 
 DAY = timedelta(days=1)
 
-AREA, STATION, COUNTY = RollupLevel.AREA.value, RollupLevel.STATION.value, RollupLevel.COUNTY.value
+AREA, STATION, COUNTY = Level.AREA.value, Level.STATION.value, Level.COUNTY.value
 
 FIGURES = (
     "supply_wh",

@@ -35,8 +35,13 @@ QUERIES = textwrap.dedent(
     from sqlalchemy import func, select
     from db.engine import create_db_engine, make_session_factory, sqlite_url
     from db.models import County, RollupDay, TransformerArea
+    from console.core.clock import SystemClock
+    from console.core.thresholds import ThresholdBook
+    from console.kpi.line_loss import line_loss_pct
+    from console.monitoring.panorama import PanoramaService
+    from db.models import Level
     from db.queries import rollups as rq
-    from db.queries.scope import OrgScope
+    from db.scope import Scope
 
     engine = create_db_engine(sqlite_url(sys.argv[1]))
     sf = make_session_factory(engine)
@@ -45,14 +50,15 @@ QUERIES = textwrap.dedent(
         county = s.scalar(select(County.id))
         day = s.scalar(select(func.max(RollupDay.day)).where(RollupDay.supply_wh.is_not(None)))
         area = s.scalar(select(TransformerArea.id).order_by(TransformerArea.id).offset(1500))
-    scope = OrgScope(county_id=county)
+    scope = Scope(Level.COUNTY, county)
     first = day - timedelta(days=2)
+    panorama = PanoramaService(sf, SystemClock(), ThresholdBook(sf, None))
 
     def kpis(s):
         return rq.day_kpis(s, scope, day)
 
-    def ranking(s):
-        return rq.line_loss_ranking(s, scope, day)
+    def ranking(s):  # the panorama's own: the query and each 台区 judged by its station's limits
+        return panorama.line_loss_ranking(scope, day)
 
     def curve(s):
         return rq.area_curve(s, area, first, 3), rq.area_curve(s, area, first.replace(year=first.year - 1), 3)
@@ -72,7 +78,7 @@ QUERIES = textwrap.dedent(
         c = curve(s)
     out["facts"] = {
         "day": day.isoformat(), "meters_expected": k.meters_expected, "meters_read": k.meters_read,
-        "line_loss_pct": str(k.line_loss_pct), "areas": len(r),
+        "line_loss_pct": str(line_loss_pct(k.supply_wh, k.loss_sales_wh)), "areas": len(r),
         "high": sum(a.verdict == "high" for a in r), "negative": sum(a.verdict == "negative" for a in r),
         "incomputable": sum(a.verdict == "incomputable" for a in r),
         "curve_points": len(c[0]), "last_year_points": len(c[1]),

@@ -133,7 +133,7 @@ def test_snapshot_matches_direct_sql_for_the_county_and_each_station(
     assert county.sales_wh == sum(s.sales_wh for s in stations)
 
 
-def test_before_todays_collection_there_are_no_sales_and_the_load_is_the_histories_last_slot(
+def test_before_todays_collection_there_are_no_sales_and_the_last_load_is_said_with_its_time(
     fleet: LoopFleet, session_factory: sessionmaker[Session], clock: FixedClock
 ) -> None:
     clock.advance(timedelta(hours=1))  # the generated curve ends at 09:45
@@ -142,8 +142,13 @@ def test_before_todays_collection_there_are_no_sales_and_the_load_is_the_histori
     assert snap.meters_read == 0
     assert snap.meters_expected > 0
     assert snap.success_pct == Decimal("0.00") and snap.success_grade is Grade.BAD
-    assert snap.load is not None and snap.load.slot_start == datetime(2026, 11, 21, 9, 45)
-    assert snap.load.settled and snap.incoming is None  # shown with its time, not as new
+    # Its last quarter hour ended over an hour ago: not "current load", but said with its time.
+    assert snap.load is None and snap.incoming is None
+    last = snap.last_complete
+    assert last is not None and last.slot_start == datetime(2026, 11, 21, 9, 45) and last.settled
+    clock.set(datetime(2026, 11, 21, 10, 50))  # within the hour after it ended: current
+    again = _panorama(session_factory, clock).snapshot(None)
+    assert again.load is not None and again.load.slot_start == datetime(2026, 11, 21, 9, 45)
 
 
 def test_units_and_rates() -> None:

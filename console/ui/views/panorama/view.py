@@ -26,6 +26,7 @@ from console.core.scope import OrgUnit
 from console.monitoring.panorama import LoadPoint, PanoramaService, PanoramaSnapshot
 from console.ui import format as fmt
 from console.ui import icons, theme
+from console.ui.kit import panels
 from console.ui.kit.load_curve import LoadCurve
 from console.ui.kit.panels import error_banner, label
 from console.ui.kit.tiles import KpiTile
@@ -171,6 +172,12 @@ class PanoramaView(BaseView):
         shown, incoming = snap.load, snap.incoming
         if shown is None:
             text = self.tr("No summary-meter reading in the last 24 hours.")
+            if snap.last_complete is not None:
+                text = self.tr("No complete quarter hour in the last hour; the last one was "
+                               "{slot} ({kw} kW).").format(
+                    slot=panels.day_time(snap.last_complete.slot_start, snap.day),
+                    kw=fmt.number(Decimal(snap.last_complete.power_w) / 1000, 1),
+                )  # fmt: skip
             if incoming is not None:
                 text = self.tr("The {slot} slot is still coming in: {read}/{usual} 台区 summary "
                                "meters so far.").format(

@@ -163,6 +163,7 @@ def test_units_and_rates() -> None:
         sales_meters=3,
         load=None,
         incoming=None,
+        last_complete=None,
         summary_meters=2,
         meters_read=19_987,
         meters_expected=20_000,
@@ -232,12 +233,14 @@ def test_during_a_pass_the_load_is_the_last_complete_slot_and_the_partial_one_is
     assert own.load is not None and own.incoming is not None
     assert (own.load.meters, own.incoming.meters, own.incoming.expected) == (125, 86, 125)
 
-    # An hour after the slot's end nothing more comes: it is complete however few reported.
+    # An hour after the slot's end nothing more comes: it is complete however few reported,
+    # and by then no longer current: the tile says when it was.
     clock.set(T10 + SLOT + SETTLED_AFTER)
     settled = service.snapshot(None)
-    assert settled.load is not None and settled.load.slot_start == T10
-    assert (settled.load.meters, settled.load.power_w) == (86, 86 * 2_000)
-    assert settled.incoming is None
+    last = settled.last_complete
+    assert last is not None and last.slot_start == T10 and last.settled
+    assert (last.meters, last.power_w) == (86, 86 * 2_000)
+    assert settled.incoming is None and settled.load is None
     clock.set(T10 + SLOT + SETTLED_AFTER - timedelta(seconds=1))
     assert service.snapshot(None).incoming is not None
 

@@ -1582,6 +1582,10 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>近 24 小时内没有考核表读数。</translation>
     </message>
     <message>
+        <source>No complete quarter hour in the last hour; the last one was {slot} ({kw} kW).</source>
+        <translation>近 1 小时内没有完整的 15 分钟时段；最近一个是 {slot}（{kw} kW）。</translation>
+    </message>
+    <message>
         <source>The {slot} slot is still coming in: {read}/{usual} 台区 summary meters so far.</source>
         <translation>{slot} 时段仍在采集中：已收到 {read}/{usual} 只台区考核表。</translation>
     </message>

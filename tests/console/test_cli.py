@@ -87,7 +87,7 @@ def test_a_picture_listens_on_this_machine_only(
         encoding="utf-8",
     )
     seen: list[object] = []
-    import console.ui.application as application
+    from console.ui import application
 
     monkeypatch.setattr(application, "run_gui", lambda settings, **_kw: seen.append(settings) or 0)
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")

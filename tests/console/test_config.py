@@ -96,9 +96,7 @@ def test_flags_override_the_file_and_are_validated() -> None:
         ("[schedule]\nclock_drift_s = 600\n", "moved to the clock.drift_s threshold"),
     ],
 )
-def test_the_service_section_is_checked_and_moved_keys_say_where(
-    section: str, said: str
-) -> None:
+def test_the_service_section_is_checked_and_moved_keys_say_where(section: str, said: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(said)):
         parse_settings(tomllib.loads(section), "smc.toml")
 

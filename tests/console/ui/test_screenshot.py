@@ -102,4 +102,3 @@ def test_screenshot_fails_loudly_when_the_console_cannot_start(tmp_path: Path) -
     assert result.returncode == 1
     assert "start-up failed" in result.stderr
     assert not png.exists()
-

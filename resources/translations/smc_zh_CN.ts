@@ -1196,6 +1196,18 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>关闭</translation>
     </message>
     <message>
+        <source>demo county</source>
+        <translation>演示县</translation>
+    </message>
+    <message>
+        <source>small</source>
+        <translation>小型</translation>
+    </message>
+    <message>
+        <source>large county</source>
+        <translation>大县</translation>
+    </message>
+    <message>
         <source>on ({profile} profile, seed {seed})</source>
         <translation>开启（{profile} 规模，种子 {seed}）</translation>
     </message>

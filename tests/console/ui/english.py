@@ -53,14 +53,23 @@ ALLOWED = frozenset(
 _TOKEN = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:[/-][A-Za-z0-9]+)*")
 _CODE = re.compile(
     r"[FfPpT]\d+|ERC\d+|[0-9A-F]{2,}|(?:dlt645|dlt698|qgdw1376|iec62056)[-.\d]*|EC\d|[A-Z]"
-)  # codes, hex, protocol names, a single capital (phase A, tariffs 1～M)
+    r"|[A-Z]{1,5}-?\d{3,}"
+)  # codes, hex, protocol names, a single capital (phase A, tariffs 1～M), asset numbers
 _CONFIG_SECTION = re.compile(r"\[[a-z_]+\]")  # a configuration file's section, e.g. [frontend]
+# Data that is not language: file paths, URLs, host:port, file names, a database's name.
+_NOT_WORDS = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*://\S*"  # a URL (sqlite:///..., postgresql+psycopg://...)
+    r"|(?<![A-Za-z0-9])(?:[A-Za-z]:)?(?:[\\/][^\s\\/（），,;]+)+[\\/]?"  # a path
+    r"|\b[\w.-]+:\d{1,5}\b"  # host:port
+    r"|\b[\w-]+\.(?:db|toml|log|png|csv|xlsx|qm|ts)\b"  # a file name
+    r"|\b(?:SQLite|PostgreSQL|pid)\b"
+)
 
 
 def english_words(text: str, allow: Iterable[str] = ()) -> list[str]:
     """The Latin-letter words of ``text`` that are neither allowed tokens nor codes."""
     allowed = ALLOWED | set(allow)
-    text = _CONFIG_SECTION.sub(" ", text)
+    text = _NOT_WORDS.sub(" ", _CONFIG_SECTION.sub(" ", text))
     found = []
     for match in _TOKEN.finditer(text):
         word = match.group(0)
@@ -70,10 +79,17 @@ def english_words(text: str, allow: Iterable[str] = ()) -> list[str]:
     return found
 
 
+def _columns(model: QAbstractItemModel, parent: QModelIndex) -> int:
+    try:
+        return int(model.columnCount(parent))
+    except TypeError:  # a list widget's own model keeps columnCount private: one column
+        return 1
+
+
 def _model_texts(model: QAbstractItemModel, where: str) -> Iterator[tuple[str, str]]:
     roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
     for orientation in (Qt.Orientation.Horizontal, Qt.Orientation.Vertical):
-        count = model.columnCount() if orientation == Qt.Orientation.Horizontal else 0
+        count = _columns(model, QModelIndex()) if orientation == Qt.Orientation.Horizontal else 0
         for section in range(count):
             for role in roles:
                 value = model.headerData(section, orientation, role)
@@ -83,7 +99,7 @@ def _model_texts(model: QAbstractItemModel, where: str) -> Iterator[tuple[str, s
     while stack:
         parent = stack.pop()
         for row in range(model.rowCount(parent)):
-            for column in range(model.columnCount(parent)):
+            for column in range(_columns(model, parent)):
                 index = model.index(row, column, parent)
                 for role in roles:
                     value = index.data(role)

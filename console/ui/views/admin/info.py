@@ -48,8 +48,15 @@ class InfoPanel(QFrame):
             f["demo"].setText(self.tr("off"))
         else:
             profile, seed = info.demo.split("|")
+            profiles = {
+                "demo": self.tr("demo county"),
+                "small": self.tr("small"),
+                "large-county": self.tr("large county"),
+            }
             f["demo"].setText(
-                self.tr("on ({profile} profile, seed {seed})").format(profile=profile, seed=seed)
+                self.tr("on ({profile} profile, seed {seed})").format(
+                    profile=profiles.get(profile, profile), seed=seed
+                )
             )
         f["service"].setText(
             self.tr("in this window's process")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -159,7 +159,7 @@ class TableFile:
             if any(cells):
                 yield SourceRow(number, cells)
 
-    def _raw_rows(self) -> Iterator[tuple[str, ...]]:
+    def _raw_rows(self) -> Generator[tuple[str, ...], None, None]:
         if self.is_excel:
             yield from self._excel_rows()
             return

@@ -183,7 +183,7 @@ MIN_SECRET_LEN = 16
 
 
 def _convert(where: str, f: dataclasses.Field[Any], value: Any) -> Any:
-    kind = type(f.default)
+    kind: type[Any] = type(f.default)
     if kind is bool:
         ok = isinstance(value, bool)
     elif kind is int:

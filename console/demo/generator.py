@@ -298,7 +298,7 @@ class _Planner:
         company = [{"id": 1, "code": names.COMPANY[0], "name": names.COMPANY[1]}]
         county = [{"id": 1, "company_id": 1, "code": names.COUNTY[0], "name": names.COUNTY[1]}]
         stations = self._stations()
-        substations = [
+        substations: Rows = [
             {
                 "id": i + 1,
                 "county_id": 1,
@@ -310,7 +310,7 @@ class _Planner:
         ]
         feeders = self._feeders()
         self._areas()
-        area_rows = [
+        area_rows: Rows = [
             {
                 "id": a.id,
                 "feeder_id": a.feeder_id,

@@ -32,6 +32,7 @@ from console.core.scope import OrgUnit
 from console.ui import icons, theme
 from console.ui.kit.empty_state import EmptyState
 from console.ui.kit.events import QtEvents
+from console.ui.kit.panels import named
 from console.ui.kit.tasks import TaskRunner, Tasks
 from console.ui.kit.view import BaseView, ViewKit
 from console.ui.settings_store import SettingsStore
@@ -48,7 +49,7 @@ METER_READING = "meter_reading"  # the job whose first run a screenshot waits fo
 def _first_start_size(window: QWidget) -> QSize:
     """1440 x 900, or 92 % of a smaller screen (a 1366 x 768 field laptop)."""
     screen = window.screen() or QApplication.primaryScreen()
-    if screen is None:
+    if not screen:  # no screen at all (a stub says never; an offscreen platform may)
         return DEFAULT_SIZE
     available = screen.availableGeometry().size()
     return DEFAULT_SIZE.boundedTo(
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self._icons: dict[str, str] = {}
         self._views: dict[str, BaseView] = {}
         self._pages: dict[str, QWidget] = {}
-        self.nav = QListWidget(objectName="NavList")
+        self.nav = named(QListWidget(), "NavList")
         self.stack = QStackedWidget()
         self.top_bar = TopBar()
         self.top_bar.unit_changed.connect(self._on_unit)
@@ -134,16 +135,16 @@ class MainWindow(QMainWindow):
 
     def _nav_bar(self) -> QFrame:
         """The dark left column: logo and product name above the navigation list."""
-        nav_bar = QFrame(objectName="NavBar")
+        nav_bar = named(QFrame(), "NavBar")
         nav_bar.setFixedWidth(214)
         logo = QLabel()
         logo.setPixmap(icons.pixmap("app", "#ffffff", 34))
-        brand_name = QLabel(self.tr("Smart Marketing Console"), objectName="NavTitle")
+        brand_name = named(QLabel(self.tr("Smart Marketing Console")), "NavTitle")
         brand_name.setWordWrap(True)
         names = QVBoxLayout()
         names.setSpacing(0)
         names.addWidget(brand_name)
-        names.addWidget(QLabel(self.tr("Marketing dispatch"), objectName="NavSubtitle"))
+        names.addWidget(named(QLabel(self.tr("Marketing dispatch")), "NavSubtitle"))
         brand = QHBoxLayout()
         brand.setContentsMargins(16, 0, 12, 8)
         brand.addWidget(logo)
@@ -183,7 +184,7 @@ class MainWindow(QMainWindow):
         return key in self._views
 
     def current_key(self) -> str:
-        return str(self.stack.currentWidget().key)  # type: ignore[attr-defined]
+        return str(getattr(self.stack.currentWidget(), "key", ""))
 
     def switch_to(self, key: str) -> None:
         if key not in self._pages:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from console.core.jobs import JobState
 from console.core.scope import Level, OrgUnit
 from console.ui import format as fmt
 from console.ui import icons, theme
+from console.ui.kit.panels import named
 
 
 class TopBar(QFrame):
@@ -35,7 +37,7 @@ class TopBar(QFrame):
         self.scope.setEnabled(False)
         self.scope.addItem(self.tr("Loading organisation…"), None)
         self.scope.currentIndexChanged.connect(self._emit_unit)
-        self.clock = QLabel(objectName="ClockLabel")
+        self.clock = named(QLabel(), "ClockLabel")
         self._now: Callable[[], datetime] = datetime.now
         self.theme_button = QToolButton()
         self.theme_button.setAutoRaise(True)
@@ -43,7 +45,7 @@ class TopBar(QFrame):
         self.theme_button.clicked.connect(self.theme_toggled)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 0, 14, 0)
-        layout.addWidget(QLabel(self.tr("Scope"), objectName="TopBarMuted"))
+        layout.addWidget(named(QLabel(self.tr("Scope")), "TopBarMuted"))
         layout.addWidget(self.scope)
         layout.addStretch(1)
         layout.addWidget(self.clock)
@@ -158,7 +160,7 @@ class StatusPanel(QObject):
                 time=fmt.clock_time(last.finished_at),
                 ok=fmt.number(last.ok),
                 planned=fmt.number(last.planned),
-                seconds=fmt.number(round(seconds, 1), 1),
+                seconds=fmt.number(Decimal(str(round(seconds, 1))), 1),
             )
         if job.next_run_at is not None:
             text += self.tr(" · next {time}").format(time=fmt.clock_time(job.next_run_at))

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.ui import icons, theme
+from console.ui.kit.panels import named
 
 
 class EmptyState(QWidget):
@@ -15,10 +16,10 @@ class EmptyState(QWidget):
         super().__init__(parent)
         self._icon_name = icon_name
         self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(title, objectName="EmptyTitle", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.badge = QLabel(badge, objectName="EmptyBadge", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.title = named(QLabel(title, alignment=Qt.AlignmentFlag.AlignCenter), "EmptyTitle")
+        self.badge = named(QLabel(badge, alignment=Qt.AlignmentFlag.AlignCenter), "EmptyBadge")
         self.badge.setVisible(bool(badge))
-        self.text = QLabel(text, objectName="EmptyText", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.text = named(QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter), "EmptyText")
         self.text.setWordWrap(True)
         self.text.setMaximumWidth(640)
         # No alignment flag on a word-wrapped label: the layout must ask its heightForWidth.

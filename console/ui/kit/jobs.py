@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.jobs import JobFinished, JobProgress, JobsChanged, JobStarted, JobState
+from console.ui.kit.noop import QT_TRANSLATE_NOOP
 from console.ui.kit.panels import day_time, label
 from console.ui.kit.tasks import Tasks
 from console.ui.kit.view import ViewKit

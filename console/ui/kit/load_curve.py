@@ -11,16 +11,17 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from console.ui import theme
+from console.ui.kit.panels import named
 
 
-class HourAxis(pg.AxisItem):
+class HourAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph is untyped
     """Hours since midnight shown as HH:00."""
 
     def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
         return [f"{int(v) % 25:02d}:00" if abs(v - round(v)) < 1e-6 else "" for v in values]
 
 
-class GroupedAxis(pg.AxisItem):
+class GroupedAxis(pg.AxisItem):  # type: ignore[misc]
     """Values with thousands separators (county loads run to tens of thousands of kW)."""
 
     def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
@@ -74,8 +75,8 @@ class LoadCurve(QWidget):
         self.incoming = item.plot([], [])
         self._incoming_label = incoming_label  # in the legend only while there is such a tail
         self.apply_palette(theme.current())
-        self.empty = QLabel(
-            loading_text, self, objectName="EmptyNote", alignment=Qt.AlignmentFlag.AlignCenter
+        self.empty = named(
+            QLabel(loading_text, self, alignment=Qt.AlignmentFlag.AlignCenter), "EmptyNote"
         )
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from console.ui import format as fmt
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str) -> W:
+    """``widget`` with the style name ``name`` (its objectName, which the QSS styles)."""
+    widget.setObjectName(name)
+    return widget
 
 
 def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from console.ui.kit.panels import named
+
 STATES = ("normal", "good", "warn", "bad", "empty")
 
 
@@ -13,10 +15,10 @@ class KpiTile(QFrame):
         self.setObjectName("KpiTile")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(118)
-        self._title = QLabel(title, objectName="KpiTitle")
-        self._value = QLabel("—", objectName="KpiValue")
-        self._unit = QLabel(unit, objectName="KpiUnit")
-        self._caption = QLabel("", objectName="KpiCaption")
+        self._title = named(QLabel(title), "KpiTitle")
+        self._value = named(QLabel("—"), "KpiValue")
+        self._unit = named(QLabel(unit), "KpiUnit")
+        self._caption = named(QLabel(""), "KpiCaption")
         self._caption.setWordWrap(True)
         value_row = QHBoxLayout()
         value_row.setSpacing(6)

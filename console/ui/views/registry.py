@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
+from console.ui.kit.noop import QT_TRANSLATE_NOOP
 from console.ui.kit.view import BaseView, ViewKit
 from console.ui.views.admin.view import AdminView
 from console.ui.views.collection.view import CollectionView

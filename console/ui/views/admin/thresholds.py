@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from console.admin.api import ThresholdTable, ThresholdValueError, VersionConflictError
 from console.ui import theme
+from console.ui.kit.noop import QT_TRANSLATE_NOOP
 from console.ui.kit.panels import error_banner, label
 
 CONTEXT = "Thresholds"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from console.admin.api import AdminApi, SystemInfo, ThresholdTable
 from console.core.events import ThresholdsChanged
 from console.ui.kit.jobs import JobsPanel
-from console.ui.kit.panels import label
+from console.ui.kit.panels import label, named
 from console.ui.kit.tables import RowsModel, table_view
 from console.ui.kit.view import BaseView, ViewKit
 from console.ui.views.admin.info import InfoPanel
@@ -47,7 +47,7 @@ class AdminView(BaseView):
         self.tabs.addTab(self.jobs, self.tr("Jobs"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(QLabel(self.tr("Administration"), objectName="ViewTitle"))
+        layout.addWidget(named(QLabel(self.tr("Administration")), "ViewTitle"))
         layout.addWidget(self.tabs, 1)
         kit.events.on(ThresholdsChanged, lambda _e: self._load_thresholds(), owner=self)
         self.refresh()

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
+
+from console.ui.kit.noop import QT_TRANSLATE_NOOP
 
 CONTEXT = "FrameReport"
 translate = QCoreApplication.translate  # a name lupdate recognises

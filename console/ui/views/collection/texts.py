@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from console.collection.api import FrontEndStatus, ReadPath, ReadValue
 from console.ui import format as fmt
 from console.ui.kit.language import chinese
+from console.ui.kit.noop import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from db.queries.collection_kpi import Reason

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
@@ -28,7 +29,7 @@ from console.ui import format as fmt
 from console.ui import icons, theme
 from console.ui.kit import panels
 from console.ui.kit.load_curve import LoadCurve
-from console.ui.kit.panels import error_banner, label
+from console.ui.kit.panels import error_banner, label, named
 from console.ui.kit.tiles import KpiTile
 from console.ui.kit.view import BaseView, ViewKit
 
@@ -38,7 +39,7 @@ REFRESH_COALESCE_MS = 2_000  # a pass commits many batches: one refresh for all 
 GRADE_STATES = {"good": "good", "warn": "warn", "bad": "bad"}
 
 
-def _kw(points: Sequence[LoadPoint]) -> list[tuple[object, float]]:
+def _kw(points: Sequence[LoadPoint]) -> list[tuple[datetime, float]]:
     return [(p.slot_start, p.power_w / 1000) for p in points]
 
 
@@ -49,8 +50,8 @@ class PanoramaView(BaseView):
         self._unit: OrgUnit | None = None
         self.snapshot: PanoramaSnapshot | None = None
 
-        title = QLabel(self.tr("Panoramic monitoring"), objectName="ViewTitle")
-        self.subtitle = QLabel(self.tr("Loading the figures…"), objectName="ViewSubtitle")
+        title = named(QLabel(self.tr("Panoramic monitoring")), "ViewTitle")
+        self.subtitle = named(QLabel(self.tr("Loading the figures…")), "ViewSubtitle")
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         header = QHBoxLayout()
@@ -83,7 +84,7 @@ class PanoramaView(BaseView):
             loading_text=self.tr("Loading the load curves…"),
             incoming_label=self.tr("Still coming in"),
         )
-        panel = QFrame(objectName="Panel")
+        panel = named(QFrame(), "Panel")
         panel_layout = QVBoxLayout(panel)
         panel_layout.setContentsMargins(14, 10, 14, 10)
         panel_layout.addWidget(

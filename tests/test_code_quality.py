@@ -31,10 +31,15 @@ def test_ruff_format_is_clean() -> None:
     assert result.returncode == 0, result.stdout
 
 
-def test_mypy_strict_on_drivers_and_db() -> None:
+def test_mypy_strict_on_drivers_db_and_console() -> None:
     result = _run("mypy")  # files and strictness come from pyproject.toml
     assert result.returncode == 0, result.stdout
     assert "Success" in result.stdout
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert config["tool"]["mypy"]["files"] == ["drivers", "db", "console"]
+    assert config["tool"]["mypy"]["strict"] is True
 
 
 def test_warnings_raised_in_our_packages_are_errors() -> None:

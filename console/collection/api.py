@@ -61,19 +61,35 @@ class KpiSummary:
 
 @dataclass(frozen=True, slots=True)
 class DragRow:
-    """A concentrator or meter costing the rate, with what it costs (``console.kpi``)."""
+    """A concentrator or meter costing the rate, with what it costs (``console.kpi``);
+    ``at_least``: its failing run was traced back as far as the look-back goes, so it has
+    failed at least ``drag.days_failing`` days."""
 
     drag: Drag
     cost_hundredths: Decimal
+    at_least: bool = False
+
+
+class ListenProblem(StrEnum):
+    """Why the front end does not listen, for a window to word it."""
+
+    PORT_BUSY = "port_busy"  # another program has the port
+    PERMISSION = "permission"  # this user may not open it (a port below 1024)
+    ADDRESS = "address"  # this computer has no such address
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
 class FrontEndStatus:
-    """Whether the concentrator front end listens, where, and why not."""
+    """Whether the concentrator front end listens, where (``address``; ``wanted``: the
+    address it was asked to listen on), and why not (``problem``; ``error``: the system's
+    own words, for the log)."""
 
     enabled: bool
     address: tuple[str, int] | None
     error: str | None = None
+    problem: ListenProblem | None = None
+    wanted: str = ""
 
 
 class ReadPath(StrEnum):

@@ -4,11 +4,17 @@ jobs, the meters on their own links, 点抄) and its window part (采集监控's
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from console.collection.api import TRAFFIC_STREAM, CollectionCommands, FrontEndStatus
+from console.collection.api import (
+    TRAFFIC_STREAM,
+    CollectionCommands,
+    FrontEndStatus,
+    ListenProblem,
+)
 from console.collection.commands import ServiceCommands
 from console.collection.concentrators import ConcentratorCollector, GdwOptions
 from console.collection.frontend import FrontEndService
@@ -111,20 +117,35 @@ class CollectionServicePart:
             log.warning("%d collection run(s) were left unfinished by the last session", abandoned)
         if self.frontend is None:
             return
+        settings = self.frontend.settings
+        wanted = f"{settings.host}:{settings.port}"
         try:
             address = self.frontend.start()
         except DriverError as err:
-            self._status = FrontEndStatus(True, None, str(err))
+            self._status = FrontEndStatus(True, None, str(err), listen_problem(err), wanted)
             log.error("the concentrator front end is not running: %s", err)
             self._infra.bus.publish(FrontEndFailed(str(err)))
             return
-        self._status = FrontEndStatus(True, address)
+        self._status = FrontEndStatus(True, address, wanted=wanted)
         log.info("front end: concentrators dial in to %s:%d", *address)
         self._infra.bus.publish(FrontEndListening(*address))
 
     def stop(self) -> None:
         if self.frontend is not None:
             self.frontend.stop()
+
+
+def listen_problem(err: BaseException) -> ListenProblem:
+    """Why a listening socket could not be opened, from the system's error number."""
+    cause = err.__cause__ if isinstance(err.__cause__, OSError) else err
+    number = getattr(cause, "errno", None)
+    if number == errno.EADDRINUSE:
+        return ListenProblem.PORT_BUSY
+    if number in (errno.EACCES, errno.EPERM):
+        return ListenProblem.PERMISSION
+    if number in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+        return ListenProblem.ADDRESS
+    return ListenProblem.OTHER
 
 
 class CollectionWindowPart:

@@ -19,6 +19,7 @@ from console.kpi import collection as kpi
 from db.models import Level
 from db.queries import devices
 from db.queries.collection_kpi import (
+    LOOKBACK_DAYS,
     Drag,
     SuccessRate,
     drag_ranking,
@@ -138,7 +139,10 @@ class CollectionQueries:
 
 
 def _rows(drags: list[Drag]) -> list[DragRow]:
-    return [DragRow(d, kpi.cost_hundredths(d.failed, d.scope_expected)) for d in drags]
+    return [
+        DragRow(d, kpi.cost_hundredths(d.failed, d.scope_expected), d.days_failing >= LOOKBACK_DAYS)
+        for d in drags
+    ]
 
 
 def _node(kind: Level, row: DeviceRow, failed: int) -> TreeNode:

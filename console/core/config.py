@@ -23,7 +23,13 @@ BAUD_RATES = (0, 300, 600, 1200, 2400, 4800, 9600, 19200)
 
 
 class ConfigError(Exception):
-    """The configuration file cannot be used; the message says where and why."""
+    """The configuration file cannot be used; the message says where and why, ``section`` and
+    ``key`` which value (when it is one value)."""
+
+    def __init__(self, message: str, *, section: str = "", key: str = "") -> None:
+        super().__init__(message)
+        self.section = section
+        self.key = key
 
 
 def _choice(default: Any, choices: tuple[Any, ...]) -> Any:
@@ -230,10 +236,20 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
                 raise ConfigError(
                     f"{source}: [{name}] has no key {key!r} (known: {', '.join(fields)})"
                 )
-            values[key] = _convert(f"{source}: [{name}] {key}", f, value)
+            try:
+                values[key] = _convert(f"{source}: [{name}] {key}", f, value)
+            except ConfigError as err:
+                raise ConfigError(str(err), section=name, key=key) from None
         sections[name] = cls(**values)
     settings = Settings(**sections)
     _check_service(settings.service, source)
+    if settings.schedule.freeze_cutoff == settings.schedule.freeze_start:
+        raise ConfigError(
+            f"{source}: [schedule] freeze_cutoff = {settings.schedule.freeze_cutoff!r}: must "
+            "differ from freeze_start (the re-tries run from the first pass until the cut-off)",
+            section="schedule",
+            key="freeze_cutoff",
+        )
     return settings
 
 
@@ -301,6 +317,12 @@ def _toml_value(value: object) -> str:
     return f'"{text}"'
 
 
+def check_section(section: str, values: dict[str, Any]) -> None:
+    """``ConfigError`` (with ``section`` and ``key``) if ``values`` are not a valid
+    ``[section]``; a window checks an edit before it sends it."""
+    parse_settings({section: values}, "the new values")
+
+
 def save_section(path: Path, section: str, values: dict[str, Any]) -> Settings:
     """Write ``values`` as the file's ``[section]`` (validated first; the rest of the file,
     comments included, is kept) and return the settings the file now gives. The file is
@@ -308,7 +330,7 @@ def save_section(path: Path, section: str, values: dict[str, Any]) -> Settings:
     cls = _SECTIONS.get(section)
     if cls is None:
         raise ConfigError(f"unknown section [{section}]")
-    parse_settings({section: values}, "the new values")  # a bad value stops here, unwritten
+    check_section(section, values)  # a bad value stops here, unwritten
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     lines = text.splitlines()
     header = re.compile(r"^\s*\[([A-Za-z0-9_.-]+)\]\s*(#.*)?$")

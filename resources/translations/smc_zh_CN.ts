@@ -1665,8 +1665,8 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>该设备使本范围采集成功率降低的幅度，单位为 0.01 个百分点（−1.00 即降低 0.01%）</translation>
     </message>
     <message>
-        <source>Consecutive failing days (≥ 90: at least that many)</source>
-        <translation>连续失败天数（≥ 90 表示至少这么多天）</translation>
+        <source>Consecutive failing days (≥: at least that many; traced back 90 days)</source>
+        <translation>连续失败天数（≥：至少这么多天；最多回溯 90 天）</translation>
     </message>
     <message>
         <source>Loading…</source>

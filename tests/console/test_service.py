@@ -148,6 +148,7 @@ def test_a_busy_front_end_port_is_reported_and_the_rest_works(tmp_path: Path) ->
     try:
         status = ctx.infra.service("collection", CollectionCommands).frontend()
         assert status.address is None and status.error is not None
+        assert status.problem == "port_busy" and status.wanted == f"127.0.0.1:{port}"
         assert str(port) in status.error
         assert ctx.apis["collection"].jobs()  # the service runs; only the front end does not
     finally:

@@ -5,13 +5,13 @@ tree's red figures, and a trend that starts on the first day anything was collec
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.collection.api import TreeNode
+from console.collection.api import DragRow, TreeNode
 from console.collection.queries import CollectionQueries
 from console.core import thresholds
 from console.core.clock import FixedClock
@@ -176,3 +176,15 @@ def test_the_trend_starts_on_the_first_day_anything_was_collected(
         (yesterday, 0, 5, Decimal("0.00")),
         (clock.now().date(), 0, 5, Decimal("0.00")),
     ]
+
+
+def test_a_run_traced_back_as_far_as_the_look_back_goes_reads_at_least() -> None:
+    from console.collection.queries import _rows
+    from db.queries.collection_kpi import LOOKBACK_DAYS, Drag
+
+    def row(days: int) -> DragRow:
+        (made,) = _rows([Drag("meter", 1, "M", "台区", 1, 100, None, date(2026, 1, 1), days)])
+        return made
+
+    assert row(LOOKBACK_DAYS).at_least and not row(LOOKBACK_DAYS - 1).at_least
+    assert row(3).cost_hundredths == Decimal("100.00")  # 1 of 100: one point

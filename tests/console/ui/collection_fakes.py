@@ -13,6 +13,7 @@ from console.collection.api import (
     DragRow,
     FrontEndStatus,
     KpiSummary,
+    ListenProblem,
     OnDemandResult,
     ReadPath,
     ReadValue,
@@ -32,7 +33,11 @@ DAY = NOW.date()
 TARGET, ALARM = Decimal("99.97"), Decimal(98)
 LISTENING = FrontEndStatus(True, ("0.0.0.0", 9001))
 PORT_BUSY = FrontEndStatus(
-    True, None, "front end cannot listen on 0.0.0.0:9001: Address already in use"
+    True,
+    None,
+    "front end cannot listen on 0.0.0.0:9001: Address already in use",
+    ListenProblem.PORT_BUSY,
+    "0.0.0.0:9001",
 )
 
 # Real frames: AFN 02 F1 login, AFN 0D F161 request (p1..p8) and reply (p1), AFN 10 F1 with a
@@ -84,7 +89,7 @@ TREE: dict[tuple[str, int] | None, list[TreeNode]] = {
 def drag(kind: str, id: int, name: str, area: str, failed: int, *, reason: Reason | None,
          since: date, days: int, expected: int = 20_000) -> DragRow:  # fmt: skip
     d = Drag(kind, id, name, area, failed, expected, reason, since, days)
-    return DragRow(d, kpi.cost_hundredths(failed, expected))
+    return DragRow(d, kpi.cost_hundredths(failed, expected), at_least=days >= 90)
 
 
 CONCENTRATOR_DRAGS = [

@@ -17,8 +17,6 @@ from console.ui.kit.tables import RowsModel, table_view
 from console.ui.views.collection.texts import reason_text, reason_tip
 
 translate = QCoreApplication.translate  # a name lupdate recognises
-# db.queries.collection_kpi.LOOKBACK_DAYS: a run traced back this far reads "at least".
-LOOKBACK_DAYS = 90
 NAME, AREA, UNREAD, COST, REASON, SINCE, DAYS = range(7)
 
 
@@ -42,7 +40,7 @@ def drag_model(parent: QObject) -> RowsModel:
         "point (−1.00 = −0.01 %)",
     )
     model.header_tips[DAYS] = translate(
-        "RankingPanel", "Consecutive failing days (≥ 90: at least that many)"
+        "RankingPanel", "Consecutive failing days (≥: at least that many; traced back 90 days)"
     )
     return model
 
@@ -52,7 +50,7 @@ def show_drags(model: RowsModel, rows: Sequence[DragRow]) -> None:
     texts, colours, tips = [], [], []
     for row in rows:
         d = row.drag
-        days = f"≥{d.days_failing}" if d.days_failing >= LOOKBACK_DAYS else str(d.days_failing)
+        days = f"≥{d.days_failing}" if row.at_least else str(d.days_failing)
         texts.append(
             [
                 d.name,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.collection.api import CollectionCommands
+from console.core.config import ConfigError, check_section
 from console.ui.kit.failures import failure_text
 from console.ui.kit.language import chinese
 from console.ui.kit.panels import error_banner, label
@@ -114,15 +115,12 @@ class ScheduleDialog(QDialog):
         self.error.show()
 
     def refusal_text(self, err: BaseException) -> str:
-        message = str(err)
         if not chinese():
-            return self.tr("Not saved: {error}").format(error=message)
-        # The service's text is English: name the field it is about instead (text in the log).
-        for key, field in sorted(self.labels.items(), key=lambda kv: -len(kv[0])):
-            if key in message:
-                return self.tr("Not saved: the value of “{field}” is not accepted.").format(
-                    field=field
-                )
+            return self.tr("Not saved: {error}").format(error=err)
+        # The checker's text is English: name the field it is about (the text is in the log).
+        field = self.labels.get(getattr(err, "key", ""))
+        if field is not None:
+            return self.tr("Not saved: the value of “{field}” is not accepted.").format(field=field)
         return self.tr("Not saved: a value is not accepted (details in the log).")
 
 
@@ -159,6 +157,12 @@ class ScheduleEditor(QObject):
     def _save(self, dialog: ScheduleDialog) -> None:
         dialog.saving()
         chosen = dialog.values()
+        try:  # checked here first: a refusal then names its field (the service checks again)
+            check_section("schedule", chosen)
+        except ConfigError as err:
+            log.warning("the schedule was not saved: %s", err)
+            dialog.show_refusal(err)
+            return
 
         def refused(err: BaseException) -> None:
             log.warning("the schedule was not saved: %s", err)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QCoreApplication
 
-from console.collection.api import FrontEndStatus, ReadPath, ReadValue
+from console.collection.api import FrontEndStatus, ListenProblem, ReadPath, ReadValue
 from console.ui import format as fmt
 from console.ui.kit.language import chinese
 from console.ui.kit.noop import QT_TRANSLATE_NOOP
@@ -94,17 +94,14 @@ DIRECTIONS: dict[Any, str] = cast(
         "down": QT_TRANSLATE_NOOP("Collection", "↓ down"),
     },
 )
-# What the operating system says when a listening socket cannot be opened (strerror).
-_LISTEN_PROBLEMS = cast(
-    tuple[tuple[str, str], ...],
-    (
-        ("in use", QT_TRANSLATE_NOOP("Collection", "the port is taken by another program")),
-        ("permission", QT_TRANSLATE_NOOP("Collection", "this user may not open the port")),
-        ("access", QT_TRANSLATE_NOOP("Collection", "this user may not open the port")),
-        ("assign", QT_TRANSLATE_NOOP("Collection", "this computer has no such address")),
+# Why the front end does not listen (FrontEndStatus.problem).
+_LISTEN_PROBLEMS = {
+    ListenProblem.PORT_BUSY: QT_TRANSLATE_NOOP(
+        "Collection", "the port is taken by another program"
     ),
-)
-_WHERE = re.compile(r"on (\S+:\d+)")
+    ListenProblem.PERMISSION: QT_TRANSLATE_NOOP("Collection", "this user may not open the port"),
+    ListenProblem.ADDRESS: QT_TRANSLATE_NOOP("Collection", "this computer has no such address"),
+}
 _ISO_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)")
 
 
@@ -178,20 +175,18 @@ def frontend_problem(status: FrontEndStatus) -> str | None:
     if status.address is not None:
         return None
     error = status.error or ""
-    where = _WHERE.search(error)
-    why = next(
-        (translate(CONTEXT, text) for key, text in _LISTEN_PROBLEMS if key in error.lower()),
-        None,
-    )
-    if why is None:
+    known = _LISTEN_PROBLEMS.get(status.problem) if status.problem is not None else None
+    if known is not None:
+        why = translate(CONTEXT, known)
+    else:
         why = error if error and not chinese() else translate("Collection", "see the log")
     return translate(
         "Collection",
         "The concentrator front end is not listening{where}: {why}. Concentrators cannot log "
         "in; reads through them and the message monitor are unavailable until it is restarted.",
     ).format(
-        where=translate("Collection", " on {address}").format(address=where.group(1))
-        if where
+        where=translate("Collection", " on {address}").format(address=status.wanted)
+        if status.wanted
         else "",
         why=why,
     )

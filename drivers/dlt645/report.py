@@ -26,7 +26,11 @@ _ONLY_1997 = {int(f) for f in Function97} - {int(f) for f in Function}
 
 
 def _values(values: tuple[Value, ...] | list[Value]) -> list[dict[str, str]]:
-    return [{"name": v.field.name_en, "value": json_value(v.value), "unit": v.unit} for v in values]
+    return [
+        {"name": v.field.name_en, "name_zh": v.field.name_zh, "value": json_value(v.value),
+         "unit": v.unit}
+        for v in values
+    ]  # fmt: skip
 
 
 def looks_like(raw: bytes) -> bool:
@@ -141,6 +145,7 @@ def _decode_into(item: DataItem | None, table: str, body: bytes, report: Report)
         report["raw_data"] = body.hex(" ").upper()
         return
     report["name"] = item.name_en
+    report["name_zh"] = item.name_zh
     report["values"] = _values(decode_values(item, body))
 
 

@@ -55,7 +55,12 @@ def test_a_645_read_reply_decodes_to_values_with_units(capsys: pytest.CaptureFix
     assert report["address"] == "000000000001"
     assert report["di"] == "00010000"
     assert report["values"] == [
-        {"name": "forward active energy total", "value": "1234.56", "unit": "kWh"}
+        {
+            "name": "forward active energy total",
+            "name_zh": "正向有功电能总",
+            "value": "1234.56",
+            "unit": "kWh",
+        }
     ]
 
 

@@ -82,7 +82,15 @@ def test_read_request_and_reply() -> None:
         "follow_up": False,
         "di": "00010000",
         "name": "forward active energy (total)",
-        "values": [{"name": "forward active energy total", "value": "1234.56", "unit": "kWh"}],
+        "name_zh": "正向有功电能(总)",
+        "values": [
+            {
+                "name": "forward active energy total",
+                "name_zh": "正向有功电能总",
+                "value": "1234.56",
+                "unit": "kWh",
+            }
+        ],
     }
 
 
@@ -129,8 +137,10 @@ def test_write_request() -> None:
         2,
         "12345678",
     )
-    assert report["name"] == "time"
-    assert report["values"] == [{"name": "time", "value": "10:07:30", "unit": ""}]
+    assert (report["name"], report["name_zh"]) == ("time", "时间")
+    assert report["values"] == [
+        {"name": "time", "name_zh": "时间", "value": "10:07:30", "unit": ""}
+    ]
 
 
 def test_write_reply() -> None:
@@ -211,8 +221,18 @@ def test_load_profile_records() -> None:
     assert isinstance(records, list)
     assert [r["time"] for r in records] == ["2026-11-21T10:00:00"] * 2
     assert records[1]["values"][:2] == [
-        {"name": "forward active energy", "value": "1234.56", "unit": "kWh"},
-        {"name": "reverse active energy", "value": "0.00", "unit": "kWh"},
+        {
+            "name": "forward active energy",
+            "name_zh": "正向有功总电能",
+            "value": "1234.56",
+            "unit": "kWh",
+        },
+        {
+            "name": "reverse active energy",
+            "name_zh": "反向有功总电能",
+            "value": "0.00",
+            "unit": "kWh",
+        },
     ]
 
 
@@ -233,14 +253,19 @@ def test_1997_read_request_and_reply() -> None:
     reply = report_of(REPLY_9010)
     assert head(reply) == ("dlt645-1997", "response", ADDRESS, 0x81, "read", False, False)
     assert reply["values"] == [
-        {"name": "forward active energy total", "value": "1234.56", "unit": "kWh"}
+        {
+            "name": "forward active energy total",
+            "name_zh": "正向有功电能总",
+            "value": "1234.56",
+            "unit": "kWh",
+        }
     ]
 
 
 def test_1997_write_and_rejection() -> None:
     write = report_of(WRITE_C011)
     assert (write["function"], write["di"], write["password_level"]) == ("write", "C011", 2)
-    assert write["values"] == [{"name": "time", "value": "10:07:30", "unit": ""}]
+    assert write["values"] == [{"name": "time", "name_zh": "时间", "value": "10:07:30", "unit": ""}]
     rejected = report_of(REJECTED_97)
     assert (rejected["protocol"], rejected["abnormal"]) == ("dlt645-1997", True)
     assert rejected["error_bits"] == ["data identifier error"]

@@ -368,6 +368,11 @@ class JobHost:
             outcome.failed,
             outcome.message,
         )
+        log.info(
+            "job %s %s (%s): %d planned, %d ok, %d failed in %.1f s",
+            job_id, outcome.status.value, run.trigger, outcome.planned, outcome.ok,
+            outcome.failed, (finished - started).total_seconds(),
+        )  # fmt: skip
         self.bus.publish(JobFinished(job_id, last))
         if again is not None and self.started:
             self.run_now(job_id, trigger=again)

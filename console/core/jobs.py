@@ -186,6 +186,7 @@ class JobHost:
         self._triggers: dict[str, str] = {}  # why the next run of a job runs (run_now)
         self._again: dict[str, str] = {}  # asked for while a run was in progress
         self._lock = threading.Lock()
+        self._stopping = False  # set under _lock: no run is asked of the scheduler any more
         self.started = False
 
     # ------------------------------------------------------------------ registration
@@ -226,6 +227,8 @@ class JobHost:
         if _active is not None and _active is not self:
             raise RuntimeError("a job host is already running in this process")
         _active = self
+        with self._lock:
+            self._stopping = False
         with self._sf.begin() as session:
             abandoned = job_runs.abandon_running(session, self._clock.now())
         if abandoned:
@@ -250,6 +253,11 @@ class JobHost:
         """Cancel running jobs, wait for them, keep the stored jobs (and their due runs)."""
         global _active  # noqa: PLW0603
         with self._lock:
+            # A run ending now must not ask the scheduler for another (run_now holds this
+            # lock while it does): the scheduler's shutdown holds its job-store lock while it
+            # waits for that very run, so the two would wait for each other.
+            self._stopping = True
+            self._again.clear()
             for live in self._live.values():
                 live.cancel.set()
         if self._scheduler.running:
@@ -269,15 +277,18 @@ class JobHost:
         if job_id not in self._specs:
             raise KeyError(f"unknown job {job_id!r} (known: {', '.join(self._specs)})")
         with self._lock:
+            if self._stopping:
+                log.info("job %s not run: the job host is stopping", job_id)
+                return
             if job_id in self._live:
                 self._again[job_id] = trigger
                 return
             self._triggers[job_id] = trigger
-        job = self._scheduler.get_job(job_id)
-        if job is None:
-            self._scheduler.add_job(run_job, args=[job_id], id=f"{job_id}:now")
-        else:
-            job.modify(next_run_time=datetime.now().astimezone())
+            job = self._scheduler.get_job(job_id)
+            if job is None:
+                self._scheduler.add_job(run_job, args=[job_id], id=f"{job_id}:now")
+            else:
+                job.modify(next_run_time=datetime.now().astimezone())
 
     def cancel(self, job_id: str) -> None:
         with self._lock:

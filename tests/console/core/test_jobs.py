@@ -4,10 +4,12 @@ stored jobs follow the registered ones without losing a due run."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, select
@@ -219,3 +221,36 @@ def test_run_now_during_a_run_runs_once_more_after_it_and_keeps_its_reason(
         assert not host._triggers  # nothing left for the next scheduled run to inherit
     finally:
         host.shutdown()
+
+
+def test_stopping_while_a_run_asked_again_ends_returns_and_starts_nothing(
+    engine: Engine, session_factory: sessionmaker[Session], bus: EventBus, clock: FixedClock
+) -> None:
+    """The run's end asks for the run asked for meanwhile while the host shuts down: the
+    scheduler's shutdown waits for that run holding its job-store lock, so asking the
+    scheduler then would hang both (seen as a hung test run)."""
+    entered = threading.Event()
+    triggers: list[str] = []
+
+    def long(run: JobRun) -> Outcome:
+        triggers.append(run.trigger)
+        entered.set()
+        assert run.cancel.wait(10)  # shutdown cancels it ...
+        deadline = time.monotonic() + 10
+        while host._scheduler.state != STATE_STOPPED and time.monotonic() < deadline:
+            run.cancel.wait(0.005)  # ... and ends when the scheduler waits for this run
+        return Outcome(ok=1)
+
+    host = _host(engine, session_factory, bus, clock)
+    host.add(JobSpec("long", "x", "Long", HOURLY, long))
+    host.start()
+    host.run_now("long")
+    assert entered.wait(10)
+    host.run_now("long")  # to run once more when this run ends
+    stopper = threading.Thread(target=host.shutdown)
+    stopper.start()
+    stopper.join(20)
+    assert not stopper.is_alive(), "shutdown hung"
+    assert triggers == ["manual"]  # the run asked for meanwhile is not started on the way out
+    host.run_now("long")  # a stopped host starts nothing
+    assert triggers == ["manual"]

@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,8 +30,11 @@ from db.models import AttemptResult, RunStatus
 from db.queries.collection_kpi import KpiLevel, success_rates
 from drivers.emulator.concentrators import ConcentratorFleet
 from drivers.emulator.core import displayed_wh
+from drivers.errors import MeterTimeoutError
 from drivers.gdw376.emulated import ConcentratorOptions, EmulatedConcentrator
-from drivers.gdw376.frontend import Direction, EventKind, TerminalEvent
+from drivers.gdw376.frontend import Direction, EventKind, TerminalEvent, TerminalKey
+from drivers.gdw376.session import Reply
+from drivers.gdw376.units import DataUnit
 
 FAST = GdwOptions(timeout_s=0.3, retries=1, points_per_request=4, batch_rows=7)
 
@@ -193,6 +197,98 @@ def test_a_slow_concentrator_does_not_hold_up_the_others(rig: Rig, clock: FixedC
     assert summary.failed == summary.planned - summary.ok
     # Governed by the slow one's own requests, not by everyone waiting behind it.
     assert elapsed < requests * 0.25 + 2.0
+
+
+class TimesOutOnce:
+    """Stands in for the front end's ``arequest``: the first request to ``key`` times out
+    without reaching the concentrator; the others go through. Logs (concentrator, first point)
+    of every request in the order they were made."""
+
+    def __init__(self, rig: Rig, key: TerminalKey, then: Callable[[], None] = lambda: None):
+        self.front = rig.service.front
+        self.real = self.front.arequest
+        self.key = key
+        self.then = then
+        self.calls: list[tuple[TerminalKey, int]] = []
+
+    async def __call__(
+        self, key: TerminalKey, afn: int, units: Sequence[DataUnit], **kw: Any
+    ) -> Reply:
+        self.calls.append((key, units[0].pn))
+        if key == self.key and [k for k, _pn in self.calls].count(key) == 1:
+            self.then()
+            raise MeterTimeoutError(f"concentrator {key} did not answer (injected)")
+        return await self.real(key, afn, units, **kw)
+
+
+def _attempts_of(sf: sessionmaker[Session], run_id: int | None) -> list[tuple[str, str]]:
+    with sf() as s:
+        rows = s.execute(
+            text(
+                "SELECT target_address, result FROM collection_attempt WHERE run_id = :r "
+                "ORDER BY started_at, id"
+            ),
+            {"r": run_id},
+        ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_a_request_that_timed_out_is_made_again_at_the_end_of_the_pass_and_counts_once(
+    rig: Rig, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = clock.now().date()
+    victim = rig.concentrators[2]
+    key = (victim.address.district, victim.address.terminal)
+    first_chunk = sorted(victim.meters)[: FAST.points_per_request]
+    # The second try must not share the first one's start: the clock moves between them.
+    flaky = TimesOutOnce(rig, key, then=lambda: clock.advance(timedelta(seconds=1)))
+    monkeypatch.setattr(rig.service.front, "arequest", flaky)
+
+    summary = rig.collector().collect_freezes(day, trigger="test")
+
+    expected = _expected_freezes(rig.concentrators, set(), day)
+    all_meters = sum(len(c.meters) for c in rig.concentrators)
+    assert summary.status is RunStatus.FINISHED
+    assert (summary.planned, summary.ok, summary.retried) == (
+        all_meters, len(expected), len(first_chunk)
+    )  # fmt: skip
+    assert summary.failed == all_meters - len(expected)  # dead meters only: no timeout left
+    assert AttemptResult.TIMEOUT not in summary.results
+    assert _stored(rig.sf, day) == expected
+    # Asked again once, after every other request of the pass.
+    assert flaky.calls.count((key, first_chunk[0])) == 2
+    assert flaky.calls[-1] == (key, first_chunk[0])
+    # Both attempts are on record; the meter's state is the second's.
+    attempts = _attempts_of(rig.sf, summary.run_id)
+    assert len(attempts) == all_meters + len(first_chunk)
+    addresses = {victim.meters[pn].core.address for pn in first_chunk}
+    timeouts = [a for a, result in attempts if result == AttemptResult.TIMEOUT]
+    assert sorted(timeouts) == sorted(addresses)
+    with rig.sf() as s:
+        states = s.execute(
+            text(
+                "SELECT comm_address, last_read_ok FROM meter WHERE comm_address IN :a"
+            ).bindparams(bindparam("a", expanding=True)),
+            {"a": sorted(addresses)},
+        ).all()
+    assert {a: bool(ok) for a, ok in states} == {a: a in expected for a in addresses}
+
+
+def test_a_timeout_left_unretried_by_a_stop_counts_as_failed(
+    rig: Rig, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = rig.concentrators[2]
+    key = (victim.address.district, victim.address.terminal)
+    cancel = threading.Event()
+    monkeypatch.setattr(rig.service.front, "arequest", TimesOutOnce(rig, key, then=cancel.set))
+
+    summary = rig.collector().collect_freezes(clock.now().date(), trigger="test", cancel=cancel)
+
+    assert summary.status is RunStatus.CANCELLED
+    assert summary.retried == 0
+    assert summary.results[AttemptResult.TIMEOUT] == FAST.points_per_request
+    assert summary.failed >= FAST.points_per_request
+    assert summary.ok + summary.failed == len(_attempts_of(rig.sf, summary.run_id))
 
 
 def test_the_monitor_shows_the_pass_and_reads_a_meter_on_demand(

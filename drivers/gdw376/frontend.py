@@ -246,6 +246,10 @@ class FrontEnd:
         self._now = now
         self._monotonic = monotonic  # round trips are measured on it
         self._in_flight = InFlight(self.options.max_in_flight)
+        # Every concentrator's round trips together. Latency belongs to a link, but load (this
+        # machine, the loop, whatever answers for many concentrators) slows them all at once:
+        # no concentrator is re-sent to sooner than the fleet's round trips say.
+        self._fleet = RoundTrip()
         self.stats = RequestStats()
         self._terminals: dict[TerminalKey, _Terminal] = {}
         self._channels: set[_Channel] = set()
@@ -391,12 +395,15 @@ class FrontEnd:
         return term is not None and term.channel is not None and not term.channel.closed
 
     def timeout_for(self, key: TerminalKey, timeout_s: float | None = None) -> float:
-        """How long a request to ``key`` would now wait before its first re-send: its adaptive
-        timeout, within [``min_timeout_s``, ``timeout_s``]."""
+        """How long a request to ``key`` would now wait before its first re-send: the longer
+        of its own and the fleet's adaptive timeouts, within [``min_timeout_s``,
+        ``timeout_s``]; ``timeout_s`` until its round trips have been measured."""
         ceiling = self.options.timeout_s if timeout_s is None else timeout_s
         term = self._terminals.get(key)
-        estimate = term.round_trip if term is not None else RoundTrip()
-        return estimate.timeout(min(self.options.min_timeout_s, ceiling), ceiling)
+        if term is None or term.round_trip.srtt is None:
+            return ceiling
+        floor = min(self.options.min_timeout_s, ceiling)
+        return max(term.round_trip.timeout(floor, ceiling), self._fleet.timeout(floor, ceiling))
 
     @property
     def in_flight(self) -> tuple[int, int]:
@@ -488,8 +495,7 @@ class FrontEnd:
             if attempt == attempts - 1:
                 wait = max(0.0, give_up_at - loop.time())
             else:  # backed off per re-send, as TCP does: a slow spell is not a lost frame
-                rto = term.round_trip.timeout(min(self.options.min_timeout_s, ceiling), ceiling)
-                wait = min(ceiling, rto * 2**attempt)
+                wait = min(ceiling, self.timeout_for(term.key, ceiling) * 2**attempt)
             try:
                 # Shielded: when the wait ends, the request still takes an answer to this
                 # attempt during the next one.
@@ -624,7 +630,9 @@ class FrontEnd:
                     assert pending.result is not None
                     # Which attempt this answers is known (its sequence number), so the
                     # sample is sound even after a re-send (Karn's problem does not arise).
-                    term.round_trip.add(self._monotonic() - sent_at)
+                    round_trip = self._monotonic() - sent_at
+                    term.round_trip.add(round_trip)
+                    self._fleet.add(round_trip)
                     if index < len(exchange.attempts) - 1:
                         self.stats.late_answers += 1
                     exchange.future.set_result(pending.result)

@@ -497,6 +497,34 @@ def test_the_timeout_follows_a_slow_concentrator_and_recovers(
     assert harness.front.stats.resent == 0
 
 
+def test_when_every_concentrator_slows_down_none_is_re_sent_to_sooner(
+    make_harness: Callable[..., Harness],
+) -> None:
+    """Load slows every link at once: a concentrator measured fast is not re-sent to sooner
+    than the round trips seen from the others now say."""
+    clock = FakeMonotonic()
+    harness = make_harness(monotonic=clock, timeout_s=30.0, min_timeout_s=0.5, retries=0)
+    fast, busy = harness.online(harness.fake(1)), harness.online(harness.fake(2))
+    assert harness.front.timeout_for(fast.key) == 30.0
+
+    def exchange(fake: FakeConcentrator, round_trip_s: float) -> None:
+        future = harness.front.request(fake.key, Afn.CURRENT, [DataUnit(0, 2)])
+        request = fake.receive()
+        clock.now += round_trip_s
+        _answer(fake, request)
+        future.result(DEADLINE_S)
+
+    for _ in range(10):
+        exchange(fast, 0.05)
+    assert harness.front.timeout_for(fast.key) == 0.5
+    for _ in range(10):
+        exchange(busy, 6.0)
+    assert harness.front.timeout_for(fast.key) > 6.0  # its own round trips are still short
+    for _ in range(40):
+        exchange(fast, 0.05)
+    assert harness.front.timeout_for(fast.key) == 0.5
+
+
 def test_a_known_fast_concentrator_is_asked_again_soon_and_its_late_answer_counts(
     make_harness: Callable[..., Harness],
 ) -> None:

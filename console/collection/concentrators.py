@@ -1,22 +1,23 @@
 """Collection through concentrators (Q/GDW 1376.1): daily freezes, curves, events, clocks.
 
-A pass runs one coroutine per concentrator on the front end's event loop (every concentrator
-at once, each with one request in flight), and the calling thread is the only database writer:
-results come back through a queue and are stored in batches, one transaction each, through the
-data layer's idempotent ingest. Every request is recorded as an attempt per meter; a pass that
-is stopped half-way (cancel, crash, restart) leaves what it stored, and the next pass reads
-only what is still missing.
+A pass runs one coroutine per concentrator on the front end's event loop (each with one
+request in flight; the front end bounds how many are in flight across them all), and the
+calling thread is the only database writer: results come back through a queue and are stored
+in batches, one transaction each, through the data layer's idempotent ingest. Every request is
+recorded as an attempt per meter. A request that timed out is made once more at the end of the
+pass, when the rest is done and the load is lower: both attempts are recorded, and the meter
+counts once, by the second. A pass that is stopped half-way (cancel, crash, restart) leaves
+what it stored, and the next pass reads only what is still missing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import queue
-import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,6 +25,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.collection.outbox import Batch, Outbox, Started, Tally
 from console.core.clock import Clock
 from console.core.memory import postponed_full_collections
 from db.ingest import (
@@ -92,7 +94,8 @@ class PassSummary:
     ok: int
     failed: int
     stored: int
-    results: dict[str, int] = field(default_factory=dict)
+    results: dict[str, int] = field(default_factory=dict)  # each meter's last result
+    retried: int = 0  # meters asked again at the end of the pass (ok or failed by then)
 
     @property
     def duration_s(self) -> float:
@@ -102,82 +105,9 @@ class PassSummary:
 Progress = Callable[[int, int], None]
 
 
-@dataclass(slots=True)
-class _Batch:
-    freezes: list[FreezeRow] = field(default_factory=list)
-    points: list[IntervalRow] = field(default_factory=list)
-    events: list[EventRow] = field(default_factory=list)
-    attempts: list[AttemptRow] = field(default_factory=list)
-    states: list[MeterReadState] = field(default_factory=list)
-
-    def extend(self, other: _Batch) -> None:
-        self.freezes += other.freezes
-        self.points += other.points
-        self.events += other.events
-        self.attempts += other.attempts
-        self.states += other.states
-
-    def __len__(self) -> int:
-        return len(self.attempts)
-
-
-class _Outbox:
-    """Results on their way from the coroutines to the writer thread. The coroutines wait
-    (``room``) while the writer is more than ``limit`` meters behind: what is in flight stays
-    bounded however fast the concentrators answer."""
-
-    def __init__(self, limit: int) -> None:
-        self.queue: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
-        self.limit = limit
-        self._backlog = 0
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._room: asyncio.Future[None] | None = None  # waited on while the writer lags
-
-    def __call__(self, batch: _Batch) -> None:
-        with self._lock:
-            self._backlog += len(batch)
-        self.queue.put(batch)
-
-    def close(self) -> None:
-        self.queue.put(None)
-
-    def taken(self, rows: int) -> None:
-        with self._lock:
-            self._backlog -= rows
-            wake = self._backlog <= self.limit and self._room is not None
-        if wake and self._loop is not None:
-            self._loop.call_soon_threadsafe(self._release)
-
-    def abandon(self) -> None:
-        """The writer has stopped: nobody waits for room any more (they see the cancel)."""
-        with self._lock:
-            self.limit = sys.maxsize
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._release)
-
-    def _release(self) -> None:
-        if self._room is not None and not self._room.done():
-            self._room.set_result(None)
-
-    async def room(self) -> None:
-        while True:
-            with self._lock:  # either the writer sees this future, or this sees its progress
-                if self._backlog <= self.limit:
-                    return
-                if self._room is None or self._room.done():
-                    self._loop = asyncio.get_running_loop()
-                    self._room = self._loop.create_future()
-                waiting = self._room
-            await waiting
-
-
-@dataclass(slots=True)
-class _Tally:
-    ok: int = 0
-    failed: int = 0
-    stored: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
+# Schedules a read again for the end of the pass.
+Later = Callable[[Callable[[], Awaitable[None]]], None]
+ReadOne = Callable[[ConcentratorTarget, Outbox, threading.Event, Later | None], Awaitable[None]]
 
 
 def link_url(target: ConcentratorTarget) -> str:
@@ -241,7 +171,7 @@ class ConcentratorCollector:
         task: CollectionTask,
         day: date,
         targets: list[ConcentratorTarget],
-        read_one: Callable[[ConcentratorTarget, _Outbox, threading.Event], Awaitable[None]],
+        read_one: ReadOne,
         *,
         trigger: str,
         cancel: threading.Event | None,
@@ -253,18 +183,23 @@ class ConcentratorCollector:
         planned = len(targets) if per_concentrator else sum(len(t.points) for t in targets)
         with self._sf.begin() as session:
             run_id = start_run(session, f"{task.value}:{trigger}", started, planned)
-        results = _Outbox(self.options.batch_rows * 4)
+        results = Outbox(self.options.batch_rows * 4)
+        later: list[Callable[[], Awaitable[None]]] = []
 
         async def everything() -> None:
             try:
-                await asyncio.gather(*(read_one(t, results, cancel) for t in targets))
+                await asyncio.gather(*(read_one(t, results, cancel, later.append) for t in targets))
+                if later and not cancel.is_set():
+                    log.info("%s pass %d: %d requests timed out, made once more", task.value,
+                             run_id, len(later))  # fmt: skip
+                    await asyncio.gather(*(read() for read in later))
             finally:
                 results.close()
 
         status = RunStatus.FINISHED
         error: str | None = None
         future = self.front.call(everything())
-        tally = _Tally()
+        tally = Tally()
         t0 = time.monotonic()
         try:
             self._drain(results, run_id, tally, planned, progress)
@@ -277,6 +212,7 @@ class ConcentratorCollector:
             results.abandon()
             raise
         finally:
+            tally.close()
             finished_at = self._clock.now()
             with self._sf.begin() as session:
                 finish_run(
@@ -289,7 +225,7 @@ class ConcentratorCollector:
                     error=error,
                 )
             log.info(
-                "%s pass %d %s in %.1f s: %d ok, %d failed %s",
+                "%s pass %d %s in %.1f s: %d ok, %d failed %s, %d asked again at the end",
                 task.value,
                 run_id,
                 status.value,
@@ -297,24 +233,25 @@ class ConcentratorCollector:
                 tally.ok,
                 tally.failed,
                 dict(tally.counts),
+                tally.retried,
             )
         return PassSummary(
             task, run_id, day, started, finished_at, status, planned, tally.ok, tally.failed,
-            tally.stored, dict(tally.counts),
+            tally.stored, dict(tally.counts), tally.retried,
         )  # fmt: skip
 
     def _drain(
         self,
-        results: _Outbox,
+        results: Outbox,
         run_id: int,
-        tally: _Tally,
+        tally: Tally,
         planned: int,
         progress: Progress | None,
     ) -> None:
         """Store what the coroutines put, in batches, until they are all done (``None``)."""
         finished = False
         while not finished:
-            pending = _Batch()
+            pending = Batch()
             item = results.queue.get()
             if item is None:
                 break
@@ -330,17 +267,12 @@ class ConcentratorCollector:
                 pending.extend(more)
             tally.stored += self._store(pending, run_id)
             results.taken(len(pending))
-            for a in pending.attempts:
-                tally.counts[a.result] += 1
-                if a.result == AttemptResult.OK:
-                    tally.ok += 1
-                else:
-                    tally.failed += 1
+            tally.count(pending)
             if progress is not None:
                 progress(tally.ok + tally.failed, planned)
 
-    def _store(self, batch: _Batch, run_id: int) -> int:
-        attempts = [a._replace(run_id=run_id) for a in batch.attempts]
+    def _store(self, batch: Batch, run_id: int) -> int:
+        attempts = [a._replace(run_id=run_id) for a in batch.attempts + batch.provisional]
         with self._sf.begin() as session:
             stored = upsert_daily_freezes(session, batch.freezes)
             stored += upsert_interval_readings(session, batch.points)
@@ -351,27 +283,54 @@ class ConcentratorCollector:
 
     def _attempts(
         self,
-        batch: _Batch,
+        batch: Batch,
         target: ConcentratorTarget,
         points: Sequence[PointTarget],
         result: AttemptResult,
         error: str | None,
         *,
         task: CollectionTask,
-        started: datetime,
-        t0: float,
+        started: Started,
+        provisional: bool = False,
+        clock_drift_s: int | None = None,
     ) -> None:
-        url = link_url(target)
-        ms = round((time.monotonic() - t0) * 1000)
+        url, at, ms = link_url(target), started.at, started.ms
+        rows = batch.provisional if provisional else batch.attempts
+        if started.again and not provisional:
+            batch.settled += len(points)
         for p in points:
-            batch.attempts.append(
-                AttemptRow(url, p.comm_address, task.value, started, ms, result.value, error,
-                           p.meter_id or None, target.id)
+            rows.append(
+                AttemptRow(url, p.comm_address, task.value, at, ms, result.value, error,
+                           p.meter_id or None, target.id, clock_drift_s=clock_drift_s)
             )  # fmt: skip
             if p.meter_id:
-                batch.states.append(
-                    MeterReadState(p.meter_id, started, result == AttemptResult.OK, error)
-                )
+                ok = result == AttemptResult.OK
+                batch.states.append(MeterReadState(p.meter_id, at, ok, error))
+
+    def _failed(
+        self,
+        batch: Batch,
+        target: ConcentratorTarget,
+        points: Sequence[PointTarget],
+        err: DriverError,
+        *,
+        task: CollectionTask,
+        started: Started,
+        later: Later | None,
+        again: Callable[[], Awaitable[None]],
+        result: AttemptResult | None = None,
+    ) -> None:
+        """Record a failed request (``result``: what it means, by default by its error); one
+        that timed out is made ``again`` at the end of the pass (``later``), unless this was
+        that attempt already."""
+        retry = later is not None and isinstance(err, MeterTimeoutError)
+        result = result or result_of(err)
+        self._attempts(
+            batch, target, points, result, str(err), task=task, started=started, provisional=retry
+        )
+        if retry:
+            assert later is not None
+            later(again)
 
     # ------------------------------------------------------------------ daily freezes
     def collect_freezes(
@@ -392,7 +351,7 @@ class ConcentratorCollector:
                 CollectionTask.DAILY_FREEZE,
                 day,
                 targets,
-                lambda t, put, stop: self._freeze_one(t, day, put, stop),
+                lambda t, put, stop, later: self._freeze_one(t, day, put, stop, later=later),
                 trigger=trigger,
                 cancel=cancel,
                 progress=progress,
@@ -402,21 +361,24 @@ class ConcentratorCollector:
         self,
         target: ConcentratorTarget,
         day: date,
-        put: _Outbox,
+        put: Outbox,
         cancel: threading.Event,
+        *,
+        later: Later | None,
+        chunks: Sequence[Sequence[PointTarget]] | None = None,
     ) -> None:
         key = key_of(target)
-        for chunk in _chunks(target.points, self.options.points_per_request):
+        task = CollectionTask.DAILY_FREEZE
+        for chunk in chunks or _chunks(target.points, self.options.points_per_request):
             await put.room()
             if cancel.is_set():
                 return
-            batch = _Batch()
-            started, t0 = self._clock.now(), time.monotonic()
+            batch = Batch()
+            started = Started(self._clock.now, later is None)
             if not self.front.is_online(key) and target.link_url is None:
                 self._attempts(
                     batch, target, chunk, AttemptResult.OFFLINE,
-                    f"concentrator {key_text(key)} is offline",
-                    task=CollectionTask.DAILY_FREEZE, started=started, t0=t0,
+                    f"concentrator {key_text(key)} is offline", task=task, started=started,
                 )  # fmt: skip
                 put(batch)
                 continue
@@ -427,36 +389,32 @@ class ConcentratorCollector:
             try:
                 reply = await self.front.arequest(
                     key, Afn.HISTORY, units, timeout_s=self.options.timeout_s,
-                    retries=self.options.retries,
+                    retries=self.options.retries, on_sent=started.sent,
                 )  # fmt: skip
-            except MeterRejectedError as err:
-                # A concentrator denies a request none of whose points it has data for.
-                self._attempts(
-                    batch, target, chunk, AttemptResult.NO_DATA, str(err),
-                    task=CollectionTask.DAILY_FREEZE, started=started, t0=t0,
-                )  # fmt: skip
-                put(batch)
-                continue
             except DriverError as err:
-                self._attempts(
-                    batch, target, chunk, result_of(err), str(err),
-                    task=CollectionTask.DAILY_FREEZE, started=started, t0=t0,
+                # A concentrator denies a request none of whose points it has data for.
+                rejected = isinstance(err, MeterRejectedError)
+                self._failed(
+                    batch, target, chunk, err, task=task, started=started, later=later,
+                    again=functools.partial(
+                        self._freeze_one, target, day, put, cancel, later=None, chunks=[chunk]
+                    ),
+                    result=AttemptResult.NO_DATA if rejected else None,
                 )  # fmt: skip
                 put(batch)
                 continue
-            self._freezes_from(batch, target, chunk, day, reply, started=started, t0=t0)
+            self._freezes_from(batch, target, chunk, day, reply, started=started)
             put(batch)
 
     def _freezes_from(
         self,
-        batch: _Batch,
+        batch: Batch,
         target: ConcentratorTarget,
         chunk: Sequence[PointTarget],
         day: date,
         reply: Reply,
         *,
-        started: datetime,
-        t0: float,
+        started: Started,
     ) -> None:
         by_pn = {u.pn: u for u in reply.units if u.fn == F_DAILY_FORWARD}
         missing: list[PointTarget] = []
@@ -475,14 +433,12 @@ class ConcentratorCollector:
             batch.freezes.append(FreezeRow(p.meter_id, day, total, now, *(tariffs or (None,) * 4)))
             good.append(p)
         task = CollectionTask.DAILY_FREEZE
-        self._attempts(
-            batch, target, good, AttemptResult.OK, None, task=task, started=started, t0=t0
-        )
+        self._attempts(batch, target, good, AttemptResult.OK, None, task=task, started=started)
         if missing:
             self._attempts(
                 batch, target, missing, AttemptResult.NO_DATA,
                 f"concentrator {key_text(key_of(target))} has no freeze of {day} for it",
-                task=task, started=started, t0=t0,
+                task=task, started=started,
             )  # fmt: skip
 
     # ------------------------------------------------------------------ curves
@@ -506,7 +462,7 @@ class ConcentratorCollector:
                 CollectionTask.CURVE,
                 start.date(),
                 targets,
-                lambda t, put, stop: self._curves_one(t, start, put, stop),
+                lambda t, put, stop, later: self._curves_one(t, start, put, stop, later=later),
                 trigger=trigger,
                 cancel=cancel,
                 progress=progress,
@@ -516,31 +472,37 @@ class ConcentratorCollector:
         self,
         target: ConcentratorTarget,
         start: datetime,
-        put: _Outbox,
+        put: Outbox,
         cancel: threading.Event,
+        *,
+        later: Later | None,
+        points: Sequence[PointTarget] | None = None,
     ) -> None:
         key = key_of(target)
         count = self.options.curve_slots
         td = {"start": start, "density": DENSITY_15_MIN, "count": count}
         fns = (F_CURVE_POWER, *F_CURVE_VOLTAGE, *F_CURVE_CURRENT)
-        for p in target.points:
+        for p in points or target.points:
             await put.room()
             if cancel.is_set():
                 return
-            batch = _Batch()
-            started, t0 = self._clock.now(), time.monotonic()
+            batch = Batch()
+            started = Started(self._clock.now, later is None)
             try:
                 reply = await self.front.arequest(
                     key, Afn.HISTORY, [DataUnit(p.pn, fn, td) for fn in fns],
                     timeout_s=self.options.timeout_s, retries=self.options.retries,
+                    on_sent=started.sent,
                 )  # fmt: skip
             except DriverError as err:
-                result = result_of(err)
-                if isinstance(err, MeterRejectedError):
-                    result = AttemptResult.NO_DATA
-                self._attempts(
-                    batch, target, [p], result, str(err),
-                    task=CollectionTask.CURVE, started=started, t0=t0,
+                rejected = isinstance(err, MeterRejectedError)
+                self._failed(
+                    batch, target, [p], err, task=CollectionTask.CURVE, started=started,
+                    later=later,
+                    again=functools.partial(
+                        self._curves_one, target, start, put, cancel, later=None, points=[p]
+                    ),
+                    result=AttemptResult.NO_DATA if rejected else None,
                 )  # fmt: skip
                 put(batch)
                 continue
@@ -576,7 +538,7 @@ class ConcentratorCollector:
                 )
             result = AttemptResult.OK if power else AttemptResult.NO_DATA
             self._attempts(
-                batch, target, [p], result, None, task=CollectionTask.CURVE, started=started, t0=t0
+                batch, target, [p], result, None, task=CollectionTask.CURVE, started=started
             )
             put(batch)
 
@@ -604,11 +566,15 @@ class ConcentratorCollector:
             )
 
     async def _events_one(
-        self, target: ConcentratorTarget, put: _Outbox, cancel: threading.Event
+        self,
+        target: ConcentratorTarget,
+        put: Outbox,
+        cancel: threading.Event,
+        later: Later | None,
     ) -> None:
         key = key_of(target)
-        batch = _Batch()
-        started, t0 = self._clock.now(), time.monotonic()
+        batch = Batch()
+        started = Started(self._clock.now, later is None)
         me = [terminal_point(target)]
         if cancel.is_set():
             return
@@ -617,6 +583,7 @@ class ConcentratorCollector:
                 key, Afn.EVENTS,
                 [DataUnit(0, F_EVENTS_IMPORTANT, {"start_pointer": 0, "end_pointer": 0})],
                 timeout_s=self.options.timeout_s, retries=self.options.retries,
+                on_sent=started.sent,
             )  # fmt: skip
             counter = int(str(head.units[0].values.get("ec1", 0))) if head.units else 0
             last = self._event_pointers.get(key)
@@ -631,22 +598,15 @@ class ConcentratorCollector:
                 units = reply.units
             self._event_pointers[key] = counter
         except DriverError as err:
-            self._attempts(
-                batch, target, me, result_of(err), str(err),
-                task=CollectionTask.EVENTS, started=started, t0=t0,
+            self._failed(
+                batch, target, me, err, task=CollectionTask.EVENTS, started=started,
+                later=later, again=functools.partial(self._events_one, target, put, cancel, None),
             )  # fmt: skip
             put(batch)
             return
         batch.events += self.event_rows(target, units)
         self._attempts(
-            batch,
-            target,
-            me,
-            AttemptResult.OK,
-            None,
-            task=CollectionTask.EVENTS,
-            started=started,
-            t0=t0,
+            batch, target, me, AttemptResult.OK, None, task=CollectionTask.EVENTS, started=started
         )
         put(batch)
 
@@ -704,19 +664,24 @@ class ConcentratorCollector:
             )
 
     async def _clock_one(
-        self, target: ConcentratorTarget, put: _Outbox, cancel: threading.Event
+        self,
+        target: ConcentratorTarget,
+        put: Outbox,
+        cancel: threading.Event,
+        later: Later | None,
     ) -> None:
         if cancel.is_set():
             return
         key = key_of(target)
-        batch = _Batch()
+        batch = Batch()
         me = [terminal_point(target)]
-        started, t0 = self._clock.now(), time.monotonic()
+        started = Started(self._clock.now, later is None)
         note: str | None = None
+        drift: float | None = None
         try:
             reply = await self.front.arequest(
                 key, Afn.CURRENT, [DataUnit(0, F_CLOCK)], timeout_s=self.options.timeout_s,
-                retries=self.options.retries,
+                retries=self.options.retries, on_sent=started.sent,
             )  # fmt: skip
             unit = reply.unit(0, F_CLOCK)
             clock = unit.values.get("clock") if unit is not None else None
@@ -732,19 +697,13 @@ class ConcentratorCollector:
                 )  # fmt: skip
                 note += "; clock set"
         except DriverError as err:
-            self._attempts(
-                batch, target, me, result_of(err), str(err),
-                task=CollectionTask.CLOCK, started=started, t0=t0,
+            self._failed(
+                batch, target, me, err, task=CollectionTask.CLOCK, started=started,
+                later=later, again=functools.partial(self._clock_one, target, put, cancel, None),
             )  # fmt: skip
         else:
             self._attempts(
-                batch,
-                target,
-                me,
-                AttemptResult.OK,
-                note,
-                task=CollectionTask.CLOCK,
-                started=started,
-                t0=t0,
-            )
+                batch, target, me, AttemptResult.OK, note, task=CollectionTask.CLOCK,
+                started=started, clock_drift_s=None if drift is None else round(drift),
+            )  # fmt: skip
         put(batch)

@@ -50,6 +50,7 @@ class FrontEndService:
             FrontEndOptions(
                 timeout_s=settings.timeout_s,
                 retries=settings.retries,
+                max_in_flight=settings.max_in_flight,
                 heartbeat_timeout_s=settings.heartbeat_timeout_min * 60.0,
             ),
             on_event=self._on_event,

@@ -80,8 +80,12 @@ class FrontEndSettings:
     enabled: bool = True
     host: str = "0.0.0.0"
     port: int = _range(9001, 0, 65535)
-    timeout_s: float = _range(15.0, 0.1, 120.0)  # per request attempt (GPRS: seconds)
+    # The longest wait before a request is re-sent (GPRS: seconds); shorter for a concentrator
+    # whose round trips are known to be short. Given up after (1 + retries) * timeout_s.
+    timeout_s: float = _range(15.0, 0.1, 120.0)
     retries: int = _range(2, 0, 5)
+    # Requests in flight at once across every concentrator (more wait, with no timeout running)
+    max_in_flight: int = _range(256, 1, 100_000)
     heartbeat_timeout_min: int = _range(15, 1, 1440)  # DESIGN.md §6: offline after 15 min
 
 

@@ -3,9 +3,10 @@
 One asyncio event loop in one worker thread carries every connection: concentrators that dial
 in to the TCP server (the usual case in the field: they log in, then heartbeat), and those the
 console reaches itself (``connect``: a TCP converter, or a serial maintenance port bridged by a
-small reader thread). Each concentrator has one request in flight at a time; a request that
-gets no answer is re-sent a bounded number of times. Thousands of concentrators cost
-coroutines, not threads.
+small reader thread). Each concentrator has one request in flight at a time, and at most
+``max_in_flight`` are in flight across all of them (``drivers.gdw376.pacing``); a request that
+gets no answer is re-sent a bounded number of times, sooner on a link whose round trips are
+known to be short. Thousands of concentrators cost coroutines, not threads.
 
 Other threads call ``request`` (a ``concurrent.futures.Future``) or run their own coroutines on
 the loop with ``call``. Callbacks (``on_event``, ``on_traffic``) run on the loop thread and
@@ -21,14 +22,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from drivers.errors import DriverError, FrameError, MeterTimeoutError, TransportError
 from drivers.gdw376.codec import EC_LEN, PW_LEN, TP_LEN, Address, Frame, parse
-from drivers.gdw376.session import Afn, DeniedError, LinkFn, MasterSession, Pending, Reply
+from drivers.gdw376.pacing import InFlight, RoundTrip
+from drivers.gdw376.session import Afn, LinkFn, MasterSession, Pending, Reply
 from drivers.gdw376.units import DataUnit, decode_units
 from drivers.link.base import Transport, create_transport
 from drivers.link.traffic import Direction, Traffic
@@ -53,14 +55,37 @@ class OfflineError(TransportError):
 
 @dataclass(frozen=True, slots=True)
 class FrontEndOptions:
-    timeout_s: float = 15.0  # per attempt: a GPRS round trip can take seconds
+    # The longest wait for an answer before a request is re-sent (a GPRS round trip can take
+    # seconds), and the wait while a concentrator's round trips are not known yet. A request
+    # is given up (1 + retries) * timeout_s after it was first sent, however soon it was
+    # re-sent: an answer to any of its attempts is taken until then.
+    timeout_s: float = 15.0
     retries: int = 2  # re-sends after the first attempt
+    # The shortest wait before a re-send, however short the round trips seen: a hiccup of the
+    # concentrator or of this machine should not cost a re-send.
+    min_timeout_s: float = 1.0
+    # Requests in flight at once across every concentrator; more wait for a slot, with no
+    # timeout running. Bounds the work queued at once in front of the concentrators (or of an
+    # emulator answering them all) and the answers arriving at once here.
+    max_in_flight: int = 256
     heartbeat_timeout_s: float = 900.0  # DESIGN.md §6: no heartbeat for 15 min -> offline
     # A connection that has not sent one valid frame by then is closed (a port scan, a
     # misconfigured modem, a half-open GPRS link): it would otherwise hold a socket forever.
     login_timeout_s: float = 120.0
     master: int = 1  # this station's MSA
     password: bytes = bytes(PW_LEN)
+
+
+@dataclass(slots=True)
+class RequestStats:
+    """Counts since the front end was made (read from any thread: a snapshot to compare)."""
+
+    requests: int = 0
+    attempts: int = 0  # frames sent: requests and re-sends
+    resent: int = 0  # attempts after a request's first (no answer in time, or a garbled one)
+    late_answers: int = 0  # answers to an attempt before the request's last
+    stale_answers: int = 0  # answers that came after their request was answered or given up
+    given_up: int = 0  # requests that got no answer at all (MeterTimeoutError)
 
 
 class EventKind(StrEnum):
@@ -91,6 +116,16 @@ class TerminalState:
 
 
 @dataclass(slots=True)
+class _Exchange:
+    """One request on its way: each attempt's ``Pending`` with the time its frame went out (an
+    answer to any of them will do; its sequence number says which), and the future that the
+    answer, or the error ending the attempt, is handed to."""
+
+    future: asyncio.Future[Reply]
+    attempts: list[tuple[Pending, float]]
+
+
+@dataclass(slots=True)
 class _Terminal:
     key: TerminalKey
     session: MasterSession
@@ -100,7 +135,8 @@ class _Terminal:
     logged_in_at: datetime | None = None
     last_seen: float = 0.0  # monotonic
     last_seen_at: datetime | None = None
-    waiting: tuple[Pending, asyncio.Future[Reply]] | None = None
+    waiting: _Exchange | None = None
+    round_trip: RoundTrip = field(default_factory=RoundTrip)
 
 
 def _frame_size(frame: Frame) -> int:
@@ -186,11 +222,19 @@ class FrontEnd:
         on_event: Callable[[TerminalEvent], None] | None = None,
         on_traffic: Callable[[Traffic], None] | None = None,
         now: Callable[[], datetime] = datetime.now,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options or FrontEndOptions()
         self.on_event = on_event
         self.on_traffic = on_traffic
         self._now = now
+        self._monotonic = monotonic  # round trips are measured on it
+        self._in_flight = InFlight(self.options.max_in_flight)
+        # Every concentrator's round trips together. Latency belongs to a link, but load (this
+        # machine, the loop, whatever answers for many concentrators) slows them all at once:
+        # no concentrator is re-sent to sooner than the fleet's round trips say.
+        self._fleet = RoundTrip()
+        self.stats = RequestStats()
         self._terminals: dict[TerminalKey, _Terminal] = {}
         self._channels: set[_Channel] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -260,8 +304,8 @@ class FrontEnd:
             for channel in list(self._channels):
                 channel.close()
             for term in self._terminals.values():
-                if term.waiting is not None and not term.waiting[1].done():
-                    term.waiting[1].set_exception(OfflineError("the front end stopped"))
+                if term.waiting is not None and not term.waiting.future.done():
+                    term.waiting.future.set_exception(OfflineError("the front end stopped"))
 
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout)
@@ -334,6 +378,22 @@ class FrontEnd:
         term = self._terminals.get(key)
         return term is not None and term.channel is not None and not term.channel.closed
 
+    def timeout_for(self, key: TerminalKey, timeout_s: float | None = None) -> float:
+        """How long a request to ``key`` would now wait before its first re-send: the longer
+        of its own and the fleet's adaptive timeouts, within [``min_timeout_s``,
+        ``timeout_s``]; ``timeout_s`` until its round trips have been measured."""
+        ceiling = self.options.timeout_s if timeout_s is None else timeout_s
+        term = self._terminals.get(key)
+        if term is None or term.round_trip.srtt is None:
+            return ceiling
+        floor = min(self.options.min_timeout_s, ceiling)
+        return max(term.round_trip.timeout(floor, ceiling), self._fleet.timeout(floor, ceiling))
+
+    @property
+    def in_flight(self) -> tuple[int, int]:
+        """Requests in flight now, and requests waiting for a slot."""
+        return self._in_flight.count, self._in_flight.waiting
+
     # ------------------------------------------------------------------ requests
     def request(
         self,
@@ -343,8 +403,13 @@ class FrontEnd:
         *,
         timeout_s: float | None = None,
         retries: int | None = None,
+        urgent: bool = True,
     ) -> concurrent.futures.Future[Reply]:
-        return self.call(self.arequest(key, afn, units, timeout_s=timeout_s, retries=retries))
+        """``arequest`` from another thread. Such a request is one person's (an on-demand
+        read): by default it does not wait behind a pass's requests for a slot."""
+        return self.call(
+            self.arequest(key, afn, units, timeout_s=timeout_s, retries=retries, urgent=urgent)
+        )
 
     async def arequest(
         self,
@@ -354,38 +419,83 @@ class FrontEnd:
         *,
         timeout_s: float | None = None,
         retries: int | None = None,
+        urgent: bool = False,
+        on_sent: Callable[[], None] | None = None,
     ) -> Reply:
         """Send a request and wait for its whole answer (on the loop). Raises ``OfflineError``,
-        ``MeterTimeoutError`` after the retries, ``DeniedError``, or ``FrameError``."""
-        timeout = self.options.timeout_s if timeout_s is None else timeout_s
+        ``MeterTimeoutError`` after the retries, ``DeniedError``, or ``FrameError``.
+
+        The request first waits for the concentrator's previous one and for a slot among the
+        ``max_in_flight`` (``urgent``: no wait for a slot); ``on_sent`` is called when its
+        first frame goes out, where its clock starts. An attempt unanswered after the
+        concentrator's adaptive timeout (``timeout_s`` at most) is re-sent, ``retries`` times;
+        the request is given up ``(1 + retries) * timeout_s`` after its first frame."""
+        ceiling = self.options.timeout_s if timeout_s is None else timeout_s
         attempts = 1 + (self.options.retries if retries is None else retries)
         if key not in self._terminals:  # never heard of: no entry left behind in states()
             raise OfflineError(f"concentrator {key_text(key)} is offline (it never logged in)")
         term = self._terminal(key)
-        async with term.lock:
-            last: Exception | None = None
-            for _attempt in range(attempts):
-                channel = await self._channel_of(term)
-                raw, pending = term.session.request(afn, units)
-                future: asyncio.Future[Reply] = self.loop.create_future()
-                term.waiting = (pending, future)
-                try:
-                    channel.send(raw)
-                    return await asyncio.wait_for(future, timeout)
-                except TimeoutError:
-                    last = None
-                except FrameError as err:  # a garbled answer: ask again
-                    last = err
-                except DeniedError:
-                    raise
-                finally:
-                    term.waiting = None
-            if last is not None:
-                raise last
-            raise MeterTimeoutError(
-                f"concentrator {key_text(key)} did not answer AFN {afn:02X}H "
-                f"({attempts} attempts, {timeout:g} s each)"
-            )
+        async with term.lock, self._in_flight.slot(urgent=urgent):
+            exchange = _Exchange(self.loop.create_future(), [])
+            term.waiting = exchange
+            try:
+                return await self._exchange(
+                    term, exchange, afn, units, ceiling=ceiling, attempts=attempts, on_sent=on_sent
+                )
+            finally:
+                term.waiting = None
+                if exchange.future.done() and not exchange.future.cancelled():
+                    exchange.future.exception()  # an error nobody waited for is not news
+
+    async def _exchange(
+        self,
+        term: _Terminal,
+        exchange: _Exchange,
+        afn: int,
+        units: Sequence[DataUnit],
+        *,
+        ceiling: float,
+        attempts: int,
+        on_sent: Callable[[], None] | None,
+    ) -> Reply:
+        loop = self.loop
+        self.stats.requests += 1
+        give_up_at = 0.0
+        last: Exception | None = None
+        for attempt in range(attempts):
+            channel = await self._channel_of(term)
+            if exchange.future.done():  # an earlier attempt answered while connecting
+                return exchange.future.result()
+            raw, pending = term.session.request(afn, units)
+            exchange.attempts.append((pending, self._monotonic()))
+            channel.send(raw)
+            self.stats.attempts += 1
+            if attempt == 0:
+                give_up_at = loop.time() + attempts * ceiling
+                if on_sent is not None:
+                    on_sent()
+            else:
+                self.stats.resent += 1
+            if attempt == attempts - 1:
+                wait = max(0.0, give_up_at - loop.time())
+            else:  # backed off per re-send, as TCP does: a slow spell is not a lost frame
+                wait = min(ceiling, self.timeout_for(term.key, ceiling) * 2**attempt)
+            try:
+                # Shielded: when the wait ends, the request still takes an answer to this
+                # attempt during the next one.
+                return await asyncio.wait_for(asyncio.shield(exchange.future), wait)
+            except TimeoutError:
+                last = None
+            except FrameError as err:  # a garbled answer: ask again
+                last = err
+                exchange.future = loop.create_future()
+        if last is not None:
+            raise last
+        self.stats.given_up += 1
+        raise MeterTimeoutError(
+            f"concentrator {key_text(term.key)} did not answer AFN {afn:02X}H "
+            f"({attempts} attempts in {attempts * ceiling:g} s)"
+        )
 
     async def _channel_of(self, term: _Terminal) -> _Channel:
         channel = term.channel
@@ -485,17 +595,33 @@ class FrontEnd:
         if frame.prm:
             self._terminal_started(term, channel, frame)
             return
-        waiting = term.waiting
-        if waiting is not None and waiting[0].accept(frame):
-            pending, future = waiting
-            if pending.done and not future.done():
-                if pending.error is not None:
-                    future.set_exception(pending.error)
-                else:
-                    assert pending.result is not None
-                    future.set_result(pending.result)
+        if term.waiting is None or not self._answer(term, term.waiting, frame):
+            self.stats.stale_answers += 1
         if frame.con:
             self._confirm(term, channel, frame)
+
+    def _answer(self, term: _Terminal, exchange: _Exchange, frame: Frame) -> bool:
+        # The newest attempt first: a frame answering it is never mistaken for a break in an
+        # older attempt's multi-frame answer.
+        for index in range(len(exchange.attempts) - 1, -1, -1):
+            pending, sent_at = exchange.attempts[index]
+            if not pending.accept(frame):
+                continue
+            if pending.done and not exchange.future.done():
+                if pending.error is not None:
+                    exchange.future.set_exception(pending.error)
+                else:
+                    assert pending.result is not None
+                    # Which attempt this answers is known (its sequence number), so the
+                    # sample is sound even after a re-send (Karn's problem does not arise).
+                    round_trip = self._monotonic() - sent_at
+                    term.round_trip.add(round_trip)
+                    self._fleet.add(round_trip)
+                    if index < len(exchange.attempts) - 1:
+                        self.stats.late_answers += 1
+                    exchange.future.set_result(pending.result)
+            return True
+        return False
 
     def _terminal_started(self, term: _Terminal, channel: _Channel, frame: Frame) -> None:
         now = self._now()
@@ -541,8 +667,8 @@ class FrontEnd:
         if term is None or term.channel is not channel:
             return
         term.channel = None
-        if term.waiting is not None and not term.waiting[1].done():
-            term.waiting[1].set_exception(OfflineError(f"{key_text(term.key)}: {reason}"))
+        if term.waiting is not None and not term.waiting.future.done():
+            term.waiting.future.set_exception(OfflineError(f"{key_text(term.key)}: {reason}"))
         self._emit(
             TerminalEvent(EventKind.OFFLINE, term.key, self._now(), channel.remote, (), reason)
         )

@@ -5,8 +5,14 @@
    daily-freeze pass of all 265,000 meters. Prints the pass's wall time (target < 5 min), the
    console process's peak RSS (target < 1 GB) and the emulator's.
 2. The same with 500 ms of round-trip latency on every concentrator: prints the pass's wall
-   time, the slowest concentrator's own time (the sum of its requests), the sum over all
-   concentrators, and the ratios: governed by the slowest, not by the sum.
+   time, the slowest concentrator's own time (the sum of its requests, from their first frame
+   out), the sum over all concentrators, and the ratios: governed by the slowest and by the
+   requests in flight at once (``max_in_flight`` / 0.5 s a second at most), not by the sum.
+3. The same as 1 with the emulator starved of CPU: it is stopped (SIGSTOP) for 1 s in every
+   1.5 s throughout the pass, as if another process took the machine. Whatever the rest of the
+   machine does, it gets at most a third of the time, and its stops look like a link that
+   stalls. The pass must slow down, not fail meters: > 99 % read. Prints the wall time, the
+   requests re-sent, answered late, given up (timeouts), and the meters asked again at the end.
 
 The same pass as the console runs it, by ``smc service`` with a window attached, and the
 window's GUI stalls: ``test_bench_service.py``.
@@ -33,7 +39,7 @@ DB = Path(os.environ.get("SMC_COLLECT_DB", str(paths.user_cache_dir() / "large-c
 
 CONSOLE = textwrap.dedent(
     """
-    import json, resource, subprocess, sys, time
+    import dataclasses, json, os, resource, signal, subprocess, sys, threading, time
     from datetime import date, timedelta
     from sqlalchemy import text
     from console.collection.concentrators import ConcentratorCollector, GdwOptions
@@ -43,7 +49,7 @@ CONSOLE = textwrap.dedent(
     from db.engine import create_db_engine, make_session_factory, sqlite_url
     from db.migrate import upgrade
 
-    db, latency_ms = sys.argv[1], int(sys.argv[2])
+    db, latency_ms, stop_s, run_s = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:5])
     engine = create_db_engine(sqlite_url(db))
     upgrade(engine)
     sf = make_session_factory(engine)
@@ -68,9 +74,35 @@ CONSOLE = textwrap.dedent(
         time.sleep(0.2)
     login_s = time.monotonic() - t0
     collector = ConcentratorCollector(sf, service.front, clock, GdwOptions())
+    done = threading.Event()
+
+    def starve():  # the emulator stopped stop_s in every stop_s + run_s, for the whole pass
+        while not done.is_set():
+            os.kill(emulator.pid, signal.SIGSTOP)
+            done.wait(stop_s)
+            os.kill(emulator.pid, signal.SIGCONT)
+            done.wait(run_s)
+
+    def cpu_s():  # (this process, the emulator): CPU seconds so far, a figure load shifts less
+        with open(f"/proc/{emulator.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        own = os.times()
+        return own.user + own.system, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    starver = threading.Thread(target=starve, daemon=True)
+    cpu0 = cpu_s()
     t0 = time.monotonic()
-    summary = collector.collect_freezes(day, trigger="bench")
+    if stop_s:
+        starver.start()
+    try:
+        summary = collector.collect_freezes(day, trigger="bench")
+    finally:
+        done.set()
+        if stop_s:
+            starver.join()
+        os.kill(emulator.pid, signal.SIGCONT)
     wall_s = time.monotonic() - t0
+    cpu = [after - before for after, before in zip(cpu_s(), cpu0)]
     with sf() as s:
         per = s.execute(text(
             "SELECT concentrator_id, SUM(duration_ms) FROM (SELECT DISTINCT concentrator_id, "
@@ -92,9 +124,12 @@ CONSOLE = textwrap.dedent(
         "latency_ms": latency_ms, "concentrators": expected, "login_s": login_s,
         "planned": summary.planned, "ok": summary.ok, "failed": summary.failed,
         "results": summary.results, "wall_s": wall_s, "slowest_concentrator_s": slowest,
-        "sum_over_concentrators_s": total,
+        "sum_over_concentrators_s": total, "console_cpu_s": cpu[0], "emulator_cpu_s": cpu[1],
         "console_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "emulator_peak_rss_mib": emulator_rss,
+        "emulator_peak_rss_mib": emulator_rss, "retried_at_end": summary.retried,
+        "front_end": dataclasses.asdict(service.front.stats),
+        "max_in_flight": service.front.options.max_in_flight,
+        "load_average": os.getloadavg(),
     }))
     """
 )
@@ -113,10 +148,11 @@ def _ensure_db() -> None:
     print(f"\ngenerated {DB} in {time.perf_counter() - t0:.0f} s")
 
 
-def _pass(latency_ms: int) -> dict[str, object]:
+def _pass(latency_ms: int, stop_s: float = 0.0, run_s: float = 0.0) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    print(f"\nload average before: {os.getloadavg()}")
     out = subprocess.run(
-        [sys.executable, "-c", CONSOLE, str(DB), str(latency_ms)],
+        [sys.executable, "-c", CONSOLE, str(DB), str(latency_ms), str(stop_s), str(run_s)],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     if out.returncode != 0:
@@ -152,3 +188,19 @@ def test_with_500_ms_latency_the_pass_is_governed_by_the_slowest_concentrator() 
         f"   wall {wall:.1f} s; slowest concentrator {slowest:.1f} s; sum {total:.0f} s; "
         f"wall/slowest {wall / slowest:.2f}, wall/sum {wall / total:.4f}"
     )
+
+
+def test_with_the_emulator_starved_of_cpu_the_pass_slows_down_and_reads_the_meters() -> None:
+    _ensure_db()
+    fig = _pass(0, stop_s=1.0, run_s=0.5)
+    print("\n3. the same pass, the emulator stopped 1 s in every 1.5 s:")
+    print(json.dumps(fig, indent=2))
+    stats = fig["front_end"]
+    assert isinstance(stats, dict)
+    print(
+        f"   wall {fig['wall_s']:.1f} s; {fig['ok']:,} ok, {fig['failed']:,} failed "
+        f"{fig['results']}; requests {stats['requests']:,}, re-sent {stats['resent']:,}, "
+        f"answered late {stats['late_answers']:,}, given up (timeouts) {stats['given_up']:,}; "
+        f"meters asked again at the end {fig['retried_at_end']:,}"
+    )
+    assert fig["ok"] > 0.99 * fig["planned"]  # type: ignore[operator]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,8 +26,11 @@ from console.demo.generator import DemoCounty
 from db.models import AttemptResult, Level, RunStatus
 from db.queries.collection_kpi import success_rates
 from drivers.emulator.core import displayed_wh
+from drivers.errors import MeterTimeoutError
 from drivers.gdw376.emulated import EmulatedConcentrator
-from drivers.gdw376.frontend import EventKind, TerminalEvent
+from drivers.gdw376.frontend import EventKind, TerminalEvent, TerminalKey
+from drivers.gdw376.session import Reply
+from drivers.gdw376.units import DataUnit
 from tests.console.collection.rig import FAST, WAIT_S, Rig
 
 
@@ -140,6 +145,98 @@ def test_a_slow_concentrator_does_not_hold_up_the_others(rig: Rig, clock: FixedC
     assert elapsed < requests * 0.25 + 2.0
 
 
+class TimesOutOnce:
+    """Stands in for the front end's ``arequest``: the first request to ``key`` times out
+    without reaching the concentrator; the others go through. Logs (concentrator, first point)
+    of every request in the order they were made."""
+
+    def __init__(self, rig: Rig, key: TerminalKey, then: Callable[[], None] = lambda: None):
+        self.front = rig.service.front
+        self.real = self.front.arequest
+        self.key = key
+        self.then = then
+        self.calls: list[tuple[TerminalKey, int]] = []
+
+    async def __call__(
+        self, key: TerminalKey, afn: int, units: Sequence[DataUnit], **kw: Any
+    ) -> Reply:
+        self.calls.append((key, units[0].pn))
+        if key == self.key and [k for k, _pn in self.calls].count(key) == 1:
+            self.then()
+            raise MeterTimeoutError(f"concentrator {key} did not answer (injected)")
+        return await self.real(key, afn, units, **kw)
+
+
+def _attempts_of(sf: sessionmaker[Session], run_id: int | None) -> list[tuple[str, str]]:
+    with sf() as s:
+        rows = s.execute(
+            text(
+                "SELECT target_address, result FROM collection_attempt WHERE run_id = :r "
+                "ORDER BY started_at, id"
+            ),
+            {"r": run_id},
+        ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_a_request_that_timed_out_is_made_again_at_the_end_of_the_pass_and_counts_once(
+    rig: Rig, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = clock.now().date()
+    victim = rig.concentrators[2]
+    key = (victim.address.district, victim.address.terminal)
+    first_chunk = sorted(victim.meters)[: FAST.points_per_request]
+    # The second try must not share the first one's start: the clock moves between them.
+    flaky = TimesOutOnce(rig, key, then=lambda: clock.advance(timedelta(seconds=1)))
+    monkeypatch.setattr(rig.service.front, "arequest", flaky)
+
+    summary = rig.collector().collect_freezes(day, trigger="test")
+
+    expected = _expected_freezes(rig.concentrators, set(), day)
+    all_meters = sum(len(c.meters) for c in rig.concentrators)
+    assert summary.status is RunStatus.FINISHED
+    assert (summary.planned, summary.ok, summary.retried) == (
+        all_meters, len(expected), len(first_chunk)
+    )  # fmt: skip
+    assert summary.failed == all_meters - len(expected)  # dead meters only: no timeout left
+    assert AttemptResult.TIMEOUT not in summary.results
+    assert _stored(rig.sf, day) == expected
+    # Asked again once, after every other request of the pass.
+    assert flaky.calls.count((key, first_chunk[0])) == 2
+    assert flaky.calls[-1] == (key, first_chunk[0])
+    # Both attempts are on record; the meter's state is the second's.
+    attempts = _attempts_of(rig.sf, summary.run_id)
+    assert len(attempts) == all_meters + len(first_chunk)
+    addresses = {victim.meters[pn].core.address for pn in first_chunk}
+    timeouts = [a for a, result in attempts if result == AttemptResult.TIMEOUT]
+    assert sorted(timeouts) == sorted(addresses)
+    with rig.sf() as s:
+        states = s.execute(
+            text(
+                "SELECT comm_address, last_read_ok FROM meter WHERE comm_address IN :a"
+            ).bindparams(bindparam("a", expanding=True)),
+            {"a": sorted(addresses)},
+        ).all()
+    assert {a: bool(ok) for a, ok in states} == {a: a in expected for a in addresses}
+
+
+def test_a_timeout_left_unretried_by_a_stop_counts_as_failed(
+    rig: Rig, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = rig.concentrators[2]
+    key = (victim.address.district, victim.address.terminal)
+    cancel = threading.Event()
+    monkeypatch.setattr(rig.service.front, "arequest", TimesOutOnce(rig, key, then=cancel.set))
+
+    summary = rig.collector().collect_freezes(clock.now().date(), trigger="test", cancel=cancel)
+
+    assert summary.status is RunStatus.CANCELLED
+    assert summary.retried == 0
+    assert summary.results[AttemptResult.TIMEOUT] == FAST.points_per_request
+    assert summary.failed >= FAST.points_per_request
+    assert summary.ok + summary.failed == len(_attempts_of(rig.sf, summary.run_id))
+
+
 def test_a_database_failure_mid_pass_ends_it_failed_and_leaves_no_waiting_requests(
     rig: Rig, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,3 +303,33 @@ def test_link_states_are_stored_even_when_the_database_was_busy(
             text("SELECT online, remote_address FROM concentrator WHERE terminal_address = 1")
         ).one()
     assert tuple(row) == (1, "10.0.0.9:4000")
+
+
+def test_the_clock_check_stores_each_drift_as_a_number_and_sets_the_clocks_beyond_it(
+    rig: Rig, clock: FixedClock
+) -> None:
+    fast, slow = rig.concentrators[0], rig.concentrators[1]
+    fast.clock_offset_s = 600.0  # beyond the 300 s threshold: set
+    slow.clock_offset_s = -42.0  # within it: left alone
+
+    summary = rig.collector().check_clocks(trigger="test")
+
+    assert summary.status is RunStatus.FINISHED
+    assert summary.ok == summary.planned == len(rig.concentrators)
+    with rig.sf() as s:
+        rows = s.execute(
+            text(
+                "SELECT c.district_code, c.terminal_address, a.clock_drift_s, a.error "
+                "FROM collection_attempt a JOIN concentrator c ON c.id = a.concentrator_id "
+                "WHERE a.run_id = :r"
+            ),
+            {"r": summary.run_id},
+        ).all()
+    drifts = {(d, t): (drift, note) for d, t, drift, note in rows}
+    assert len(drifts) == len(rig.concentrators)
+    for conc in rig.concentrators:
+        drift, note = drifts[(conc.address.district, conc.address.terminal)]
+        expected = {fast: 600, slow: -42}.get(conc, 0)
+        assert drift == expected, conc.address
+        assert ("clock set" in note) is (conc is fast)
+    assert fast.clock_offset_s == 0.0 and slow.clock_offset_s == -42.0

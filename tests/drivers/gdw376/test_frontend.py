@@ -100,10 +100,17 @@ class FakeConcentrator:
 
 
 class Harness:
-    def __init__(self, options: FrontEndOptions) -> None:
+    def __init__(
+        self, options: FrontEndOptions, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.events: list[TerminalEvent] = []
         self.traffic: list[Traffic] = []
-        self.front = FrontEnd(options, on_event=self.events.append, on_traffic=self.traffic.append)
+        self.front = FrontEnd(
+            options,
+            on_event=self.events.append,
+            on_traffic=self.traffic.append,
+            monotonic=monotonic,
+        )
         self.port = self.front.listen("127.0.0.1", 0)[1]
         self.fakes: list[FakeConcentrator] = []
 
@@ -130,8 +137,8 @@ class Harness:
 def make_harness() -> Iterator[Callable[..., Harness]]:
     made: list[Harness] = []
 
-    def make(**options: object) -> Harness:
-        harness = Harness(FrontEndOptions(**options))  # type: ignore[arg-type]
+    def make(monotonic: Callable[[], float] = time.monotonic, **options: object) -> Harness:
+        harness = Harness(FrontEndOptions(**options), monotonic)  # type: ignore[arg-type]
         made.append(harness)
         return harness
 
@@ -385,3 +392,183 @@ def test_traffic_carries_whole_frames_in_both_directions(harness: Harness) -> No
     ]
     assert {t.terminal for t in harness.traffic} == {"3301-04660"}
     assert {t.remote for t in harness.traffic} == {fake.remote}
+
+
+# ----------------------------------------------------------------------------- pacing
+
+
+def _answer(fake: FakeConcentrator, request: Frame) -> None:
+    for raw in fake.session.answer(request, [DataUnit(0, 2, {"clock": CLOCK})]):
+        fake.send(raw)
+
+
+def _sent(harness: Harness) -> list[str]:
+    """The concentrators a request frame has gone to so far, in order (after every call made
+    to the loop before this one has run)."""
+
+    async def nothing() -> None:
+        return None
+
+    harness.front.call(nothing()).result(DEADLINE_S)
+    return [t.terminal for t in list(harness.traffic) if decode(t.raw).afn == Afn.CURRENT]
+
+
+def test_no_more_requests_than_the_bound_are_in_flight(
+    make_harness: Callable[..., Harness],
+) -> None:
+    harness = make_harness(max_in_flight=2)
+    fakes = [harness.online(harness.fake(terminal)) for terminal in range(1, 6)]
+    futures = [
+        harness.front.request(f.key, Afn.CURRENT, [DataUnit(0, 2)], urgent=False) for f in fakes
+    ]
+    first, second = fakes[0].receive(), fakes[1].receive()
+    assert _sent(harness) == ["3301-00001", "3301-00002"]
+    assert harness.front.in_flight == (2, 3)
+    # A dispatcher's on-demand read (of another concentrator) does not queue behind the pass.
+    other = harness.online(harness.fake(6))
+    urgent = harness.front.request(other.key, Afn.CURRENT, [DataUnit(0, 2)], retries=0)
+    other.answer_clock()
+    assert urgent.result(DEADLINE_S).units[0].values["clock"] == CLOCK
+    assert harness.front.in_flight == (2, 3)
+
+    _answer(fakes[1], second)  # one answer frees one slot: the next in line goes out
+    assert futures[1].result(DEADLINE_S).units[0].values["clock"] == CLOCK
+    third = fakes[2].receive()
+    assert _sent(harness)[-1] == "3301-00003" and harness.front.in_flight == (2, 2)
+    _answer(fakes[0], first)
+    _answer(fakes[2], third)
+    for fake in fakes[3:]:
+        fake.answer_clock()
+    assert all(f.result(DEADLINE_S).units[0].values["clock"] == CLOCK for f in futures)
+    assert harness.front.in_flight == (0, 0)
+
+
+def test_a_request_waiting_for_a_slot_has_no_timeout_running(
+    make_harness: Callable[..., Harness],
+) -> None:
+    harness = make_harness(max_in_flight=1, timeout_s=0.3, retries=0)
+    silent, answering = (harness.online(harness.fake(t)) for t in (1, 2))
+    started = time.monotonic()
+    lost = harness.front.request(silent.key, Afn.CURRENT, [DataUnit(0, 2)], urgent=False)
+    waiting = harness.front.request(answering.key, Afn.CURRENT, [DataUnit(0, 2)], urgent=False)
+    silent.receive()
+    with pytest.raises(MeterTimeoutError):
+        lost.result(DEADLINE_S)
+    # It waited a whole timeout for its slot, and was still given its own.
+    assert time.monotonic() - started >= 0.3
+    answering.answer_clock()
+    assert waiting.result(DEADLINE_S).units[0].values["clock"] == CLOCK
+
+
+class FakeMonotonic:
+    """The front end's round-trip clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_timeout_follows_a_slow_concentrator_and_recovers(
+    make_harness: Callable[..., Harness],
+) -> None:
+    clock = FakeMonotonic()
+    harness = make_harness(monotonic=clock, timeout_s=30.0, min_timeout_s=0.5, retries=0)
+    fake = harness.online(harness.fake())
+    assert harness.front.timeout_for(fake.key) == 30.0  # nothing measured yet
+
+    def exchange(round_trip_s: float) -> float:
+        future = harness.front.request(fake.key, Afn.CURRENT, [DataUnit(0, 2)])
+        request = fake.receive()
+        clock.now += round_trip_s
+        _answer(fake, request)
+        future.result(DEADLINE_S)
+        return harness.front.timeout_for(fake.key)
+
+    quick = [exchange(0.1) for _ in range(10)]
+    assert quick[-1] == 0.5  # the floor
+    slow = [exchange(8.0) for _ in range(10)]
+    assert slow[0] > 8.0 and all(8.0 < t <= 30.0 for t in slow)
+    recovered = [exchange(0.1) for _ in range(40)]
+    assert recovered[-1] == 0.5
+    assert harness.front.timeout_for(fake.key, timeout_s=5.0) == 0.5
+    assert harness.front.stats.resent == 0
+
+
+def test_when_every_concentrator_slows_down_none_is_re_sent_to_sooner(
+    make_harness: Callable[..., Harness],
+) -> None:
+    """Load slows every link at once: a concentrator measured fast is not re-sent to sooner
+    than the round trips seen from the others now say."""
+    clock = FakeMonotonic()
+    harness = make_harness(monotonic=clock, timeout_s=30.0, min_timeout_s=0.5, retries=0)
+    fast, busy = harness.online(harness.fake(1)), harness.online(harness.fake(2))
+    assert harness.front.timeout_for(fast.key) == 30.0
+
+    def exchange(fake: FakeConcentrator, round_trip_s: float) -> None:
+        future = harness.front.request(fake.key, Afn.CURRENT, [DataUnit(0, 2)])
+        request = fake.receive()
+        clock.now += round_trip_s
+        _answer(fake, request)
+        future.result(DEADLINE_S)
+
+    for _ in range(10):
+        exchange(fast, 0.05)
+    assert harness.front.timeout_for(fast.key) == 0.5
+    for _ in range(10):
+        exchange(busy, 6.0)
+    assert harness.front.timeout_for(fast.key) > 6.0  # its own round trips are still short
+    for _ in range(40):
+        exchange(fast, 0.05)
+    assert harness.front.timeout_for(fast.key) == 0.5
+
+
+def test_a_known_fast_concentrator_is_asked_again_soon_and_its_late_answer_counts(
+    make_harness: Callable[..., Harness],
+) -> None:
+    clock = FakeMonotonic()
+    harness = make_harness(monotonic=clock, timeout_s=10.0, min_timeout_s=0.05, retries=2)
+    fake = harness.online(harness.fake())
+    for _ in range(5):  # round trips of 10 ms: the timeout comes down to the floor
+        future = harness.front.request(fake.key, Afn.CURRENT, [DataUnit(0, 2)])
+        request = fake.receive()
+        clock.now += 0.01
+        _answer(fake, request)
+        future.result(DEADLINE_S)
+    assert harness.front.timeout_for(fake.key) == 0.05
+
+    started = time.monotonic()
+    future = harness.front.request(fake.key, Afn.CURRENT, [DataUnit(0, 2)])
+    first = fake.receive()
+    again = fake.receive()  # re-sent well before the 10 s of timeout_s
+    assert time.monotonic() - started < 5.0
+    assert again.sequence == (first.sequence + 1) % 16
+    clock.now += 0.2
+    _answer(fake, first)  # the answer to the first frame arrives after the re-send
+    assert future.result(DEADLINE_S).units[0].values["clock"] == CLOCK
+    stats = harness.front.stats
+    assert (stats.resent, stats.late_answers, stats.given_up) == (1, 1, 0)
+
+
+def test_a_request_re_sent_early_still_waits_its_whole_patience(
+    make_harness: Callable[..., Harness],
+) -> None:
+    clock = FakeMonotonic()
+    harness = make_harness(monotonic=clock, timeout_s=0.4, min_timeout_s=0.02, retries=2)
+    fake = harness.online(harness.fake())
+    future = harness.front.request(fake.key, Afn.CURRENT, [DataUnit(0, 2)])
+    request = fake.receive()
+    clock.now += 0.001
+    _answer(fake, request)
+    future.result(DEADLINE_S)
+    assert harness.front.timeout_for(fake.key) == 0.02
+
+    started = time.monotonic()
+    future = harness.front.request(fake.key, Afn.CURRENT, [DataUnit(0, 2)])
+    sent = [fake.receive() for _ in range(3)]
+    with pytest.raises(MeterTimeoutError, match=r"3 attempts in 1\.2 s"):
+        future.result(DEADLINE_S)
+    assert time.monotonic() - started >= 1.2  # (1 + retries) * timeout_s, as ever
+    assert len({f.sequence for f in sent}) == 3
+    assert harness.front.stats.given_up == 1

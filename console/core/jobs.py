@@ -333,6 +333,9 @@ class JobHost:
             return None
         run = JobRun(self, job_id, self._triggers.pop(job_id, "scheduled"))
         with self._lock:
+            if self._stopping:  # fired just before the shutdown: it would not be cancelled
+                log.info("job %s not run: the job host is stopping", job_id)
+                return None
             if job_id in self._live:
                 log.info("job %s is already running; this run is skipped", job_id)
                 return None

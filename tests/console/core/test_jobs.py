@@ -252,5 +252,6 @@ def test_stopping_while_a_run_asked_again_ends_returns_and_starts_nothing(
     stopper.join(20)
     assert not stopper.is_alive(), "shutdown hung"
     assert triggers == ["manual"]  # the run asked for meanwhile is not started on the way out
-    host.run_now("long")  # a stopped host starts nothing
+    host.run_now("long")  # a stopped host starts nothing ...
+    assert host.execute("long") is None  # ... nor runs one the scheduler fired just before
     assert triggers == ["manual"]

@@ -604,6 +604,21 @@ def _postgres_for_tests(
     ]
 
 
+MAX_TEST_WORKERS = 4  # the suite's longest test takes about a minute: more workers gain little
+
+
+def _test_workers(args: Sequence[str]) -> list[str]:
+    """pytest-xdist options: one worker per core (at most four), unless the caller chose,
+    or asked for what needs one process (-s output, a debugger)."""
+    single = {"-s", "--capture=no", "--pdb", "--trace", "-x", "--exitfirst"}
+    if any(a in single or a.startswith(("-n", "--numprocesses", "--dist")) for a in args):
+        return []
+    if "no:xdist" in args:
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return ["-n", str(max(1, min(cores or 1, MAX_TEST_WORKERS)))]
+
+
 def cmd_test(args: list[str]) -> int:
     with_bundle = "--no-package" not in args
     with_postgres = "--no-postgres" not in args
@@ -631,8 +646,10 @@ def cmd_test(args: list[str]) -> int:
         if skipped:
             warn_loudly(skipped)
         started = time.monotonic()
+        workers = _test_workers(args)
+        say(f"pytest on {workers[1] if workers else 1} worker(s)")
         code = subprocess.run(
-            [str(VENV_PY), "-m", "pytest", *args], cwd=ROOT, env=env, check=False
+            [str(VENV_PY), "-m", "pytest", *workers, *args], cwd=ROOT, env=env, check=False
         ).returncode
         say(f"pytest finished with exit code {code} in {time.monotonic() - started:.0f} s")
     if skipped:

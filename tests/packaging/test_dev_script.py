@@ -516,3 +516,15 @@ def test_a_run_that_collects_no_tests_fails(
     test_command.pytest_code = 5
     assert dev.cmd_test([]) == 5  # non-zero, and the bundle is not built
     assert "collected no tests" in capsys.readouterr().out
+
+
+def test_the_suite_runs_on_every_core_unless_the_caller_needs_one_process(
+    monkeypatch: pytest.MonkeyPatch, dev: ModuleType
+) -> None:
+    monkeypatch.setattr(dev.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert dev._test_workers([]) == ["-n", "2"]
+    assert dev._test_workers(["tests/db", "-k", "ingest"]) == ["-n", "2"]
+    for own in (["-n", "1"], ["-n0"], ["-s"], ["--pdb"], ["-p", "no:xdist"]):
+        assert dev._test_workers(own) == [], own
+    monkeypatch.setattr(dev.os, "sched_getaffinity", lambda _pid: set(range(32)), raising=False)
+    assert dev._test_workers([]) == ["-n", str(dev.MAX_TEST_WORKERS)]

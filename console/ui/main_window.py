@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self._icons: dict[str, str] = {}
         self._views: dict[str, BaseView] = {}
         self._pages: dict[str, QWidget] = {}
+        self._kit: ViewKit | None = None
+        self._to_build: list[str] = []  # views not made yet, made one per event-loop turn
+        self._unit: tuple[OrgUnit | None] | None = None  # the scope chosen, once there is one
         self.nav = named(QListWidget(), "NavList")
         self.stack = QStackedWidget()
         self.top_bar = TopBar()
@@ -178,10 +181,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ views
     def view(self, key: str) -> BaseView:
+        """The view ``key``, made now if it is not yet (``KeyError`` before start-up ends)."""
+        if key not in self._views and self._kit is not None and key in self._pages:
+            self._make(key)
         return self._views[key]
 
     def has_view(self, key: str) -> bool:
-        return key in self._views
+        return key in self._views or (self._kit is not None and key in self._pages)
 
     def current_key(self) -> str:
         return str(getattr(self.stack.currentWidget(), "key", ""))
@@ -196,10 +202,13 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        if self._kit is not None and key not in self._views:
+            self._make(key)
         self.stack.setCurrentWidget(self._pages[key])
         self._store.set_last_view(key)
 
     def _on_unit(self, unit: OrgUnit | None) -> None:
+        self._unit = (unit,)
         for view in self._views.values():
             view.set_unit(unit)
 
@@ -208,26 +217,53 @@ class MainWindow(QMainWindow):
         """Start-up has finished: build the views with their APIs, follow the service."""
         self._context = context
         self.events = QtEvents(context.bus, self)
-        kit = ViewKit(self.events, self._runner, context.clock.now, self._add_dock)
+        self._kit = ViewKit(self.events, self._runner, context.clock.now, self._add_dock)
         self.status.set_database(context.db_label)
         self.status.set_service(context.where, True)
         self.top_bar.set_clock(context.clock.now)
+        # The view on screen now; the others one per turn of the event loop, so that making
+        # them all (half a second) never holds the window still.
         current = self.current_key()
-        for spec in registry.VIEWS:
-            view = self._build(spec, context.apis.get(spec.key), kit)
-            old = self._pages[spec.key]
-            self.stack.insertWidget(self.stack.indexOf(old), view)
-            self.stack.removeWidget(old)
-            old.deleteLater()
-            self._pages[spec.key] = view
-            self._views[spec.key] = view
-        self.switch_to(current)
-        self.apply_palette(theme.current())
+        self._make(current)
+        self._to_build = [spec.key for spec in registry.VIEWS if spec.key != current]
+        QTimer.singleShot(0, self, self._make_next)
         self.events.on(ServiceLink, self._on_service_link, owner=self)
         self.events.on((JobStarted, JobFinished), self._on_job, owner=self)
         self.events.on(JobProgress, self._on_job_progress, owner=self)
         self._tasks.run("units", context.org_units, self._on_units, self._units_failed)
         self._tasks.run("jobs", context.jobs.states, self._on_jobs, self._jobs_failed)
+
+    def _make_next(self) -> None:
+        while self._to_build:
+            key = self._to_build.pop(0)
+            if key not in self._views:
+                self._make(key)
+                break
+        if self._to_build:
+            QTimer.singleShot(0, self, self._make_next)
+
+    def _make(self, key: str) -> BaseView:
+        """Make view ``key`` with its feature's API in place of its 'starting' page."""
+        assert self._context is not None and self._kit is not None
+        spec = next(s for s in registry.VIEWS if s.key == key)
+        view = self._build(spec, self._context.apis.get(key), self._kit)
+        old = self._pages[key]
+        shown = self.stack.currentWidget() is old
+        self.stack.insertWidget(self.stack.indexOf(old), view)
+        if shown:
+            self.stack.setCurrentWidget(view)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self._pages[key] = view
+        self._views[key] = view
+        palette = theme.current()
+        for widget in (view, *view.findChildren(QWidget)):
+            apply = getattr(widget, "apply_palette", None)
+            if apply is not None:
+                apply(palette)
+        if self._unit is not None:
+            view.set_unit(self._unit[0])
+        return view
 
     @staticmethod
     def _build(spec: registry.ViewSpec, api: object, kit: ViewKit) -> BaseView:

@@ -306,3 +306,42 @@ def test_a_database_that_cannot_be_written_is_said_with_its_path_and_the_way_out
     assert message in session.window.status.database.text()
     assert session.last_problem is not None and session.last_problem.kind == "database_unwritable"
     assert not (place / "county.db").exists()
+
+
+def test_the_view_on_screen_is_made_first_and_the_others_follow_the_scope_and_theme(
+    qtbot: QtBot, make_session: Callable[..., ConsoleSession]
+) -> None:
+    """Making every view at once held the window still for half a second at start-up: the
+    one on screen is made with the window's services, the others one per event-loop turn,
+    each following the scope and theme chosen before it was made."""
+    session = make_session(collection=False)
+    window = session.window
+    window.switch_to("collection")
+    seen: list[set[str]] = []
+    held: list[str] = []
+
+    def on_ready(_context: object) -> None:
+        seen.append(set(window._views))
+        held.extend(window._to_build)  # held back until a scope and a theme are chosen
+        window._to_build.clear()
+
+    session.ready.connect(on_ready)
+    with qtbot.waitSignal(window.settled, timeout=BOOT_TIMEOUT_MS):
+        session.start()
+    assert seen == [{"collection"}]
+    assert set(window._views) == {"collection"} and "panorama" in held
+    combo = window.top_bar.scope
+    combo.setCurrentIndex(2)
+    station = combo.currentData()
+    assert station.level is Level.STATION
+    window.set_theme("dark")
+
+    window._to_build.extend(held)
+    window._make_next()
+    qtbot.waitUntil(lambda: set(window._views) == set(VIEW_KEYS), timeout=10_000)
+    assert window.current_key() == "collection"  # making the others did not change the page
+    panorama = window.view("panorama")
+    qtbot.waitUntil(lambda: panorama.is_ready, timeout=BOOT_TIMEOUT_MS)
+    assert panorama.snapshot.unit == station  # type: ignore[attr-defined]
+    curve = panorama.curve  # type: ignore[attr-defined]
+    assert curve.today.opts["pen"].color().name() == theme.DARK.curve_today

@@ -63,7 +63,11 @@ class TopBar(QFrame):
     def _tick(self) -> None:
         now = self._now()
         weekday = QLocale().dayName(now.isoweekday())
-        self.clock.setText(f"{now:%Y-%m-%d} {weekday} {now:%H:%M:%S}")
+        # Not strftime: it imports ``time`` on every call, through PySide's import hook.
+        self.clock.setText(
+            f"{now.year:04d}-{now.month:02d}-{now.day:02d} {weekday} "
+            f"{now.hour:02d}:{now.minute:02d}:{now.second:02d}"
+        )
 
     def apply_palette(self, palette: theme.Palette) -> None:
         self.theme_button.setIcon(icons.icon("theme", palette.muted))

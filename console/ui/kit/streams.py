@@ -13,6 +13,7 @@ dropped upstream) are counted, not silently lost.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -22,6 +23,8 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from console.ui.kit.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 Listener = Callable[[list[Any], int], None]
 Subscribe = Callable[[Listener], Callable[[], None]]
@@ -202,8 +205,19 @@ class LiveStream(QObject):
 
 def _stop_later(listening: _Listening, runner: TaskRunner) -> None:
     stop = listening.end()
-    if stop is not None:
+    if stop is None:
+        return
+    if shiboken6.isValid(runner):
         runner.submit(stop, lambda _none: None)
+    else:  # the window is being taken down: its task runner went first
+        threading.Thread(target=_quietly, args=(stop,), name="stream-stop", daemon=True).start()
+
+
+def _quietly(stop: Callable[[], None]) -> None:
+    try:
+        stop()
+    except Exception as err:  # the service may be gone already; nothing is left to tell
+        log.debug("a stream's listener could not be stopped: %s", err)
 
 
 def _ender(state: _State, runner: TaskRunner) -> Callable[[], None]:

@@ -257,6 +257,7 @@ class FakeCollection:
 
     # -- frames
     def describe_frame(self, raw: bytes) -> dict[str, object]:
+        self._record("describe_frame", raw)
         return describe(raw)
 
     def listen_traffic(self, listener: Callable[[list[Traffic], int], None]) -> Callable[[], None]:

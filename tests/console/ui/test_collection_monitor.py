@@ -51,6 +51,7 @@ def test_frames_arrive_in_batches_decoded_and_filtered(
     fake.send(frames[20:], dropped=7)  # the service could not keep up: 7 never came
     qtbot.waitUntil(lambda: model.rowCount() == 30, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: model.summary(29) != "…", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: model.summary(0) != "…", timeout=TIMEOUT)
     assert model.index(0, model.TIME).data() == "10:07:30.000"
     assert model.index(1, model.DIRECTION).data() == "↑ up"
     assert model.summary(0) == (
@@ -62,6 +63,31 @@ def test_frames_arrive_in_batches_decoded_and_filtered(
     monitor.table.setCurrentIndex(monitor.proxy.index(0, 0))
     detail = monitor.detail.toPlainText()
     assert "district code: 3301" in detail and "forward active energy (kWh): 1234.56" in detail
+
+
+def test_only_the_frames_shown_or_selected_are_decoded(
+    qtbot: QtBot, view: CollectionView, fake: FakeCollection
+) -> None:
+    """A county-wide pass brings thousands of frames a second: decoding every one took a
+    core from the window. A row is decoded when it is first shown, or selected."""
+    open_monitor(qtbot, view, fake)
+    monitor, model = view.monitor, view.monitor.model
+    monitor.resize(1400, 300)  # the decoded column in view, about ten rows
+    fake.send([traffic("reply", i) for i in range(400)])
+    qtbot.waitUntil(lambda: model.rowCount() == 400, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: model.report(399) is not None, timeout=TIMEOUT)  # followed: shown
+    decoded = len(fake.named("describe_frame"))
+    assert 0 < decoded < 50, decoded
+    assert model.report(0) is None  # scrolled past, never shown
+    monitor.table.selectRow(0)  # selected: decoded, and its detail shown
+    qtbot.waitUntil(lambda: "district code: 3301" in monitor.detail.toPlainText(), timeout=TIMEOUT)
+    assert model.report(0) is not None
+    settled = lambda: all(r.report is not None or not r.asked for r in model._rows)
+    qtbot.waitUntil(settled, timeout=TIMEOUT)  # no decoding under way
+    calls = len(fake.named("describe_frame"))
+    assert calls < 80
+    reports = sum(1 for row in range(model.rowCount()) if model.report(row) is not None)
+    assert reports == calls  # none decoded twice
 
 
 def test_pause_holds_frames_and_clear_forgets_them(

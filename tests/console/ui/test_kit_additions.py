@@ -95,6 +95,23 @@ def test_a_live_stream_delivers_bounded_batches_and_counts_what_it_drops(
     qtbot.waitUntil(lambda: not source.listeners, timeout=TIMEOUT)
 
 
+def test_a_stream_outliving_its_task_runner_still_stops_listening(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """The window is taken down: its task runner goes before the message monitor's stream."""
+    source = _Source()
+    own_runner = TaskRunner(qapp)
+    stream = LiveStream(own_runner, lambda _items, _dropped: None)
+    stream.start(source.subscribe)
+    qtbot.waitUntil(lambda: bool(source.listeners), timeout=TIMEOUT)
+    assert own_runner.wait_idle(TIMEOUT)
+    own_runner.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    stream.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # no error: ...
+    qtbot.waitUntil(lambda: not source.listeners, timeout=TIMEOUT)  # ... stopped all the same
+
+
 def test_the_midnight_timer_says_when_the_day_changed(qtbot: QtBot, qapp: QApplication) -> None:
     clock = FixedClock(datetime(2026, 11, 21, 23, 59, 0))
     owner = QObject()

@@ -1,7 +1,9 @@
 """报文监视: the live frames on the concentrators' links, in a dock beside any view, decoded in
 the UI language; filter by device, pause, clear. It listens only while it is open: frames come
-in batches through ``listen_traffic`` (in-process or from the service process alike), are
-decoded on a worker, and the table keeps the newest ``ROW_CAP``."""
+in batches through ``listen_traffic`` (in-process or from the service process alike), and the
+table keeps the newest ``ROW_CAP``. A frame is decoded, on a worker, when its row is first
+shown or selected: during a county-wide pass thousands arrive each second and decoding them
+all took a core from the window."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
@@ -58,6 +61,7 @@ class _Row:
     traffic: Traffic
     report: dict[str, Any] | None = None  # decoded on a worker
     summary: str | None = None  # worded when first shown
+    asked: bool = False  # its decoding is under way
 
 
 class MessageModel(QAbstractTableModel):
@@ -70,6 +74,8 @@ class MessageModel(QAbstractTableModel):
         self.cap = cap
         self._rows: list[_Row] = []
         self._next_seq = 0
+        self._wanted: list[tuple[int, bytes]] = []  # (seq, raw) of rows shown undecoded
+        self.on_wanted: Callable[[], None] | None = None  # the first row of a batch is wanted
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._headers = [
             self.tr("Time"), self.tr("Device"), self.tr("Direction"), self.tr("Bytes"),
@@ -89,11 +95,11 @@ class MessageModel(QAbstractTableModel):
             return self._headers[section]
         return None
 
-    def append(self, frames: Sequence[Traffic]) -> list[tuple[int, bytes]]:
-        """Add ``frames``; returns (seq, raw) of each, for decoding."""
+    def append(self, frames: Sequence[Traffic]) -> None:
+        """Add ``frames`` (undecoded: a row is decoded when it is first shown)."""
         frames = list(frames)[-self.cap :]
         if not frames:
-            return []
+            return
         excess = len(self._rows) + len(frames) - self.cap
         if excess > 0:  # the oldest rows scroll away first: the model never exceeds the cap
             self.beginRemoveRows(QModelIndex(), 0, excess - 1)
@@ -105,7 +111,20 @@ class MessageModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
         self.endInsertRows()
-        return [(r.seq, r.traffic.raw) for r in rows]
+
+    def want(self, row: int) -> None:
+        """Row ``row`` is shown or selected: have it decoded if it is not (``take_wanted``)."""
+        item = self._rows[row]
+        if item.report is not None or item.asked:
+            return
+        item.asked = True
+        self._wanted.append((item.seq, item.traffic.raw))
+        if len(self._wanted) == 1 and self.on_wanted is not None:
+            self.on_wanted()
+
+    def take_wanted(self) -> list[tuple[int, bytes]]:
+        wanted, self._wanted = self._wanted, []
+        return wanted
 
     def decoded(self, reports: Sequence[tuple[int, dict[str, Any]]]) -> None:
         """Reports of rows by seq (rows that scrolled away meanwhile are skipped)."""
@@ -125,6 +144,7 @@ class MessageModel(QAbstractTableModel):
     def clear(self) -> None:
         self.beginResetModel()
         self._rows.clear()
+        self._wanted.clear()
         self.endResetModel()
 
     def traffic(self, row: int) -> Traffic:
@@ -136,6 +156,7 @@ class MessageModel(QAbstractTableModel):
     def summary(self, row: int) -> str:
         item = self._rows[row]
         if item.report is None:
+            self.want(row)
             return "…"
         if item.summary is None:
             item.summary = summarize(item.report, chinese=chinese())
@@ -209,6 +230,7 @@ class MessageMonitor(QDockWidget):
         self.dropped = 0  # frames that could not be shown (arrived faster than shown)
         self._available, self._unavailable_reason = True, ""
         self.model = MessageModel(row_cap, self)
+        self.model.on_wanted = lambda: QTimer.singleShot(0, self, self._decode_wanted)
         self.proxy = DeviceFilter(self)
         self.proxy.setSourceModel(self.model)
         self.stream = LiveStream(
@@ -293,16 +315,20 @@ class MessageMonitor(QDockWidget):
         if frames:
             scroll = self.table.verticalScrollBar()
             follow = scroll.value() >= scroll.maximum() - 2
-            wanted = self.model.append(frames)
+            self.model.append(frames)
             if follow:
                 self.table.scrollToBottom()
+        self._show_status()
+
+    def _decode_wanted(self) -> None:
+        wanted = self.model.take_wanted()
+        if wanted:
             describe = self._describe
             self._runner.submit(
                 lambda: [(seq, _report(describe, raw)) for seq, raw in wanted],
                 self._decoded,
                 owner=self,
             )
-        self._show_status()
 
     def _decoded(self, reports: list[tuple[int, dict[str, Any]]]) -> None:
         self.model.decoded(reports)
@@ -364,6 +390,7 @@ class MessageMonitor(QDockWidget):
             "",
         ]
         if report is None:
+            self.model.want(row)
             lines.append(self.tr("Decoding…"))
         else:
             lines += detail_lines(report, chinese=chinese())

@@ -113,6 +113,9 @@ def table_view(model: QAbstractItemModel, stretch: int = -1) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(24)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Sized by the rows in view, not by the first thousand: every change of the rows asked
+    # the model for each cell of them on the GUI thread.
+    header.setResizeContentsPrecision(0)
     if stretch >= 0:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     else:

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
+from console.core.memory import postponed_full_collections
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -36,7 +38,10 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn()
+            # A full collection walks every object with the interpreter lock held: started
+            # by a query's burst of rows, it held the window still for 40-60 ms.
+            with postponed_full_collections():
+                result = self._fn()
         except BaseException as err:  # delivered to on_error; the pool thread must survive
             _emit(self._signals, "failed", err)
         else:

@@ -2,11 +2,53 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from console.ui.kit.panels import named
 
 STATES = ("normal", "good", "warn", "bad", "empty")
+FIT_MIN_WIDTH = 48  # what a value asks for at least: it is drawn smaller rather than widen
+SMALLEST = 0.55  # of the style's size, the smallest a value is drawn
+
+
+class FitLabel(QLabel):
+    """A one-line label that never makes its window wider: when its text does not fit, it is
+    drawn in a smaller size of its font (a figure like "264,739 / 265,000" stays whole)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        # Its full width when there is room; down to FIT_MIN_WIDTH when there is not.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), FIT_MIN_WIDTH), hint.height())
+
+    def fitted_font(self) -> QFont:
+        """The font the text is drawn in: the style's, or smaller to fit the width."""
+        font = QFont(self.font())
+        room = self.contentsRect().width()
+        needed = self.fontMetrics().horizontalAdvance(self.text())
+        if needed <= room or needed <= 0:
+            return font
+        scale = max(room / needed, SMALLEST)
+        if font.pixelSize() > 0:
+            font.setPixelSize(max(1, int(font.pixelSize() * scale)))
+        else:
+            font.setPointSizeF(max(1.0, font.pointSizeF() * scale))
+        return font
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        font = self.fitted_font()
+        if font == self.font():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
 
 
 class KpiTile(QFrame):
@@ -16,7 +58,7 @@ class KpiTile(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(118)
         self._title = named(QLabel(title), "KpiTitle")
-        self._value = named(QLabel("—"), "KpiValue")
+        self._value = named(FitLabel("—"), "KpiValue")
         self._unit = named(QLabel(unit), "KpiUnit")
         self._caption = named(QLabel(""), "KpiCaption")
         self._caption.setWordWrap(True)

@@ -1,5 +1,6 @@
-"""The success rate of the last 30 days against the dashed target line; each day's point in
-its grade's colour (``console.kpi.collection.grade``: the one rule, not a copy of it)."""
+"""The success rate of the last 30 days against the dashed target line and the dotted alarm
+line; each day's point in its grade's colour (``console.kpi.collection.grade``: the one rule,
+not a copy of it)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from decimal import Decimal
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from console.kpi.collection import Grade, grade
 from console.ui import format as fmt
@@ -29,10 +30,13 @@ class TrendChart(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         item = self.plot.getPlotItem()
-        item.showGrid(x=True, y=True, alpha=0.25)
+        # No grid: the target and alarm lines are the references that mean something, and
+        # a grid is most of what a repaint of the chart costs.
         self.curve = item.plot([], [], connect="finite")
         self.target = pg.InfiniteLine(angle=0, movable=False)
         item.addItem(self.target)
+        self.alarm = pg.InfiniteLine(angle=0, movable=False)
+        item.addItem(self.alarm)
         self.target_label = pg.TextItem(anchor=(0, 0))  # under the line: 100 % is the top
         item.addItem(self.target_label)
         self.note = label(self.tr("Loading the trend…"), "EmptyNote", wrap=True)
@@ -47,6 +51,11 @@ class TrendChart(QWidget):
         self._target = Decimal("99.97")
         self._alarm = Decimal(98)
         self._loaded = False  # "Loading…" until the first data, then why there is none
+        self._drawn: tuple[object, ...] | None = None  # what the axes show: redrawn on change
+        for side in ("left", "bottom"):
+            # Drawing an axis's text is most of a repaint (pyqtgraph lays it out each time);
+            # kept as a pixmap, it is drawn again only when its ticks or range change.
+            item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._palette = theme.current()
         self.apply_palette(self._palette)
 
@@ -60,7 +69,9 @@ class TrendChart(QWidget):
             axis.setPen(palette.border)
         item.setLabel("left", self.tr("Success rate (%)"), color=palette.text)
         self.target.setPen(pg.mkPen(palette.good, width=1.6, style=Qt.PenStyle.DashLine))
+        self.alarm.setPen(pg.mkPen(palette.bad, width=1, style=Qt.PenStyle.DotLine))
         self.target_label.setColor(palette.good)
+        self._drawn = None
         self._draw()
 
     def set_data(
@@ -92,23 +103,37 @@ class TrendChart(QWidget):
             symbolPen=None, symbolBrush=brushes,
         )  # fmt: skip
         target = float(self._target)
-        self.target.setPos(target)
-        self.target_label.setText(self.tr("target {pct} %").format(pct=fmt.number(self._target, 2)))
-        self.target_label.setPos(-0.4, target)
-        step = max(1, math.ceil(len(points) / 8))
-        ticks = [(i, f"{d:%m-%d}") for i, (d, _) in enumerate(points) if i % step == 0]
-        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks, []])
         known = [y for y in ys if not math.isnan(y)]
         self.note.setVisible(not known)
-        if not known:
-            if self._loaded:
-                self.note.setText(self.tr("No meter was due to be read in these 30 days."))
+        if not known and self._loaded:
+            self.note.setText(self.tr("No meter was due to be read in these 30 days."))
+        step = max(1, math.ceil(len(points) / 8))
+        ticks = [(i, f"{d:%m-%d}") for i, (d, _) in enumerate(points) if i % step == 0]
+        y_range = _y_range(min([*known, target])) if known else None
+        # During a pass only today's point moves: the axes, the target and the ranges are
+        # set again only when they change (each change redraws the axes' text).
+        drawn = (target, float(self._alarm), tuple(ticks), y_range, len(points))
+        if drawn == self._drawn:
             return
-        low = min([*known, target])
-        pad = max(0.02, (100 - low) * 0.15)
-        self.plot.getPlotItem().setYRange(low - pad, 100 + pad / 3, padding=0)
-        self.plot.getPlotItem().setXRange(-0.5, len(points) - 0.5, padding=0)
+        self._drawn = drawn
+        self.target.setPos(target)
+        self.alarm.setPos(float(self._alarm))
+        self.target_label.setText(self.tr("target {pct} %").format(pct=fmt.number(self._target, 2)))
+        self.target_label.setPos(-0.4, target)
+        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks, []])
+        if y_range is not None:
+            self.plot.getPlotItem().setYRange(*y_range, padding=0)
+            self.plot.getPlotItem().setXRange(-0.5, len(points) - 0.5, padding=0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # keep the note centred over the plot
         super().resizeEvent(event)
         self.note.setGeometry(self.rect().adjusted(30, 30, -30, -30))
+
+
+def _y_range(low: float) -> tuple[float, float]:
+    """From a round number below ``low`` to a little above 100 %: a rate rising through a pass
+    moves the axis only when it crosses a round number, not with every refresh."""
+    span = max(100 - low, 0.01) * 1.5
+    step = 10 ** math.floor(math.log10(span))
+    bottom = max(math.floor((100 - span) / step) * step, -3.0)  # no rate is below 0 %
+    return bottom, 100 + (100 - bottom) * 0.05

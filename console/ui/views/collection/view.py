@@ -55,7 +55,7 @@ from console.ui.views.collection.tree import DeviceTreeModel
 from console.ui.views.collection.trend import DAYS, TrendChart
 
 log = logging.getLogger(__name__)
-COALESCE_MS = 1_000  # a county's pass commits thousands of batches: one refresh a second
+COALESCE_MS = 2_000  # a county's pass commits thousands of batches: one refresh for them all
 DATA_CHANGES = (
     changes.FreezesStored,
     changes.AttemptsStored,
@@ -154,6 +154,7 @@ class CollectionView(BaseView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # the rows in view, not a thousand of them
         self.tree.selectionModel().selectionChanged.connect(self._tree_selection)
         self.read_bar = ReadBar(self.api, self._tasks)
         self.read_bar.failed.connect(self._show_error)

@@ -174,10 +174,11 @@ def test_the_large_county_pass_under_smc_service_with_a_window_attached(
                 and stalls.append((time.monotonic() - t1, probe.gaps[-1]))
             )
         )
+        qtbot.waitUntil(lambda: "daily_freeze" in view.jobs.rows, timeout=60_000)
         t1 = time.monotonic()
         refresher.start()
         probe.start()
-        context.apis["collection"].run_job("daily_freeze")
+        view.jobs.rows["daily_freeze"].run_button.click()  # as the dispatcher starts it
         qtbot.waitUntil(finished.is_set, timeout=900_000)
         stall_line = probe.report(
             "daily freeze of the county, window attached", time.monotonic() - t1

@@ -71,6 +71,19 @@ def _peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _pids(service: subprocess.Popen[str], emulator: subprocess.Popen[bytes]) -> dict[str, int]:
+    return {"service": service.pid, "window": os.getpid(), "emulator": emulator.pid}
+
+
 def _reset_day(url: str) -> int:
     engine = create_db_engine(url)
     try:
@@ -175,6 +188,7 @@ def test_the_large_county_pass_under_smc_service_with_a_window_attached(
             )
         )
         qtbot.waitUntil(lambda: "daily_freeze" in view.jobs.rows, timeout=60_000)
+        cpu0 = {who: _cpu_s(pid) for who, pid in _pids(service, emulator).items()}
         t1 = time.monotonic()
         refresher.start()
         probe.start()
@@ -184,6 +198,9 @@ def test_the_large_county_pass_under_smc_service_with_a_window_attached(
             "daily freeze of the county, window attached", time.monotonic() - t1
         )
         refresher.stop()
+        cpu = {
+            who: round(_cpu_s(pid) - cpu0[who], 1) for who, pid in _pids(service, emulator).items()
+        }
         last = ends[0].last
         assert last.finished_at is not None
         wall = (last.finished_at - last.started_at).total_seconds()
@@ -199,6 +216,7 @@ def test_the_large_county_pass_under_smc_service_with_a_window_attached(
             "service_peak_rss_mib": round(_peak_rss_mib(service.pid)),
             "window_peak_rss_mib": round(_peak_rss_mib(os.getpid())),
             "emulator_peak_rss_mib": round(_peak_rss_mib(emulator.pid)),
+            "cpu_s_during_the_pass": cpu,
             "events": len(latencies),
             "events_by_kind": kinds,
             "latency_ms": {

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 
 from console.core.memory import postponed_full_collections
 
@@ -123,11 +124,12 @@ class Control:
 
 
 class _Pending:
-    __slots__ = ("control", "generation")
+    __slots__ = ("control", "generation", "started")
 
-    def __init__(self, generation: int, control: Control) -> None:
+    def __init__(self, generation: int, control: Control, started: float) -> None:
         self.generation = generation
         self.control = control
+        self.started = started
 
 
 class Tasks(QObject):
@@ -138,12 +140,19 @@ class Tasks(QObject):
 
     busy_changed = Signal(str, bool)  # (name, running)
 
-    def __init__(self, runner: TaskRunner, parent: QObject) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        parent: QObject,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
+        self._monotonic = monotonic  # how long a run took (tests inject one)
         self._generation = 0
         self._pending: dict[str, _Pending] = {}
         self._again: dict[str, Callable[[], Control]] = {}  # rerun: once more when it ends
+        self._resting: dict[str, QTimer] = {}  # rerun: ended, the next waits as long as it took
 
     def run(
         self,
@@ -159,7 +168,7 @@ class Tasks(QObject):
         self._generation += 1
         generation = self._generation
         ctl = Control()
-        self._pending[name] = _Pending(generation, ctl)
+        self._pending[name] = _Pending(generation, ctl, self._monotonic())
 
         def work() -> T:
             return fn(ctl) if control else fn()
@@ -193,9 +202,11 @@ class Tasks(QObject):
     ) -> None:
         """``run`` for refreshes that events ask for: when a task of that name is running,
         its result is not wrong, only about to be stale, so it is not superseded; ``fn`` runs
-        once more when it ends (however often it was asked for meanwhile). A county's pass
-        thus keeps one query in flight per name, never a pile of them on the pool."""
-        if name in self._pending:
+        once more when it ends (however often it was asked for meanwhile), after a rest as long
+        as the run took. A county's pass thus keeps one query in flight per name, never a pile
+        of them on the pool, and a slow query at most half the time: back to back, the figures
+        of a large county kept two of the window's threads busy for the whole pass."""
+        if name in self._pending or name in self._resting:
             self._again[name] = lambda: self.run(name, fn, on_done, on_error)
         else:
             self.run(name, fn, on_done, on_error)
@@ -206,14 +217,35 @@ class Tasks(QObject):
             return False  # superseded or cancelled: a newer result is on its way, or none
         del self._pending[name]
         self.busy_changed.emit(name, False)
-        again = self._again.pop(name, None)
-        if again is not None:
-            again()
+        if name in self._again:
+            self._rest(name, max(0.0, self._monotonic() - current.started))
         return True
 
+    def _rest(self, name: str, seconds: float) -> None:
+        """Run what ``rerun`` asked for once ``seconds`` have passed (the latest ask)."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(round(seconds * 1000))
+
+        def wake() -> None:
+            if self._resting.get(name) is timer:
+                del self._resting[name]
+                again = self._again.pop(name, None)
+                if again is not None:
+                    again()
+            timer.deleteLater()
+
+        timer.timeout.connect(wake)
+        self._resting[name] = timer
+        timer.start()
+
     def cancel(self, name: str) -> None:
-        """Tell a running task to stop and drop its result."""
+        """Tell a running task to stop and drop its result (and forget a rerun's next run)."""
         self._again.pop(name, None)
+        resting = self._resting.pop(name, None)
+        if resting is not None:
+            resting.stop()
+            resting.deleteLater()
         pending = self._pending.pop(name, None)
         if pending is not None:
             pending.control.stop.set()
@@ -221,3 +253,7 @@ class Tasks(QObject):
 
     def running(self, name: str) -> bool:
         return name in self._pending
+
+    def resting(self, name: str) -> bool:
+        """A rerun of ``name`` waits out its rest before it runs."""
+        return name in self._resting

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from console.core.scope import OrgUnit
@@ -36,6 +37,29 @@ class BaseView(QWidget):
         self.kit = kit
         self.is_ready = False
         self.tasks = Tasks(kit.runner, self) if kit is not None else None
+        self._when_shown: dict[str, Callable[[], None]] = {}
+
+    def on_screen(self, key: str, fn: Callable[[], None]) -> None:
+        """Call ``fn`` now if the view is on screen, else when it is next shown (once, the
+        latest ``fn`` of each ``key``). For refreshes that events ask for: a view in the
+        background that re-read its figures on every commit of a county's pass kept a core of
+        the window busy for nobody."""
+        if self.isVisible():
+            self._when_shown.pop(key, None)
+            fn()
+        else:
+            self._when_shown[key] = fn
+
+    @property
+    def waiting_to_be_shown(self) -> list[str]:
+        """The keys of what ``on_screen`` keeps for the view's next showing."""
+        return list(self._when_shown)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        waiting, self._when_shown = self._when_shown, {}
+        for fn in waiting.values():
+            fn()
 
     def set_unit(self, unit: OrgUnit | None) -> None:
         """The organisation scope changed (``None``: everything)."""

@@ -199,6 +199,29 @@ def test_a_burst_of_events_is_one_refresh(
     assert len(fake.named("kpis")) == before + 1
 
 
+def test_a_hidden_view_reads_nothing_for_events_until_it_is_shown(
+    qtbot: QtBot, view: CollectionView, fake: FakeCollection, bus: EventBus
+) -> None:
+    stations(qtbot, view)
+    view.hide()  # another view is on screen
+    kpis, tops = len(fake.named("kpis")), len(fake.named("children"))
+    for _ in range(5):
+        bus.publish(FreezesStored((DAY,), 10, None))
+    bus.publish(ArchiveChanged(("meter",), 3))
+    assert bus.flush()
+    qtbot.waitUntil(lambda: view.waiting_to_be_shown == ["data"], timeout=TIMEOUT)
+    assert (len(fake.named("kpis")), len(fake.named("children"))) == (kpis, tops)
+    view.show()  # one refresh for all of them, the archive's included
+    qtbot.waitUntil(lambda: len(fake.named("kpis")) == kpis + 1, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: (
+            len([c for c in fake.named("children") if c[1] is None]) > 0
+            and len(fake.named("children")) > tops
+        ),
+        timeout=TIMEOUT,
+    )
+
+
 def test_an_archive_change_loads_the_tree_again(
     qtbot: QtBot, view: CollectionView, fake: FakeCollection, bus: EventBus
 ) -> None:

@@ -6,6 +6,7 @@ the GUI thread, counted when dropped, unsubscribed with its owner), ``MidnightTi
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -15,12 +16,15 @@ from PySide6.QtCore import QEvent, QLocale, QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from console.core.bus import EventBus
 from console.core.clock import FixedClock
 from console.core.rpc import ServiceError
+from console.ui.kit.events import QtEvents
 from console.ui.kit.failures import failure_text
 from console.ui.kit.midnight import MidnightTimer
 from console.ui.kit.streams import LiveStream
 from console.ui.kit.tasks import TaskRunner, Tasks
+from console.ui.kit.view import BaseView, ViewKit
 
 TIMEOUT = 10_000
 
@@ -53,6 +57,65 @@ def test_rerun_keeps_one_in_flight_and_runs_once_more(qtbot: QtBot, runner: Task
     assert results == [1, 2] and len(calls) == 2
     tasks.run("figures", query, results.append)  # a plain run still supersedes
     qtbot.waitUntil(lambda: len(results) == 3, timeout=TIMEOUT)
+
+
+def test_a_rerun_rests_as_long_as_the_run_took_and_a_plain_run_does_not_wait(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    readings = iter([100.0, 100.4, 200.0, 200.0])  # started, ended (0.4 s), then instant
+    owner = QObject()
+    tasks = Tasks(runner, owner, monotonic=lambda: next(readings))
+    gate = threading.Event()
+    calls: list[float] = []
+    results: list[int] = []
+
+    def query() -> int:
+        calls.append(time.monotonic())
+        assert gate.wait(TIMEOUT / 1000)
+        return len(calls)
+
+    tasks.rerun("figures", query, results.append)
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=TIMEOUT)
+    tasks.rerun("figures", query, results.append)  # asked while it runs
+    gate.set()
+    qtbot.waitUntil(lambda: results == [1], timeout=TIMEOUT)
+    ended = time.monotonic()
+    assert len(calls) == 1, "the second run did not rest"
+    tasks.rerun("figures", query, results.append)  # asked during the rest: still one more
+    qtbot.waitUntil(lambda: results == [1, 2], timeout=TIMEOUT)
+    assert len(calls) == 2 and calls[1] - ended >= 0.35  # the 0.4 s the first run took
+
+    readings = iter([300.0, 1300.0])  # a 1000 s run, then a plain run asked during the rest
+    tasks._monotonic = lambda: next(readings)  # type: ignore[method-assign]
+    tasks.rerun("figures", query, results.append)
+    tasks.rerun("figures", query, results.append)
+    qtbot.waitUntil(lambda: len(results) == 3, timeout=TIMEOUT)
+    assert tasks.resting("figures") and len(calls) == 3
+    readings = iter([400.0, 400.0])
+    tasks.run("figures", query, results.append)  # 刷新 pressed: now, and the rest forgotten
+    qtbot.waitUntil(lambda: len(results) == 4, timeout=TIMEOUT)
+    assert len(calls) == 4 and results[-1] == 4 and not tasks.resting("figures")
+
+
+def test_a_hidden_view_does_what_events_ask_when_it_is_shown(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    kit = ViewKit(QtEvents(EventBus()), runner, datetime.now, lambda _dock: None)
+    view = BaseView("probe", kit)
+    qtbot.addWidget(view)
+    done: list[str] = []
+    view.on_screen("data", lambda: done.append("old"))
+    view.on_screen("data", lambda: done.append("new"))  # the latest of a key
+    view.on_screen("jobs", lambda: done.append("jobs"))
+    assert done == [] and view.waiting_to_be_shown == ["data", "jobs"]
+    view.show()
+    qtbot.waitExposed(view)
+    assert done == ["new", "jobs"]
+    view.on_screen("data", lambda: done.append("now"))  # on screen: at once
+    assert done == ["new", "jobs", "now"]
+    view.hide()
+    view.show()
+    assert done == ["new", "jobs", "now"]  # nothing was waiting
 
 
 class _Source:

@@ -3,7 +3,8 @@ the rate down, the collection jobs, 点抄 and, in a dock, the live frames.
 
 Every ``CollectionConsole`` call runs on a worker (``BaseView.tasks``). The figures follow the
 data: commits of freezes, attempts, link states, the archive or the thresholds (events,
-coalesced to one refresh a second) and the day changing at midnight; nothing polls.
+coalesced to one refresh every two seconds; when the view is hidden, one when it is shown)
+and the day changing at midnight; nothing polls.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class CollectionView(BaseView):
         self._selected_meter: tuple[int, str] | None = None
         self._settled: set[str] = set()
         self._figures_error = False  # the error banner says the figures could not be read
+        self._archive_changed = False  # an ArchiveChanged arrived while the view was hidden
         self.frontend: FrontEndStatus | None = None
         self.figures: Figures | None = None
         self.drill_dialog: DrillDownDialog | None = None
@@ -258,8 +260,14 @@ class CollectionView(BaseView):
             self.tree_model.refresh(self.tree_model.day)
         self.jobs.reload()
 
-    def _data_changed(self, _events: Sequence[object]) -> None:
-        if any(isinstance(e, changes.ArchiveChanged) for e in _events):
+    def _data_changed(self, events: Sequence[object]) -> None:
+        archive = any(isinstance(e, changes.ArchiveChanged) for e in events)
+        self._archive_changed = self._archive_changed or archive
+        self.on_screen("data", self._follow_data)
+
+    def _follow_data(self) -> None:
+        if self._archive_changed:
+            self._archive_changed = False
             self.tree_model.reset(self.tree_model.day or self._kit.now().date())
         elif self.tree_model.day is not None:
             self.tree_model.refresh(self.tree_model.day)

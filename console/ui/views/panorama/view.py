@@ -105,7 +105,7 @@ class PanoramaView(BaseView):
         self.apply_palette(theme.current())
         kit.events.on(
             (FreezesStored, RegistersStored, CurvesStored, ArchiveChanged),
-            lambda _events: self.refresh(),
+            lambda _events: self.on_screen("refresh", self.refresh),
             owner=self,
             coalesce_ms=REFRESH_COALESCE_MS,
         )

@@ -100,6 +100,9 @@ def last_run_text(job: JobState) -> str:
     return translate("Jobs", "{status} in {s} s").format(status=status, s=f"{seconds:,.0f}")
 
 
+MIN_WIDTH = 300  # px: a jobs panel never narrower
+
+
 class JobRow(QFrame):
     run_clicked = Signal(str)
     cancel_clicked = Signal(str)
@@ -199,11 +202,12 @@ class JobsPanel(QFrame):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(300)  # a row's name and both buttons side by side
+        self._scroll, self._rows_widget = scroll, rows
+        self.setMinimumWidth(MIN_WIDTH)  # until the rows say how wide they are
         self.header = QHBoxLayout()
         self.header.addWidget(label(title, "PanelTitle"))
         self.header.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self._outer = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 10, 10)
         layout.addLayout(self.header)
         layout.addWidget(self.note)
@@ -246,9 +250,24 @@ class JobsPanel(QFrame):
         day = self._kit.now().date()
         for job in jobs:
             self.rows[job.id].show_state(job, day)
+        self._fit_width()
         self.note.setVisible(not jobs)
         self.note.setText(translate("Jobs", "No job is scheduled."))
         self.loaded.emit()
+
+    def _fit_width(self) -> None:
+        """As wide as the widest row's name and buttons, beside the scroll bar: the rows
+        never scroll sideways, so a narrower list cut the 取消 buttons off. (Rows just added
+        are shown later by Qt, so their layout does not count them yet: asked one by one.)"""
+        widest = max((row.minimumSizeHint().width() for row in self.rows.values()), default=0)
+        margins = self._rows_layout.contentsMargins()
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        rows = widest + margins.left() + margins.right() + bar
+        self._scroll.setMinimumWidth(rows)
+        # The panel's own minimum (not its hint) is what a splitter keeps to.
+        outer = self._outer.contentsMargins()
+        header = self.header.minimumSize().width()
+        self.setMinimumWidth(max(MIN_WIDTH, rows, header) + outer.left() + outer.right())
 
     def _failed(self, err: BaseException) -> None:
         log.error("cannot read the jobs: %s", err)

@@ -4,11 +4,13 @@ schedule, 点抄, and a front end that does not listen. Every API call comes on 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
 
 from console.collection.api import FrontEndStatus, ReadPath
@@ -265,6 +267,30 @@ def test_the_job_panel_runs_and_cancels_through_the_api(
     qtbot.waitUntil(lambda: bool(fake.named("cancel_job")), timeout=TIMEOUT)
     assert fake.named("cancel_job") == [("cancel_job", "curves")]
     assert view.schedule.button.parent() is view.jobs  # 采集计划… sits in the panel's header
+
+
+def test_every_job_row_fits_beside_the_scroll_bar(
+    qtbot: QtBot, view: CollectionView, fake: FakeCollection
+) -> None:
+    view.resize(1000, 700)  # narrower than a dispatcher's screen: the panel keeps its rows whole
+    qtbot.waitUntil(lambda: len(view.jobs.rows) == 2, timeout=TIMEOUT)
+    fake.job_states["archive_sync"] = dataclasses.replace(
+        fake.job_states["curves"], id="archive_sync", name="营销档案同步（全县台区与计量点）"
+    )  # a job whose name is wider than the panel's least width
+    with qtbot.waitSignal(view.jobs.loaded, timeout=TIMEOUT):
+        view.jobs.reload()
+    splitter = view.jobs.parentWidget()
+    assert isinstance(splitter, QSplitter)
+    splitter.setSizes([splitter.width(), 0])  # the chart dragged as wide as it goes
+    viewport = view.jobs._scroll.viewport()
+
+    def whole(row: object) -> bool:  # inside the list's viewport and the panel's frame
+        button = row.cancel_button  # type: ignore[attr-defined]
+        corner = button.rect().topRight()
+        in_list = button.mapTo(viewport, corner).x() < viewport.width()
+        return bool(in_list and button.mapTo(view.jobs, corner).x() < view.jobs.width())
+
+    qtbot.waitUntil(lambda: all(whole(r) for r in view.jobs.rows.values()), timeout=TIMEOUT)
 
 
 def test_a_refused_schedule_stays_open_and_a_good_one_is_saved(

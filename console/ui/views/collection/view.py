@@ -186,6 +186,7 @@ class CollectionView(BaseView):
         middle.setStretchFactor(0, 3)
         middle.setStretchFactor(1, 2)
         middle.setSizes([560, 380])
+        middle.setChildrenCollapsible(False)  # a dragged splitter keeps the jobs' buttons whole
         lower = QSplitter(Qt.Orientation.Vertical)
         lower.addWidget(middle)
         lower.addWidget(self.ranking)

@@ -73,7 +73,9 @@ class CollectionServicePart:
         self.commands = ServiceCommands(
             infra.session_factory,
             infra.clock,
-            reader=OnDemandReader(infra.session_factory, infra.clock, self.frontend),
+            reader=OnDemandReader(
+                infra.session_factory, infra.clock, self.frontend, links=self.reader.links
+            ),
             status=lambda: self._status,
             schedule=settings.schedule,
             reschedule=self.reschedule,

@@ -20,6 +20,7 @@ from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.collection.turns import LinkTurns
 from console.core.clock import Clock
 from db.ingest import (
     FreezeRow,
@@ -106,11 +107,13 @@ class CollectionService:
         options: CollectionOptions | None = None,
         *,
         link_opener: Callable[[str], Transport] = open_link,
+        links: LinkTurns | None = None,
     ) -> None:
         self._sf = session_factory
         self._clock = clock
         self.options = options or CollectionOptions()
         self._open_link = link_opener
+        self.links = links or LinkTurns()  # shared with 点抄 (OnDemandReader)
         self._run_lock = threading.Lock()
 
     def recover(self) -> int:
@@ -203,24 +206,41 @@ class CollectionService:
         self, targets: Sequence[ReadTarget], cancel: threading.Event
     ) -> list[MeterResult]:
         url = targets[0].link_url
+        turn = self.links.of(url)
+        options = BusOptions(timeout_s=self.options.timeout_s, retries=self.options.retries)
+        results: list[MeterResult] = []
+        turn.take()
         try:
             transport = self._open_link(url)
         except DriverError as err:
+            turn.give_back()
             now = self._clock.now()
             return [
                 MeterResult(t, now, error=f"link {url}: {err}", error_kind="link") for t in targets
             ]
-        bus = Bus(
-            transport, BusOptions(timeout_s=self.options.timeout_s, retries=self.options.retries)
-        )
-        results = []
         try:
+            bus = Bus(transport, options)
             for target in targets:
                 if cancel.is_set():
                     break
+                if turn.wanted:  # a 点抄 waits for this bus: its turn between two meters
+                    transport.close()
+                    turn.give_back()
+                    turn.take()
+                    transport = self._open_link(url)
+                    bus = Bus(transport, options)
                 results.append(self._read_meter(bus, target))
+        except DriverError as err:  # the link could not be opened again after a 点抄
+            now = self._clock.now()
+            done = {r.target.meter_id for r in results}
+            results += [
+                MeterResult(t, now, error=f"link {url}: {err}", error_kind="link")
+                for t in targets
+                if t.meter_id not in done
+            ]
         finally:
             transport.close()
+            turn.give_back()
         return results
 
     def _read(self, bus: Bus, target: ReadTarget, di: int) -> dataids.Value:

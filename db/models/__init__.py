@@ -12,6 +12,7 @@ from db.models.admin import (
     Role,
     Threshold,
     User,
+    UserStation,
 )
 from db.models.base import (
     NAMING_CONVENTION,
@@ -134,6 +135,7 @@ __all__ = [
     "TouPeriod",
     "TransformerArea",
     "User",
+    "UserStation",
     "WeatherDaily",
     "WorkOrder",
     "WorkOrderStatus",

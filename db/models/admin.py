@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,7 +21,8 @@ from db.models.base import Base, RunStatus, enum_check
 
 
 class Role(Base):
-    """dispatcher 调度员, supervisor 班长, field 台区经理, admin 管理员, ..."""
+    """dispatcher 调度员, supervisor 班长/主任, field 台区经理, administrator 管理员, viewer 只读
+    (the codes are ``console.core.roles.Role``; the rows are made by migration 0008)."""
 
     __tablename__ = "role"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,15 +31,34 @@ class Role(Base):
 
 
 class User(Base):
+    """An operator account. Its scope is the county (no ``UserStation`` row) or the supply
+    stations listed in ``user_station``."""
+
     __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(50))
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
-    supply_station_id: Mapped[int | None] = mapped_column(ForeignKey("supply_station.id"))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    failed_signins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_signin_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class UserStation(Base):
+    """A supply station in a user's scope."""
+
+    __tablename__ = "user_station"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    supply_station_id: Mapped[int] = mapped_column(
+        ForeignKey("supply_station.id"), primary_key=True, index=True
+    )
 
 
 class AuditEntry(Base):

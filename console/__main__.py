@@ -17,7 +17,7 @@ from pathlib import Path
 _STARTED = time.monotonic()
 
 from console import __version__  # noqa: E402
-from console.cli import db, decode, emulator, read, service  # noqa: E402
+from console.cli import db, decode, emulator, read, service, user  # noqa: E402
 from console.core import paths  # noqa: E402
 from console.core.config import (  # noqa: E402
     LANGUAGES,
@@ -89,10 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_parser(commands)
     db.add_parser(commands)
     service.add_parser(commands)
+    user.add_parser(commands)
     return parser
 
 
-TOOLS = {"decode": decode.run, "read": read.run, "emulator": emulator.run, "db": db.run}
+TOOLS = {
+    "decode": decode.run, "read": read.run, "emulator": emulator.run, "db": db.run,
+    "user": user.run,
+}  # fmt: skip
 
 
 def this_machine_only(settings: Settings) -> Settings:

@@ -14,11 +14,33 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from console.core.roles import Permission, Role, may
+
+
+class NotPermittedError(PermissionError):
+    """The operator's role or scope does not allow the action (the message says which)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Operator:
     login: str  # what the audit log records
     name: str  # what the window shows
+    role: Role | None = None  # None: not signed in (the workstation's or the service's user)
+    stations: frozenset[int] | None = None  # supply station ids; None: the whole county
+    user_id: int | None = None
+
+    def may(self, permission: Permission) -> bool:
+        return may(self.role, permission)
+
+    def require(self, permission: Permission, what: str) -> None:
+        """Raise ``NotPermittedError`` unless the role allows ``permission``."""
+        if not self.may(permission):
+            role = self.role.value if self.role else "no role (not signed in)"
+            raise NotPermittedError(f"{self.login} ({role}) may not {what}")
+
+    def covers(self, station_id: int | None) -> bool:
+        """Whether a supply station (None: the county as a whole) is in the operator's scope."""
+        return self.stations is None or (station_id is not None and station_id in self.stations)
 
     @classmethod
     def workstation_user(cls) -> Operator:

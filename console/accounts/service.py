@@ -1,0 +1,292 @@
+"""The accounts API: sign-in with lockout, users with a role and a scope, passwords set, changed
+and reset. Every change and every sign-in (also a failed one) writes an audit entry in the same
+transaction; the permission checks are here, whatever the caller shows or hides."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
+from console.core.clock import Clock
+from console.core.operator import NotPermittedError, Operator
+from console.core.roles import Permission, Role
+from db import audit
+from db.models import Role as RoleRow
+from db.models import SupplyStation, User, UserStation
+
+MAX_FAILURES = 5  # consecutive failed sign-ins before the account locks
+LOCK_FOR = timedelta(minutes=15)
+LOGIN = re.compile(r"[A-Za-z0-9_.\-]{2,64}")
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out (the message says why)."""
+
+
+class SignInError(Exception):
+    """Sign-in refused. ``locked_until`` is set when the account is locked."""
+
+    def __init__(self, message: str, locked_until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.locked_until = locked_until
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    login: str
+    name: str
+    role: Role
+    stations: tuple[str, ...]  # supply station codes; () for the whole county
+    active: bool
+    locked_until: datetime | None
+    last_signin_at: datetime | None
+    must_change_password: bool
+
+
+class Accounts:
+    def __init__(self, session_factory: sessionmaker[Session], clock: Clock) -> None:
+        self._sf = session_factory
+        self._clock = clock
+
+    # ------------------------------------------------------------------ reading
+    def has_users(self) -> bool:
+        with self._sf() as session:
+            return bool(session.scalar(select(func.count()).select_from(User)))
+
+    def users(self, by: Operator) -> list[UserInfo]:
+        by.require(Permission.MANAGE_USERS, "list the users")
+        with self._sf() as session:
+            rows = session.scalars(select(User).order_by(User.login)).all()
+            return [_info(session, user) for user in rows]
+
+    # ------------------------------------------------------------------ signing in
+    def sign_in(self, login: str, password: str, workstation: str) -> Operator:
+        """The operator for ``login``, or ``SignInError`` (the same words for an unknown login
+        and a wrong password). Five failures in a row lock the account for 15 minutes. A
+        failed attempt is committed (its audit entry, the count) before the error is raised."""
+        now = self._clock.now()
+        with self._sf.begin() as session:
+            outcome = self._check(session, login, password, workstation, now)
+        if isinstance(outcome, SignInError):
+            raise outcome
+        return outcome
+
+    def _check(
+        self, session: Session, login: str, password: str, workstation: str, now: datetime
+    ) -> Operator | SignInError:
+        wrong = SignInError("wrong login name or password")
+        user = session.scalar(select(User).where(User.login == login))
+        if user is None or not user.active:
+            refused = {"workstation": workstation, "reason": "unknown or disabled"}
+            self._audit(session, login, "signin.failed", login, None, after=refused)
+            return wrong
+        if user.locked_until is not None and user.locked_until > now:
+            self._audit(session, login, "signin.failed", login, None,
+                        after={"workstation": workstation, "reason": "locked"})  # fmt: skip
+            return SignInError(
+                f"the account is locked until {user.locked_until:%H:%M} after {MAX_FAILURES} "
+                "failed sign-ins; wait, or ask an administrator to unlock it",
+                user.locked_until,
+            )
+        if not verify_password(password, user.password_hash):
+            user.failed_signins += 1
+            after: dict[str, object] = {"workstation": workstation, "reason": "password",
+                                        "failures": user.failed_signins}  # fmt: skip
+            if user.failed_signins >= MAX_FAILURES:
+                user.locked_until = now + LOCK_FOR
+                user.failed_signins = 0
+                after["locked_until"] = user.locked_until
+            self._audit(session, login, "signin.failed", login, None, after=after)
+            if "locked_until" in after:
+                return SignInError(
+                    f"wrong password {MAX_FAILURES} times: the account is locked until "
+                    f"{user.locked_until:%H:%M}",
+                    user.locked_until,
+                )
+            return wrong
+        if user.password_hash is not None and needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.failed_signins = 0
+        user.locked_until = None
+        user.last_signin_at = now
+        self._audit(session, login, "signin", login, None, after={"workstation": workstation})
+        return _operator(session, user)
+
+    def sign_out(self, operator: Operator, workstation: str) -> None:
+        with self._sf.begin() as session:
+            self._audit(session, operator.login, "signout", operator.login, None,
+                        after={"workstation": workstation})  # fmt: skip
+
+    # ------------------------------------------------------------------ managing users
+    def add_user(
+        self,
+        by: Operator | None,
+        login: str,
+        *,
+        name: str,
+        role: Role,
+        stations: Sequence[str],
+        password: str,
+    ) -> UserInfo:
+        """Create an account. ``by`` None: the first administrator of a database without
+        users (no one to sign in as yet)."""
+        role = Role(role)
+        if not LOGIN.fullmatch(login):
+            raise AccountError(f"login name {login!r}: 2-64 letters, digits, '.', '_' or '-' only")
+        check_policy(password, login)
+        with self._sf.begin() as session:
+            actor = self._manager(session, by, first_role=role)
+            if session.scalar(select(User.id).where(User.login == login)) is not None:
+                raise AccountError(f"there is already a user {login!r}")
+            station_ids = _station_ids(session, stations)
+            now = self._clock.now()
+            user = User(
+                login=login, name=name or login, role_id=_role_id(session, role),
+                password_hash=hash_password(password), active=True, created_at=now,
+                failed_signins=0, password_changed_at=now, must_change_password=False,
+            )  # fmt: skip
+            session.add(user)
+            session.flush()
+            session.add_all(UserStation(user_id=user.id, supply_station_id=s) for s in station_ids)
+            session.flush()
+            info = _info(session, user)
+            self._audit(session, actor, "user.add", login, None, after=_public(info))
+            return info
+
+    def set_active(self, by: Operator, login: str, active: bool) -> UserInfo:
+        with self._sf.begin() as session:
+            self._manager(session, by)
+            user = _user(session, login)
+            before = _public(_info(session, user))
+            if not active and _is_last_administrator(session, user):
+                raise AccountError(f"{login} is the last active administrator")
+            user.active = active
+            if active:  # enabling also lifts a lockout
+                user.failed_signins, user.locked_until = 0, None
+            info = _info(session, user)
+            action = "user.enable" if active else "user.disable"
+            self._audit(session, by.login, action, login, before, after=_public(info))
+            return info
+
+    def reset_password(self, by: Operator, login: str, password: str) -> None:
+        """An administrator sets a new password (to be changed at the next sign-in) and lifts
+        a lockout."""
+        check_policy(password, login)
+        with self._sf.begin() as session:
+            self._manager(session, by)
+            user = _user(session, login)
+            user.password_hash = hash_password(password)
+            user.password_changed_at = self._clock.now()
+            user.must_change_password = True
+            user.failed_signins, user.locked_until = 0, None
+            self._audit(session, by.login, "user.password_reset", login, None, after=None)
+
+    def change_password(self, login: str, old: str, new: str) -> None:
+        """The user's own change: the old password proves who asks."""
+        check_policy(new, login)
+        if new == old:
+            raise AccountError("the new password must differ from the old one")
+        with self._sf.begin() as session:
+            user = _user(session, login)
+            if not user.active or not verify_password(old, user.password_hash):
+                raise AccountError("the old password is wrong")
+            user.password_hash = hash_password(new)
+            user.password_changed_at = self._clock.now()
+            user.must_change_password = False
+            self._audit(session, login, "user.password_change", login, None, after=None)
+
+    # ------------------------------------------------------------------ helpers
+    def _manager(
+        self, session: Session, by: Operator | None, first_role: Role | None = None
+    ) -> str:
+        if by is not None:
+            by.require(Permission.MANAGE_USERS, "manage users")
+            return by.login
+        if session.scalar(select(func.count()).select_from(User)):
+            raise NotPermittedError("sign in as an administrator to manage users")
+        if first_role is not Role.ADMINISTRATOR:
+            raise AccountError("the first user of a database must be an administrator")
+        return "setup"
+
+    def _audit(
+        self, session: Session, actor: str, action: str, login: str, before: object,
+        *, after: object,
+    ) -> None:  # fmt: skip
+        audit.record(session, actor=actor, action=action, object_kind="user", object_id=login,
+                     before=before, after=after, at=self._clock.now())  # fmt: skip
+
+
+def _user(session: Session, login: str) -> User:
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise AccountError(f"there is no user {login!r}")
+    return user
+
+
+def _role_id(session: Session, role: Role) -> int:
+    found = session.scalar(select(RoleRow.id).where(RoleRow.code == role.value))
+    if found is None:  # a database made before migration 0008's rows: add the role
+        row = RoleRow(code=role.value, name=role.value)
+        session.add(row)
+        session.flush()
+        return row.id
+    return found
+
+
+def _station_ids(session: Session, codes: Sequence[str]) -> list[int]:
+    ids: list[int] = []
+    for code in codes:
+        found = session.scalar(
+            select(SupplyStation.id).where(
+                (SupplyStation.code == code) | (SupplyStation.name == code)
+            )
+        )
+        if found is None:
+            raise AccountError(f"there is no supply station {code!r} (give its code or name)")
+        ids.append(found)
+    return sorted(set(ids))
+
+
+def _info(session: Session, user: User) -> UserInfo:
+    role = session.scalar(select(RoleRow.code).where(RoleRow.id == user.role_id)) or ""
+    codes = session.scalars(
+        select(SupplyStation.code)
+        .join(UserStation, UserStation.supply_station_id == SupplyStation.id)
+        .where(UserStation.user_id == user.id)
+        .order_by(SupplyStation.code)
+    ).all()
+    return UserInfo(
+        user.login, user.name, Role(role), tuple(codes), user.active, user.locked_until,
+        user.last_signin_at, user.must_change_password,
+    )  # fmt: skip
+
+
+def _operator(session: Session, user: User) -> Operator:
+    role = session.scalar(select(RoleRow.code).where(RoleRow.id == user.role_id)) or ""
+    ids = session.scalars(
+        select(UserStation.supply_station_id).where(UserStation.user_id == user.id)
+    ).all()
+    return Operator(user.login, user.name, Role(role), frozenset(ids) or None, user.id)
+
+
+def _public(info: UserInfo) -> dict[str, object]:
+    return {"login": info.login, "name": info.name, "role": info.role.value,
+            "stations": list(info.stations), "active": info.active}  # fmt: skip
+
+
+def _is_last_administrator(session: Session, user: User) -> bool:
+    admin = session.scalar(select(RoleRow.id).where(RoleRow.code == Role.ADMINISTRATOR.value))
+    if user.role_id != admin or not user.active:
+        return False
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role_id == admin, User.active, User.id != user.id)
+    )
+    return not others

@@ -20,7 +20,12 @@ MIN_LENGTH = 8
 
 
 class PasswordPolicyError(ValueError):
-    """A new password does not meet the policy (the message says which rule)."""
+    """A new password does not meet the policy (the message says which rule; ``rule`` names
+    it for a window that words it in its language: ``length``, ``mix`` or ``login``)."""
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +82,10 @@ def needs_rehash(stored: str) -> bool:
 def check_policy(password: str, login: str) -> None:
     """At least 8 characters, letters and digits, not the login name."""
     if len(password) < MIN_LENGTH:
-        raise PasswordPolicyError(f"the password must have at least {MIN_LENGTH} characters")
+        raise PasswordPolicyError(
+            f"the password must have at least {MIN_LENGTH} characters", "length"
+        )
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        raise PasswordPolicyError("the password must contain letters and digits")
+        raise PasswordPolicyError("the password must contain letters and digits", "mix")
     if password.casefold() == login.casefold() or login.casefold() in password.casefold():
-        raise PasswordPolicyError("the password must not contain the login name")
+        raise PasswordPolicyError("the password must not contain the login name", "login")

@@ -4,14 +4,13 @@ transaction; the permission checks are here, whatever the caller shows or hides.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.accounts.api import LOGIN, AccountError, SignInError, UserInfo
 from console.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
 from console.core.clock import Clock
 from console.core.operator import NotPermittedError, Operator
@@ -22,31 +21,6 @@ from db.models import SupplyStation, User, UserStation
 
 MAX_FAILURES = 5  # consecutive failed sign-ins before the account locks
 LOCK_FOR = timedelta(minutes=15)
-LOGIN = re.compile(r"[A-Za-z0-9_.\-]{2,64}")
-
-
-class AccountError(ValueError):
-    """A request about an account that cannot be carried out (the message says why)."""
-
-
-class SignInError(Exception):
-    """Sign-in refused. ``locked_until`` is set when the account is locked."""
-
-    def __init__(self, message: str, locked_until: datetime | None = None) -> None:
-        super().__init__(message)
-        self.locked_until = locked_until
-
-
-@dataclass(frozen=True, slots=True)
-class UserInfo:
-    login: str
-    name: str
-    role: Role
-    stations: tuple[str, ...]  # supply station codes; () for the whole county
-    active: bool
-    locked_until: datetime | None
-    last_signin_at: datetime | None
-    must_change_password: bool
 
 
 class Accounts:
@@ -58,6 +32,13 @@ class Accounts:
     def has_users(self) -> bool:
         with self._sf() as session:
             return bool(session.scalar(select(func.count()).select_from(User)))
+
+    def must_change_password(self, login: str) -> bool:
+        """Whether ``login`` must choose a new password (an administrator reset it)."""
+        with self._sf() as session:
+            return bool(
+                session.scalar(select(User.must_change_password).where(User.login == login))
+            )
 
     def users(self, by: Operator) -> list[UserInfo]:
         by.require(Permission.MANAGE_USERS, "list the users")
@@ -191,11 +172,11 @@ class Accounts:
         """The user's own change: the old password proves who asks."""
         check_policy(new, login)
         if new == old:
-            raise AccountError("the new password must differ from the old one")
+            raise AccountError("the new password must differ from the old one", "same_password")
         with self._sf.begin() as session:
             user = _user(session, login)
             if not user.active or not verify_password(old, user.password_hash):
-                raise AccountError("the old password is wrong")
+                raise AccountError("the old password is wrong", "old_password")
             user.password_hash = hash_password(new)
             user.password_changed_at = self._clock.now()
             user.must_change_password = False

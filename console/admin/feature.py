@@ -6,7 +6,7 @@ from __future__ import annotations
 from console import __version__
 from console.admin.api import SystemInfo
 from console.admin.service import AdminService
-from console.core import paths
+from console.core import operator, paths
 from console.core.database import describe_db
 from console.core.features import SERVICE_WHERE, FeatureSpec, Infrastructure
 from console.core.jobs import JobsApi
@@ -37,7 +37,7 @@ def system_info(infra: Infrastructure) -> SystemInfo:
         backup_dir=backup.directory,
         backups=backups,
         service=str(infra.extras.get(SERVICE_WHERE, "")),
-        operator=infra.operator.name,
+        operator=operator.current().name,
     )
 
 

@@ -7,6 +7,7 @@ A new feature is a package under ``console/`` with a ``FeatureSpec`` (see
 
 from __future__ import annotations
 
+from console.accounts import feature as accounts
 from console.admin import feature as admin
 from console.collection import feature as collection
 from console.core.features import FeatureSpec
@@ -20,4 +21,5 @@ FEATURES: tuple[FeatureSpec, ...] = (
     maintenance.FEATURE,
     monitoring.FEATURE,
     admin.FEATURE,
+    accounts.FEATURE,
 )

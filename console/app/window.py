@@ -95,6 +95,13 @@ class WindowContext:
         with self.database.session_factory() as session:
             return org_units(session)
 
+    def become(self, who: operator.Operator) -> None:
+        """``who`` signed in: this window's actions, here and in the service, are theirs."""
+        operator.set_process_operator(who)
+        self.infra.operator = who
+        if self.client is not None:
+            self.client.announce(who)
+
     def shutdown(self) -> None:
         if self._stopped:
             return

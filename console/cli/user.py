@@ -15,8 +15,9 @@ import socket
 import sys
 from collections.abc import Callable
 
+from console.accounts.api import AccountError, SignInError, UserInfo
 from console.accounts.passwords import PasswordPolicyError
-from console.accounts.service import AccountError, Accounts, SignInError, UserInfo
+from console.accounts.service import Accounts
 from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
 from console.core.clock import SystemClock

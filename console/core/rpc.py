@@ -9,7 +9,8 @@ every window; the changes a window commits itself go the other way, so the servi
 other windows hear of them too. Messages:
 
 - window → service: ``("hello", info)``, ``("call", id, feature, method, args)``,
-  ``("stream", name, on)``, ``("publish", envelope)``, ``("bye", stop)``
+  ``("stream", name, on)``, ``("publish", envelope)``, ``("operator", operator)`` (who signed
+  in at the window: its calls run as them from then on), ``("bye", stop)``
 - service → window: ``("welcome", info)``, ``("result", id, value)``, ``("error", id, kind,
   message)``, ``("event", envelope)``, ``("items", name, items, dropped)``
 """
@@ -258,6 +259,9 @@ class RpcServer:
                 self.bus.deliver(message[1])
             elif kind == "stream":
                 self._stream(peer, message[1], bool(message[2]))
+            elif kind == "operator" and isinstance(message[1], Operator):
+                peer.operator = message[1]
+                log.info("window %s: %s signed in", peer.channel.peer, message[1].login)
             elif kind == "bye":
                 return bool(message[1])
 
@@ -408,6 +412,11 @@ class RpcClient:
                 self._calls.pop(call_id, None)
             raise ServiceError(f"the service at {self.address} is not reachable: {err}") from err
         return future.result()
+
+    def announce(self, operator: Operator) -> None:
+        """Tell the service who signed in at this window (a reconnection says it again in its
+        hello, from the process's operator)."""
+        self._send_quietly(("operator", operator))
 
     # -- streams
     def stream(self, name: str, listener: StreamListener) -> Callable[[], None]:

@@ -25,6 +25,7 @@ from console.app.window import WindowContext, start_window
 from console.core.clock import Clock
 from console.core.config import Settings
 from console.core.memory import freeze_long_lived
+from console.core.operator import Operator
 from console.core.paths import APP_AUTHOR, APP_NAME
 from console.ui import i18n, theme
 from console.ui.gil import favour_the_gui_thread
@@ -33,6 +34,7 @@ from console.ui.main_window import MainWindow
 from console.ui.problems import problem_text
 from console.ui.recovery import CorruptDatabaseDialog, RecoveryChoice, ask_for_database_file
 from console.ui.settings_store import SettingsStore
+from console.ui.signin import FirstAdministratorDialog, SignInDialog, workstation
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class ConsoleSession(QObject):
     ready = Signal(object)  # WindowContext
     failed = Signal(str)
     gave_up = Signal()  # the user chose to quit instead of repairing a damaged database
+    quit_chosen = Signal()  # the user closed the sign-in instead of signing in
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, store: SettingsStore | None = None
@@ -91,6 +94,11 @@ class ConsoleSession(QObject):
         self.offer_recovery = False
         self.recovery_dialog: CorruptDatabaseDialog | None = None
         self.last_problem: StartProblem | None = None
+        # Interactive runs ask who is at the window (once the database has users, or to create
+        # its first administrator); --screenshot and tests act as the workstation's user.
+        self.ask_sign_in = False
+        self.sign_in_dialog: SignInDialog | FirstAdministratorDialog | None = None
+        self.signed_in: Operator | None = None
 
     def start(self) -> None:
         # Modules, classes and the window live all session: keep full collections off them.
@@ -155,6 +163,38 @@ class ConsoleSession(QObject):
             context.shutdown()
             return
         self.context = context
+        if self.ask_sign_in:
+            accounts = context.apis["accounts"]
+            self.runner.submit(
+                accounts.has_users, lambda has: self._ask_who(context, has), self._on_failed
+            )
+            return
+        self._attach(context)
+
+    def _ask_who(self, context: WindowContext, has_users: bool) -> None:
+        if self._closed:
+            return
+        if not has_users and self.settings.demo.enabled:
+            self._attach(context)  # the demo's county has no accounts: as the workstation user
+            return
+        accounts = context.apis["accounts"]
+        dialog: SignInDialog | FirstAdministratorDialog = (
+            SignInDialog(accounts, self.runner, self.window)
+            if has_users
+            else FirstAdministratorDialog(accounts, self.runner, self.window)
+        )
+        dialog.signed_in.connect(lambda who: self._signed_in(context, who))
+        dialog.rejected.connect(self.quit_chosen)
+        self.sign_in_dialog = dialog
+        dialog.open()
+
+    def _signed_in(self, context: WindowContext, who: Operator) -> None:
+        self.signed_in = who
+        context.become(who)
+        log.info("%s signed in (%s)", who.login, who.role)
+        self._attach(context)
+
+    def _attach(self, context: WindowContext) -> None:
         freeze_long_lived()  # the services and the views live all session too
         self.window.attach(context)
         log.info(
@@ -211,6 +251,11 @@ class ConsoleSession(QObject):
             return
         self._closed = True
         if self.context is not None:
+            if self.signed_in is not None:
+                try:
+                    self.context.apis["accounts"].sign_out(self.signed_in, workstation())
+                except Exception:  # the database may be what failed: the window still closes
+                    log.exception("the sign-out of %s was not recorded", self.signed_in.login)
             self.context.shutdown()
         self.runner.wait_idle(10_000)
 
@@ -313,8 +358,10 @@ def run_gui(
             app.exit(1)
 
         session.offer_recovery = True
+        session.ask_sign_in = True
         session.failed.connect(on_failed)
         session.gave_up.connect(lambda: app.exit(1))
+        session.quit_chosen.connect(lambda: app.exit(0))
     probe = _FirstPaintProbe(started if started is not None else _PROCESS_START)
     session.window.installEventFilter(probe)
     session.start()

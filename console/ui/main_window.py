@@ -213,6 +213,11 @@ class MainWindow(QMainWindow):
             view.set_unit(unit)
 
     # ------------------------------------------------------------------ services
+    @property
+    def is_attached(self) -> bool:
+        """Start-up has finished and the views are being made (not before a sign-in)."""
+        return self._kit is not None
+
     def attach(self, context: WindowContext) -> None:
         """Start-up has finished: build the views with their APIs, follow the service."""
         self._context = context

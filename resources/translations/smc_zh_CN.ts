@@ -1886,6 +1886,109 @@ Restore it (the damaged file is kept in the backup directory), open another data
     </message>
 </context>
 <context>
+    <name>SignIn</name>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>The password must have at least 8 characters.</source>
+        <translation>密码至少需要 8 个字符。</translation>
+    </message>
+    <message>
+        <source>The password must contain letters and digits.</source>
+        <translation>密码必须同时包含字母和数字。</translation>
+    </message>
+    <message>
+        <source>The password must not contain the login name.</source>
+        <translation>密码不能包含登录名。</translation>
+    </message>
+    <message>
+        <source>The account is locked until {time} after too many wrong passwords. Wait, or ask an administrator to unlock it.</source>
+        <translation>密码错误次数过多，账号已锁定至 {time}。请稍后再试，或请管理员解锁。</translation>
+    </message>
+    <message>
+        <source>Wrong login name or password.</source>
+        <translation>登录名或密码错误。</translation>
+    </message>
+    <message>
+        <source>The new password must differ from the old one.</source>
+        <translation>新密码不能与旧密码相同。</translation>
+    </message>
+    <message>
+        <source>The old password is wrong.</source>
+        <translation>旧密码错误。</translation>
+    </message>
+    <message>
+        <source>The account could not be changed: {reason}</source>
+        <translation>账号无法修改：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot reach the accounts in the database: {error}</source>
+        <translation>无法读取数据库中的账号：{error}</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>Enter your login name and password.</source>
+        <translation>请输入登录名和密码。</translation>
+    </message>
+    <message>
+        <source>An administrator reset your password: choose a new one.</source>
+        <translation>管理员已重置您的密码，请设置新密码。</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+    <message>
+        <source>The first administrator</source>
+        <translation>创建首个管理员</translation>
+    </message>
+    <message>
+        <source>Create and sign in</source>
+        <translation>创建并登录</translation>
+    </message>
+    <message>
+        <source>This database has no users yet. Create the administrator&apos;s account: the administrator then adds the dispatchers and the other users with smc user add.</source>
+        <translation>此数据库还没有用户。请创建管理员账号；之后由管理员用 smc user add 添加调度员和其他用户。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>A login name has 2 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;.</source>
+        <translation>登录名由 2 到 64 个字母、数字、“.”、“_”或“-”组成。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>StatusPanel</name>
     <message>
         <source>Database: opening…</source>

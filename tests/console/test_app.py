@@ -62,7 +62,7 @@ def test_first_start_creates_the_demo_county_and_serves_it(
         assert ctx.database.migration is not None and ctx.database.migration.from_revision is None
         assert stages[0] == StartupStage.DATABASE and stages[-1] == StartupStage.READY
         assert StartupStage.DEMO_TOPOLOGY in stages and StartupStage.SERVICE in stages
-        assert set(ctx.apis) == {"collection", "panorama", "admin"}
+        assert set(ctx.apis) == {"collection", "panorama", "admin", "accounts"}
         read = _finished(ctx, "meter_reading")
         ctx.jobs.run_now("meter_reading")  # the emulator answers through the real path
         assert read.wait(30)

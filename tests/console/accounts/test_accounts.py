@@ -11,14 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.accounts.api import AccountError, SignInError
 from console.accounts.passwords import PasswordPolicyError, hash_password, verify_password
-from console.accounts.service import (
-    LOCK_FOR,
-    MAX_FAILURES,
-    AccountError,
-    Accounts,
-    SignInError,
-)
+from console.accounts.service import LOCK_FOR, MAX_FAILURES, Accounts
 from console.core.clock import FixedClock
 from console.core.operator import NotPermittedError, Operator
 from console.core.roles import Permission, Role

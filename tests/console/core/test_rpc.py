@@ -14,8 +14,10 @@ from typing import Any, Protocol
 import pytest
 
 from console.core import channel as ch
+from console.core import operator
 from console.core.bus import EventBus
 from console.core.features import Exposed
+from console.core.roles import Role
 from console.core.rpc import (
     RemoteServices,
     RpcClient,
@@ -37,6 +39,8 @@ class Echo(Protocol):
 
     def slow(self) -> str: ...
 
+    def whoami(self) -> str: ...
+
 
 class EchoService:
     def __init__(self) -> None:
@@ -53,6 +57,9 @@ class EchoService:
     def slow(self) -> str:
         self.release.wait(10)
         return "late"
+
+    def whoami(self) -> str:
+        return operator.current().login
 
     def secret_method(self) -> str:  # not in the protocol: windows cannot call it
         return "nope"
@@ -141,7 +148,7 @@ def test_calls_results_and_errors_cross(service: Service, window_bus: EventBus) 
             client.call("echo", "secret_method")
         with pytest.raises(ValueError, match="no feature 'nothing'"):
             client.call("nothing", "echo", 1)
-        assert commands_of(Echo) == {"echo", "fail", "slow"}
+        assert commands_of(Echo) == {"echo", "fail", "slow", "whoami"}
     finally:
         client.close()
 
@@ -292,3 +299,16 @@ def test_a_lost_service_fails_the_calls_in_flight_and_the_window_reattaches(
         client.close()
         again.server.stop()
         again.bus.stop()
+
+
+def test_the_calls_of_a_window_run_as_who_signed_in_there(
+    service: Service, window_bus: EventBus
+) -> None:
+    client = _client(service, window_bus)
+    try:
+        echo = RemoteServices(client).commands("echo", Echo)
+        assert echo.whoami() == operator.current().login  # the window's process operator
+        client.announce(operator.Operator("zhang", "张", Role.DISPATCHER))
+        assert echo.whoami() == "zhang"  # the channel keeps order: the announcement came first
+    finally:
+        client.close()

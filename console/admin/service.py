@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.admin.api import Station, SystemInfo, ThresholdTable
-from console.core import operator
 from console.core import thresholds as th
 from console.core.clock import Clock
 from console.core.jobs import JobsApi, JobState
+from console.core.permissions import authorize
+from console.core.roles import Permission
 from db.models import County, SupplyStation
 from db.queries import thresholds as tq
 from db.queries.thresholds import ThresholdKey, VersionRow
@@ -52,11 +53,12 @@ class AdminService:
         self, values: Mapping[ThresholdKey, str], comment: str, expected_version: int | None
     ) -> int:
         with self._sf.begin() as session:
+            who = authorize(session, Permission.EDIT_THRESHOLDS, "change the thresholds")
             return th.save(
                 session,
                 values,
                 at=self._clock.now(),
-                by=operator.current().login,
+                by=who.login,
                 comment=comment.strip(),
                 expected_version=expected_version,
             )

@@ -15,6 +15,8 @@ from console.collection.reads import OnDemandReader
 from console.core import operator
 from console.core.clock import Clock
 from console.core.config import ConfigError, ScheduleSettings, save_section
+from console.core.permissions import authorize
+from console.core.roles import Permission
 from db import audit
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ class ServiceCommands:
         """Write ``values`` as the file's ``[schedule]``, audit the change, then reschedule;
         a bad value (``ValueError`` naming the key) or an audit that cannot be written
         changes nothing: the file is put back and no job is touched."""
+        with self._sf() as session:
+            authorize(session, Permission.EDIT_SCHEDULE, "change the collection schedule")
         before = self.schedule()
         previous = self.config_path.read_bytes() if self.config_path.exists() else None
         try:
@@ -80,9 +84,13 @@ class ServiceCommands:
         log.info("schedule changed and saved to %s", self.config_path)
 
     def read_meter(self, meter_id: int, path: ReadPath) -> OnDemandResult:
+        with self._sf() as session:
+            authorize(session, Permission.READ_METERS, "read a meter on demand (点抄)")
         return self._reader.read_meter(meter_id, path)
 
     def read_area(self, area_id: int) -> list[OnDemandResult]:
+        with self._sf() as session:
+            authorize(session, Permission.READ_METERS, "read a 台区 on demand (点抄)")
         return self._reader.read_area(area_id)
 
 

@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.core import operator
 from console.core.bus import EventBus
 from console.core.clock import Clock
+from console.core.permissions import authorize
+from console.core.roles import Permission
 from db import audit
 from db.models import RunStatus
 from db.queries import job_runs
@@ -432,16 +434,22 @@ class JobCommands:
         return self._host.states(feature)
 
     def run_now(self, job_id: str) -> None:
+        self._authorize(f"run the job {job_id}")
         self._host.run_now(job_id, trigger="manual")
         self._audit("job.run_now", job_id)
 
     def cancel(self, job_id: str) -> None:
+        self._authorize(f"cancel the job {job_id}")
         states = {s.id: s for s in self._host.states()}
         if job_id not in states:
             raise KeyError(f"unknown job {job_id!r}")
         if states[job_id].running:
             self._host.cancel(job_id)
             self._audit("job.cancel", job_id)
+
+    def _authorize(self, what: str) -> None:
+        with self._sf() as session:
+            authorize(session, Permission.RUN_JOBS, what)
 
     def _audit(self, action: str, job_id: str) -> None:
         with self._sf.begin() as session:

@@ -34,7 +34,7 @@ from console.core.buffers import NewestBuffer
 from console.core.bus import Envelope, EventBus, Health
 from console.core.channel import AuthenticationError, Channel, ChannelError, accept, connect
 from console.core.features import Exposed, StreamListener
-from console.core.operator import Operator, acting_as, current
+from console.core.operator import NotPermittedError, Operator, acting_as, current
 from db.changes import Change
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ _KINDS: dict[str, type[Exception]] = {
     "KeyError": KeyError,
     "TimeoutError": TimeoutError,
     "PermissionError": PermissionError,
+    "NotPermittedError": NotPermittedError,  # the operator's role or scope refused it
 }
 
 

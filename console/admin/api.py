@@ -10,10 +10,14 @@ from typing import Protocol
 
 from console.core.jobs import JobState
 from console.core.thresholds import ThresholdDef, ThresholdValueError
+from db.queries.audit_log import AuditFilter, AuditPage, AuditRow
 from db.queries.thresholds import ThresholdKey, VersionConflictError, VersionRow
 
 __all__ = [
     "AdminApi",
+    "AuditFilter",
+    "AuditPage",
+    "AuditRow",
     "Station",
     "SystemInfo",
     "ThresholdTable",
@@ -77,3 +81,15 @@ class AdminApi(Protocol):
     def run_job(self, job_id: str) -> None: ...
 
     def cancel_job(self, job_id: str) -> None: ...
+
+    def audit(self, f: AuditFilter) -> AuditPage:
+        """The audit entries ``f`` finds, newest first (supervisors and administrators)."""
+        ...
+
+    def audit_choices(self) -> tuple[list[str], list[str]]:
+        """(operators, actions) recorded so far, for the filter."""
+        ...
+
+    def export_audit(self, f: AuditFilter, path: Path) -> int:
+        """Write what ``f`` finds to ``path`` (.xlsx, or .csv by the name); the count."""
+        ...

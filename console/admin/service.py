@@ -4,20 +4,27 @@ the service part."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.admin.api import Station, SystemInfo, ThresholdTable
+from console.admin.audit_export import write_audit
 from console.core import thresholds as th
 from console.core.clock import Clock
 from console.core.jobs import JobsApi, JobState
 from console.core.permissions import authorize
 from console.core.roles import Permission
 from db.models import County, SupplyStation
+from db.queries import audit_log
 from db.queries import thresholds as tq
+from db.queries.audit_log import AuditFilter, AuditPage
 from db.queries.thresholds import ThresholdKey, VersionRow
+
+EXPORT_MAX = 1_000_000  # rows: within one Excel sheet
 
 
 class AdminService:
@@ -75,3 +82,21 @@ class AdminService:
 
     def cancel_job(self, job_id: str) -> None:
         self._jobs.cancel(job_id)
+
+    # -- the audit log
+    def audit(self, f: AuditFilter) -> AuditPage:
+        with self._sf() as session:
+            authorize(session, Permission.VIEW_AUDIT, "read the audit log")
+            return audit_log.find(session, f)
+
+    def audit_choices(self) -> tuple[list[str], list[str]]:
+        with self._sf() as session:
+            authorize(session, Permission.VIEW_AUDIT, "read the audit log")
+            return audit_log.actors(session), audit_log.actions(session)
+
+    def export_audit(self, f: AuditFilter, path: Path) -> int:
+        with self._sf() as session:
+            authorize(session, Permission.VIEW_AUDIT, "export the audit log")
+            rows = audit_log.find(session, dataclasses.replace(f, limit=EXPORT_MAX)).rows
+        write_audit(rows, path)
+        return len(rows)

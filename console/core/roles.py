@@ -26,6 +26,7 @@ class Permission(StrEnum):
     IMPORT_ARCHIVE = "import_archive"
     BACKUP = "backup"  # back up and restore
     MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"  # read and export the audit log
     REMOTE_CONTROL = "remote_control"  # 费控 (the remote-control issue)
 
 
@@ -52,6 +53,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_THRESHOLDS,
             Permission.EDIT_SCHEDULE,
             Permission.REMOTE_CONTROL,
+            Permission.VIEW_AUDIT,
         }
     ),
     Role.ADMINISTRATOR: _ALL,

@@ -40,12 +40,170 @@
         <translation>作业</translation>
     </message>
     <message>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
     <message>
         <source>Cannot read the thresholds: {error}</source>
         <translation>无法读取阈值：{error}</translation>
+    </message>
+    <message>
+        <source>Only supervisors and administrators may read the audit log.</source>
+        <translation>只有班长和管理员可以查看审计日志。</translation>
+    </message>
+    <message>
+        <source>Cannot read the audit log: {error}</source>
+        <translation>无法读取审计日志：{error}</translation>
+    </message>
+    <message>
+        <source>{n} entries exported to {path}</source>
+        <translation>已导出 {n} 条记录到 {path}</translation>
+    </message>
+    <message>
+        <source>The export failed: {error}</source>
+        <translation>导出失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditActions</name>
+    <message>
+        <source>Signed in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Sign-in refused</source>
+        <translation>登录被拒</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>User added</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User disabled</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>User enabled</source>
+        <translation>启用用户</translation>
+    </message>
+    <message>
+        <source>Password reset</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Job run now</source>
+        <translation>立即执行作业</translation>
+    </message>
+    <message>
+        <source>Job cancelled</source>
+        <translation>取消作业</translation>
+    </message>
+    <message>
+        <source>Schedule changed</source>
+        <translation>修改采集计划</translation>
+    </message>
+    <message>
+        <source>Thresholds changed</source>
+        <translation>修改阈值</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>job</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <source>configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>thresholds version</source>
+        <translation>阈值版本</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPanel</name>
+    <message>
+        <source>login, job, threshold, …</source>
+        <translation>登录名、作业、阈值……</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>修改前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>修改后</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>No entry matches: widen the time or clear a filter.</source>
+        <translation>没有符合条件的记录：请放宽时间范围或清除筛选条件。</translation>
+    </message>
+    <message>
+        <source>The newest {n} entries are shown: narrow the filter for older ones.</source>
+        <translation>仅显示最新的 {n} 条记录；缩小筛选范围可查看更早的记录。</translation>
+    </message>
+    <message>
+        <source>{n} entries</source>
+        <translation>{n} 条记录</translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
 </context>
 <context>

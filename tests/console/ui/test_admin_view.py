@@ -13,10 +13,18 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from console.admin.api import Station, SystemInfo, ThresholdTable
+from console.admin.api import (
+    AuditFilter,
+    AuditPage,
+    AuditRow,
+    Station,
+    SystemInfo,
+    ThresholdTable,
+)
 from console.core import thresholds as th
 from console.core.bus import EventBus
 from console.core.jobs import JobState, LastRun
+from console.core.operator import NotPermittedError
 from console.core.paths import resource
 from console.ui.kit.events import QtEvents
 from console.ui.kit.tasks import TaskRunner
@@ -35,6 +43,7 @@ class FakeAdmin:
         self.saved: list[tuple[Mapping[ThresholdKey, str], str, int | None]] = []
         self.refuse: Exception | None = None
         self.ran: list[str] = []
+        self.asked: list[AuditFilter] = []
 
     def info(self) -> SystemInfo:
         return SystemInfo(
@@ -74,6 +83,29 @@ class FakeAdmin:
 
     def cancel_job(self, job_id: str) -> None:
         pass
+
+    # The audit log: three entries; ``audit_refused`` as a viewer's window sees it.
+    audit_refused = False
+
+    def audit(self, f: AuditFilter) -> AuditPage:
+        if self.audit_refused:
+            raise NotPermittedError("li (viewer) may not read the audit log")
+        self.asked.append(f)
+        rows = [
+            AuditRow(3, NOW, "admin", "user.add", "user", "zhang", None,
+                     '{"login":"zhang","role":"dispatcher"}'),
+            AuditRow(2, NOW, "zhang", "signin.failed", "user", "zhang", None,
+                     '{"reason":"password","workstation":"ws-07"}'),
+            AuditRow(1, NOW, "admin", "signin", "user", "admin", None, None),
+        ]  # fmt: skip
+        return AuditPage([r for r in rows if not f.actor or r.actor == f.actor], False)
+
+    def audit_choices(self) -> tuple[list[str], list[str]]:
+        return ["admin", "zhang"], ["signin", "signin.failed", "user.add"]
+
+    def export_audit(self, f: AuditFilter, path: Path) -> int:
+        path.write_text("exported", encoding="utf-8")
+        return 3
 
 
 @pytest.fixture

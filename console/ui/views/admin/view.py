@@ -7,12 +7,14 @@ import logging
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from console.admin.api import AdminApi, SystemInfo, ThresholdTable
+from console.admin.api import AdminApi, AuditFilter, AuditPage, SystemInfo, ThresholdTable
 from console.core.events import ThresholdsChanged
+from console.core.operator import NotPermittedError
 from console.ui.kit.jobs import JobsPanel
 from console.ui.kit.panels import label, named
 from console.ui.kit.tables import RowsModel, table_view
 from console.ui.kit.view import BaseView, ViewKit
+from console.ui.views.admin.audit import AuditPanel
 from console.ui.views.admin.info import InfoPanel
 from console.ui.views.admin.thresholds import ThresholdEditor, save_error_text
 
@@ -45,6 +47,11 @@ class AdminView(BaseView):
         self.tabs.addTab(self.info, self.tr("System"))
         self.tabs.addTab(thresholds_page, self.tr("Thresholds"))
         self.tabs.addTab(self.jobs, self.tr("Jobs"))
+        self.audit = AuditPanel(kit.now)
+        self.audit.search_requested.connect(self._search_audit)
+        self.audit.export_requested.connect(self._export_audit)
+        self.tabs.addTab(self.audit, self.tr("Audit log"))
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(named(QLabel(self.tr("Administration")), "ViewTitle"))
@@ -100,3 +107,45 @@ class AdminView(BaseView):
 
     def _save_failed(self, err: BaseException) -> None:
         self.thresholds.show_error(save_error_text(err))
+
+    # ------------------------------------------------------------------ the audit log
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.audit:
+            self._search_audit(self.audit.filter())
+
+    def _search_audit(self, f: AuditFilter) -> None:
+        assert self.tasks is not None
+        api = self._api
+
+        def load() -> tuple[AuditPage, tuple[list[str], list[str]]]:
+            return api.audit(f), api.audit_choices()
+
+        self.tasks.run("audit", load, self._show_audit, self._audit_failed)
+
+    def _show_audit(self, loaded: tuple[AuditPage, tuple[list[str], list[str]]]) -> None:
+        page, (actors, actions) = loaded
+        self.audit.set_choices(actors, actions)
+        self.audit.show_page(page)
+
+    def _audit_failed(self, err: BaseException) -> None:
+        if isinstance(err, NotPermittedError):
+            self.audit.show_error(
+                self.tr("Only supervisors and administrators may read the audit log.")
+            )
+            return
+        log.error("cannot read the audit log: %s", err)
+        self.audit.show_error(self.tr("Cannot read the audit log: {error}").format(error=err))
+
+    def _export_audit(self, f: AuditFilter, path: object) -> None:
+        assert self.tasks is not None
+        api = self._api
+        self.tasks.run(
+            "export",
+            lambda: api.export_audit(f, path),  # type: ignore[arg-type]
+            lambda n: self.audit.note.setText(
+                self.tr("{n} entries exported to {path}").format(n=f"{n:,}", path=path)
+            ),
+            lambda err: self.audit.note.setText(
+                self.tr("The export failed: {error}").format(error=err)
+            ),
+        )

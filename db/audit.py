@@ -237,3 +237,36 @@ def verify_chain(session: Session) -> VerifyResult:
         checked += 1
         expected_prev, prev_id = row.entry_hash, row.id
     return VerifyResult(checked, expected_prev)
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The chain's length and head hash as noted at ``at``, kept outside the table (the
+    configuration directory, a backup): a log cut off at its end is a valid, shorter chain,
+    which only a note of an earlier, longer one shows."""
+
+    count: int
+    head: str
+    at: datetime
+
+
+def compare_with_checkpoint(
+    session: Session, result: VerifyResult, point: Checkpoint
+) -> str | None:
+    """What is wrong with an intact chain ``result`` against an earlier ``point``, or None."""
+    if result.checked < point.count:
+        return (
+            f"the log has {result.checked} entries but had {point.count} on "
+            f"{point.at:%Y-%m-%d %H:%M}: entries were removed from its end"
+        )
+    if point.count == 0:
+        return None
+    then = session.scalar(
+        select(AuditEntry.entry_hash).order_by(AuditEntry.id).offset(point.count - 1).limit(1)
+    )
+    if then != point.head:
+        return (
+            f"entry {point.count} of the log is not the one noted on {point.at:%Y-%m-%d %H:%M}: "
+            "the log was rewritten since"
+        )
+    return None

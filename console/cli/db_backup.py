@@ -15,6 +15,7 @@ from pathlib import Path
 from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
 from console.core.database import describe_db
+from console.maintenance import checkpoints
 from console.maintenance.backups import (
     NotSqliteFileError,
     backup_directory,
@@ -95,6 +96,7 @@ def run_backup(args: argparse.Namespace) -> int:
             path = backup_to_file(db_file, target)
     except BackupError as err:
         raise DbToolError(str(err)) from err
+    checkpoints.note_file(db_file, datetime.now())
     print(f"backup: {path}")
     print(f"size: {_size(path.stat().st_size)}")
     print("integrity check: ok")

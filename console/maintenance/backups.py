@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from console.core.config import BackupSettings
+from console.maintenance import checkpoints
 from db.backup import OK, RestoreResult, integrity_check, restore_sqlite
 from db.engine import sqlite_path
 from db.errors import BackupError
@@ -53,6 +54,9 @@ def restore_database(
 ) -> RestoreResult:
     """Put the backup ``source`` in place of ``db_file``, keeping the current one in
     ``backup_dir``; a backup from a newer program is refused."""
-    return restore_sqlite(
+    result = restore_sqlite(
         source, db_file, backup_dir=backup_dir, now=now, revision_known=is_known_revision
     )
+    # The restored log is the one to follow now: an older checkpoint would call it cut off.
+    checkpoints.note_file(db_file, now, replace=True)
+    return result

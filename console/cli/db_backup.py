@@ -15,9 +15,11 @@ from pathlib import Path
 from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
 from console.core.database import describe_db
+from console.core.roles import Permission
 from console.maintenance import checkpoints
 from console.maintenance.backups import (
     NotSqliteFileError,
+    audit_file,
     backup_directory,
     check_database,
     database_file,
@@ -96,7 +98,9 @@ def run_backup(args: argparse.Namespace) -> int:
             path = backup_to_file(db_file, target)
     except BackupError as err:
         raise DbToolError(str(err)) from err
-    checkpoints.note_file(db_file, datetime.now())
+    now = datetime.now()
+    audit_file(db_file, "database.backup", path.name, now, {"file": str(path)})
+    checkpoints.note_file(db_file, now)
     print(f"backup: {path}")
     print(f"size: {_size(path.stat().st_size)}")
     print("integrity check: ok")
@@ -125,10 +129,11 @@ def run_restore(args: argparse.Namespace) -> int:
     if not args.yes and not _confirmed(db_file, source, backup_dir):
         print("nothing was restored")
         return EXIT_FAILED
-    try:
-        result = restore_database(db_file, source, backup_dir=backup_dir, now=datetime.now())
-    except BackupError as err:
-        raise DbToolError(f"{err}; nothing was restored") from err
+    with db_common.signed_in(args, url, Permission.BACKUP, "restore a backup", unreadable_ok=True):
+        try:
+            result = restore_database(db_file, source, backup_dir=backup_dir, now=datetime.now())
+        except BackupError as err:
+            raise DbToolError(f"{err}; nothing was restored") from err
     print(f"restored: {source} -> {db_file} (schema revision {result.revision})")
     if result.safety_copy is not None:
         print(f"the previous database is kept as {result.safety_copy}")

@@ -7,19 +7,30 @@ says so), 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.accounts.api import SignInError
+from console.accounts.service import Accounts
 from console.core import paths
+from console.core.clock import SystemClock
 from console.core.config import ConfigError, Settings, load_settings
-from console.core.database import check_db_url, resolve_db_url
+from console.core.database import check_db_url, describe_db, resolve_db_url
+from console.core.operator import NotPermittedError, Operator, acting_as
+from console.core.roles import Permission
 from db.engine import create_db_engine, make_session_factory
+from db.errors import DatabaseError
 from db.migrate import upgrade
 
+PASSWORD_ENV = "SMC_PASSWORD"  # the signing-in operator's password, for scripts
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -38,6 +49,11 @@ def common_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     p.add_argument("--db", metavar="URL", help="database URL (default: the one the window opens)")
     p.add_argument("--config", metavar="PATH", type=Path, help="configuration file (TOML)")
+    p.add_argument(
+        "--user", metavar="NAME",
+        help="sign in as this operator (password from SMC_PASSWORD or asked); needed by an "
+        "action that changes data once the database has accounts",
+    )  # fmt: skip
     return p
 
 
@@ -78,3 +94,57 @@ def upgraded_database(
 def report_error(err: DbToolError) -> int:
     print(f"smc db: error: {err}", file=sys.stderr)
     return err.code
+
+
+@contextmanager
+def signed_in(
+    args: argparse.Namespace,
+    url: str,
+    permission: Permission,
+    what: str,
+    *,
+    unreadable_ok: bool = False,
+) -> Iterator[Operator]:
+    """Act as the operator ``--user`` names (signed in, the sign-in audited), who must be
+    allowed ``permission``; on a database without accounts, as the workstation's user.
+    ``unreadable_ok``: a database that cannot be opened (the damaged one a restore replaces)
+    has no accounts to check either."""
+    try:
+        who = _sign_in(args, url, permission, what)
+    except (SQLAlchemyError, DatabaseError) as err:
+        if not unreadable_ok:
+            raise DbToolError(f"{describe_db(url)}: {err}") from err
+        who = Operator.workstation_user()
+    with acting_as(who):
+        yield who
+
+
+def _sign_in(args: argparse.Namespace, url: str, permission: Permission, what: str) -> Operator:
+    with upgraded_database(url) as sf:
+        accounts = Accounts(sf, SystemClock())
+        if not accounts.has_users():
+            return Operator.workstation_user()
+        login = getattr(args, "user", None)
+        if not login:
+            raise DbToolError(
+                f"this database has accounts: sign in with --user NAME to {what}", EXIT_USAGE
+            )
+        try:
+            who = accounts.sign_in(login, secret(PASSWORD_ENV, f"password of {login}: "),
+                                   f"{socket.gethostname()} (smc db)")  # fmt: skip
+            who.require(permission, what)
+        except (SignInError, NotPermittedError) as err:
+            raise DbToolError(str(err)) from err
+        return who
+
+
+def secret(env: str, prompt: str, *, twice: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise DbToolError(f"no password: set {env} or run on a terminal", EXIT_USAGE)
+    first = getpass.getpass(prompt)
+    if twice and getpass.getpass("again: ") != first:
+        raise DbToolError("the two passwords differ")
+    return first

@@ -8,9 +8,7 @@ Exit codes: 0 done, 1 refused or failed (the message says why), 2 usage or confi
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import socket
 import sys
 from collections.abc import Callable
@@ -19,12 +17,18 @@ from console.accounts.api import AccountError, SignInError, UserInfo
 from console.accounts.passwords import PasswordPolicyError
 from console.accounts.service import Accounts
 from console.cli import db_common
-from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
+from console.cli.db_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PASSWORD_ENV,
+    DbToolError,
+    secret,
+)
 from console.core.clock import SystemClock
 from console.core.operator import NotPermittedError, Operator
 from console.core.roles import Role
 
-PASSWORD_ENV = "SMC_PASSWORD"  # the signing-in user's password, for scripts
 NEW_PASSWORD_ENV = "SMC_NEW_PASSWORD"  # the password being set, for scripts
 
 
@@ -32,7 +36,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = commands.add_parser("user", help="operator accounts: add, list, disable, passwd")
     actions = p.add_subparsers(dest="user_action", metavar="ACTION", required=True)
     common = db_common.common_options()
-    common.add_argument("--user", metavar="NAME", help="sign in as this administrator")
 
     add = actions.add_parser("add", parents=[common], help="create an account")
     add.add_argument("login", metavar="NAME")
@@ -78,18 +81,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- passwords
-def _secret(env: str, prompt: str, *, twice: bool = False) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise DbToolError(f"no password: set {env} or run on a terminal", EXIT_USAGE)
-    first = getpass.getpass(prompt)
-    if twice and getpass.getpass("again: ") != first:
-        raise DbToolError("the two passwords differ")
-    return first
-
-
 def _workstation() -> str:
     return f"{socket.gethostname()} (smc user)"
 
@@ -98,7 +89,7 @@ def _signed_in(args: argparse.Namespace, accounts: Accounts) -> Operator:
     login = getattr(args, "user", None)
     if not login:
         raise DbToolError("sign in with --user NAME (an administrator)", EXIT_USAGE)
-    password = _secret(PASSWORD_ENV, f"password of {login}: ")
+    password = secret(PASSWORD_ENV, f"password of {login}: ")
     return accounts.sign_in(login, password, _workstation())
 
 
@@ -106,7 +97,7 @@ def _signed_in(args: argparse.Namespace, accounts: Accounts) -> Operator:
 def _add(args: argparse.Namespace, accounts: Accounts) -> int:
     first = not accounts.has_users()
     by = None if first and not getattr(args, "user", None) else _signed_in(args, accounts)
-    password = _secret(NEW_PASSWORD_ENV, f"new password of {args.login}: ", twice=True)
+    password = secret(NEW_PASSWORD_ENV, f"new password of {args.login}: ", twice=True)
     info = accounts.add_user(by, args.login, name=args.display_name, role=Role(args.role),
                              stations=args.scope, password=password)  # fmt: skip
     print(f"user {info.login} added: {_line(info)}")
@@ -139,12 +130,12 @@ def _passwd(args: argparse.Namespace, accounts: Accounts) -> int:
     admin = getattr(args, "user", None)
     if admin and admin != args.login:  # an administrator resets someone else's
         by = _signed_in(args, accounts)
-        new = _secret(NEW_PASSWORD_ENV, f"new password of {args.login}: ", twice=True)
+        new = secret(NEW_PASSWORD_ENV, f"new password of {args.login}: ", twice=True)
         accounts.reset_password(by, args.login, new)
         print(f"password of {args.login} reset: it must be changed at the next sign-in")
         return EXIT_OK
-    old = _secret(PASSWORD_ENV, f"current password of {args.login}: ")
-    new = _secret(NEW_PASSWORD_ENV, "new password: ", twice=True)
+    old = secret(PASSWORD_ENV, f"current password of {args.login}: ")
+    new = secret(NEW_PASSWORD_ENV, "new password: ", twice=True)
     accounts.change_password(args.login, old, new)
     print(f"password of {args.login} changed")
     return EXIT_OK

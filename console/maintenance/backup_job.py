@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from console.core.clock import Clock
 from console.core.jobs import JobRun, JobSpec, Outcome
 from console.maintenance import checkpoints
+from console.maintenance.backups import audit_file
 from db.backup import DAILY, backup_to_directory, prune_backups
 from db.models import RunStatus
 
@@ -92,16 +93,19 @@ class DailyBackup:
                 deleted = prune_backups(self.directory, self.db_file.stem, DAILY, self.keep)
                 outcome: BackupOutcome = BackupDone(path, path.stat().st_size, deleted)
                 log.info("daily backup %s (%d bytes) written", path, path.stat().st_size)
-                self._note_checkpoint()
+                self._note(path)
             except Exception as err:
                 log.exception("daily backup of %s failed", self.db_file)
                 outcome = BackupFailed(f"{type(err).__name__}: {err}")
             self.last = outcome
         return outcome
 
-    def _note_checkpoint(self) -> None:
-        """The audit chain's head beside the configuration; the backup stands without it."""
+    def _note(self, path: Path) -> None:
+        """The backup in the audit log, the chain's head beside the configuration; the backup
+        stands without them."""
         try:
-            checkpoints.note_file(self.db_file, self._clock.now())
+            now = self._clock.now()
+            audit_file(self.db_file, "database.backup", path.name, now, {"file": str(path)})
+            checkpoints.note_file(self.db_file, now)
         except Exception:
             log.exception("the audit checkpoint of %s could not be noted", self.db_file)

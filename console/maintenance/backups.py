@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from console.core import operator
 from console.core.config import BackupSettings
 from console.maintenance import checkpoints
+from db import audit
 from db.backup import OK, RestoreResult, integrity_check, restore_sqlite
-from db.engine import sqlite_path
+from db.engine import create_db_engine, make_session_factory, sqlite_path, sqlite_url
 from db.errors import BackupError
 from db.migrate import is_known_revision
 
@@ -57,6 +59,20 @@ def restore_database(
     result = restore_sqlite(
         source, db_file, backup_dir=backup_dir, now=now, revision_known=is_known_revision
     )
+    audit_file(db_file, "database.restore", source.name, now,
+               {"source": str(source), "kept": str(result.safety_copy)})  # fmt: skip
     # The restored log is the one to follow now: an older checkpoint would call it cut off.
     checkpoints.note_file(db_file, now, replace=True)
     return result
+
+
+def audit_file(db_file: Path, action: str, object_id: str, at: datetime, after: object) -> None:
+    """An audit entry in the SQLite database ``db_file``, by the acting operator."""
+    engine = create_db_engine(sqlite_url(db_file))
+    try:
+        with make_session_factory(engine).begin() as session:
+            audit.record(session, actor=operator.current().login, action=action,
+                         object_kind="database", object_id=object_id, before=None,
+                         after=after, at=at)  # fmt: skip
+    finally:
+        engine.dispose()

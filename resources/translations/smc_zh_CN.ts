@@ -119,6 +119,14 @@
         <translation>修改阈值</translation>
     </message>
     <message>
+        <source>Database backed up</source>
+        <translation>备份数据库</translation>
+    </message>
+    <message>
+        <source>Database restored</source>
+        <translation>恢复数据库</translation>
+    </message>
+    <message>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -133,6 +141,10 @@
     <message>
         <source>thresholds version</source>
         <translation>阈值版本</translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation>数据库</translation>
     </message>
 </context>
 <context>

@@ -64,13 +64,13 @@ def test_a_backup_notes_the_checkpoint_and_a_restore_follows_the_restored_log(
     assert cli.main(["db", "backup", "--db", url, "--to", f"{backups}/"]) == 0
     (backup,) = backups.iterdir()
     point = checkpoints.load(f"SQLite {db}")
-    assert point is not None and point.count == 2
+    assert point is not None and point.count == 3  # the two and the backup's own entry
     _cut_last(url)  # nobody verified since the backup: the backup's note catches it
     assert cli.main(["db", "verify-audit", "--db", url]) == 1
-    assert "had 2 on" in capsys.readouterr().out
+    assert "had 3 on" in capsys.readouterr().out
     config = tmp_path / "smc.toml"
     config.write_text(f'[backup]\ndir = "{(tmp_path / "kept").as_posix()}"\n', encoding="utf-8")
     assert cli.main(["db", "restore", str(backup), "--db", url, "--yes",
                      "--config", str(config)]) == 0  # fmt: skip
     assert cli.main(["db", "verify-audit", "--db", url]) == 0
-    assert "2 entries checked, OK" in capsys.readouterr().out
+    assert "3 entries checked, OK" in capsys.readouterr().out  # the backup's two, the restore

@@ -41,6 +41,8 @@ ACTIONS = {
     "job.cancel": QT_TRANSLATE_NOOP("AuditActions", "Job cancelled"),
     "schedule.change": QT_TRANSLATE_NOOP("AuditActions", "Schedule changed"),
     "thresholds.change": QT_TRANSLATE_NOOP("AuditActions", "Thresholds changed"),
+    "database.backup": QT_TRANSLATE_NOOP("AuditActions", "Database backed up"),
+    "database.restore": QT_TRANSLATE_NOOP("AuditActions", "Database restored"),
 }
 
 OBJECT_KINDS = {
@@ -48,6 +50,7 @@ OBJECT_KINDS = {
     "job": QT_TRANSLATE_NOOP("AuditActions", "job"),
     "config": QT_TRANSLATE_NOOP("AuditActions", "configuration"),
     "config_version": QT_TRANSLATE_NOOP("AuditActions", "thresholds version"),
+    "database": QT_TRANSLATE_NOOP("AuditActions", "database"),
 }
 
 

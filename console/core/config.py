@@ -158,6 +158,7 @@ class BackupSettings:
 class UiSettings:
     lang: str = _choice("zh_CN", LANGUAGES)
     theme: str = _choice("light", THEMES)
+    idle_lock_min: int = _range(15, 0, 480)  # a signed-in window locks after this; 0: never
 
 
 @dataclass(frozen=True, slots=True)

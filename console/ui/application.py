@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from console.app.database import (
     DatabaseCorruptError,
@@ -29,6 +29,7 @@ from console.core.operator import Operator
 from console.core.paths import APP_AUTHOR, APP_NAME
 from console.ui import i18n, theme
 from console.ui.gil import favour_the_gui_thread
+from console.ui.idle import IdleWatch
 from console.ui.kit.tasks import TaskRunner
 from console.ui.main_window import MainWindow
 from console.ui.problems import problem_text
@@ -99,6 +100,8 @@ class ConsoleSession(QObject):
         self.ask_sign_in = False
         self.sign_in_dialog: SignInDialog | FirstAdministratorDialog | None = None
         self.signed_in: Operator | None = None
+        self.idle: IdleWatch | None = None
+        self.idle_lock_ms: int | None = None  # tests: lock sooner than [ui] idle_lock_min
 
     def start(self) -> None:
         # Modules, classes and the window live all session: keep full collections off them.
@@ -193,6 +196,31 @@ class ConsoleSession(QObject):
         context.become(who)
         log.info("%s signed in (%s)", who.login, who.role)
         self._attach(context)
+        minutes = self.settings.ui.idle_lock_min
+        if minutes > 0 or self.idle_lock_ms is not None:
+            self.idle = IdleWatch(self.idle_lock_ms or minutes * 60_000, self)
+            self.idle.idle.connect(lambda: self._lock(context, who))
+
+    def _lock(self, context: WindowContext, who: Operator) -> None:
+        """No input for a while: the views hidden until ``who`` signs in again."""
+        if self._closed or (self.sign_in_dialog is not None and self.sign_in_dialog.isVisible()):
+            return
+        central = self.window.centralWidget()
+        assert central is not None and self.idle is not None
+        central.hide()
+        dialog = SignInDialog(
+            context.apis["accounts"], self.runner, self.window, login=who.login, locked=True
+        )
+        dialog.signed_in.connect(lambda _who: self._unlock(central))
+        dialog.rejected.connect(self.quit_chosen)
+        self.sign_in_dialog = dialog
+        log.info("window locked after %s without input", self.idle.timer.interval() / 1000)
+        dialog.open()
+
+    def _unlock(self, central: QWidget) -> None:
+        central.show()
+        if self.idle is not None:
+            self.idle.resume()
 
     def _attach(self, context: WindowContext) -> None:
         freeze_long_lived()  # the services and the views live all session too
@@ -250,6 +278,8 @@ class ConsoleSession(QObject):
         if self._closed:
             return
         self._closed = True
+        if self.idle is not None:
+            self.idle.stop()
         if self.context is not None:
             if self.signed_in is not None:
                 try:

@@ -136,13 +136,17 @@ class SignInDialog(_AccountDialog):
 
     def __init__(
         self, api: AccountsApi, runner: TaskRunner, parent: QWidget | None = None,
-        *, hint: str = "", login: str = "",
+        *, hint: str = "", login: str = "", locked: bool = False,
     ) -> None:  # fmt: skip
-        super().__init__(
-            translate("SignIn", "Sign in"), translate("SignIn", "Sign in"), runner, parent
+        title = (
+            translate("SignIn", "Locked: sign in again to go on")
+            if locked
+            else translate("SignIn", "Sign in")
         )
+        super().__init__(title, translate("SignIn", "Sign in"), runner, parent)
         self.api = api
         self.login = QLineEdit(login)
+        self.login.setReadOnly(locked)  # the window's own operator, nobody else
         self.password = self._password_field()
         self.new_password = self._password_field()
         self.repeat = self._password_field()
@@ -151,6 +155,10 @@ class SignInDialog(_AccountDialog):
         self.form.addRow(translate("SignIn", "New password"), self.new_password)
         self.form.addRow(translate("SignIn", "New password again"), self.repeat)
         self._show_new(False)
+        if locked and not hint:
+            hint = translate(
+                "SignIn", "The window was locked after a time without use. Closing this signs out."
+            )
         self.hint = QLabel(hint)
         self.hint.setObjectName("KpiCaption")
         self.hint.setWordWrap(True)

@@ -2098,6 +2098,10 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>无法读取数据库中的账号：{error}</translation>
     </message>
     <message>
+        <source>Locked: sign in again to go on</source>
+        <translation>已锁定：请重新登录以继续</translation>
+    </message>
+    <message>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -2116,6 +2120,10 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>New password again</source>
         <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>The window was locked after a time without use. Closing this signs out.</source>
+        <translation>窗口因长时间未操作已锁定。关闭此对话框将退出登录。</translation>
     </message>
     <message>
         <source>Enter your login name and password.</source>

@@ -128,3 +128,35 @@ def test_closing_the_sign_in_quits(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert session.signed_in is None and not session.window.is_attached
     assert all(isinstance(w, QLineEdit) for w in (dialog.login, dialog.password))
+
+
+def test_a_window_left_alone_locks_until_its_operator_signs_in_again(
+    qtbot: QtBot,
+    make_session: Callable[..., ConsoleSession],
+    tmp_path: Path,
+) -> None:
+    session = make_session(demo=False, collection=False)
+    session.ask_sign_in = True
+    session.idle_lock_ms = 200  # instead of [ui] idle_lock_min
+    session.start()
+    first = _dialog(qtbot, session)
+    assert isinstance(first, FirstAdministratorDialog)
+    first.password.setText(ADMIN_PW)
+    first.repeat.setText(ADMIN_PW)
+    with qtbot.waitSignal(session.ready, timeout=TIMEOUT):
+        _ok(first)
+    central = session.window.centralWidget()
+    qtbot.waitUntil(lambda: session.sign_in_dialog is not first, timeout=TIMEOUT)
+    lock = session.sign_in_dialog
+    assert isinstance(lock, SignInDialog) and lock.isVisible()
+    assert central is not None and central.isHidden()  # nothing to read over a shoulder
+    assert lock.login.text() == "admin" and lock.login.isReadOnly()
+    lock.password.setText("wrong-2026")
+    _ok(lock)
+    qtbot.waitUntil(lock.message.isVisible, timeout=TIMEOUT)
+    assert central.isHidden()
+    lock.password.setText(ADMIN_PW)
+    _ok(lock)
+    qtbot.waitUntil(lambda: not central.isHidden(), timeout=TIMEOUT)
+    actions = [a for _actor, a, _who in _audit(tmp_path / "console.db")]
+    assert actions == ["user.add", "signin", "signin.failed", "signin"]

@@ -47,7 +47,7 @@ ALLOWED = frozenset(
         "AFN", "DL/T", "Q/GDW", "IEC", "DI", "Pn", "Fn", "ERC", "SEQ", "PRM", "TpV", "Tp",
         "FIR", "FIN", "CON", "ACD", "FCB", "FCV", "EC", "EC1", "EC2", "PW", "DAR", "OAD",
         "OBIS", "RS-485", "TCP", "IP", "kWh", "kW", "kvar", "kvarh", "kVA", "V", "A", "Hz",
-        "bps", "mmhhDDMM",
+        "bps", "mmhhDDMM", "Excel", "CSV",
     }
 )  # fmt: skip
 _TOKEN = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:[/-][A-Za-z0-9]+)*")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.archive.validate import Problem
-from db.models import Concentrator, Meter, MeterRole
+from db.models import Concentrator, Meter, MeterRole, TransformerArea
 
 HEADER = ["集中器资产号", "台区编号", "行政区划码", "终端地址", "通道", "型号", "厂家", "安装日期"]
 GOOD = [
@@ -165,3 +165,47 @@ def test_a_concentrator_cannot_leave_its_meters_in_the_old_area(
     )
     stay = [HEADER[:4], ["CJQ0001", "TQ0001", "3301", "3"]]  # a new address is fine
     assert run_import("concentrators", files.csv("s.csv", stay)).counts.updated == 1
+
+
+def test_excel_number_cells_are_read_as_the_address_and_kva_they_show(
+    files: Any, run_import: Any, session_factory: sessionmaker[Session]
+) -> None:
+    org = [
+        [
+            "市公司",
+            "县公司",
+            "供电所",
+            "线路",
+            "台区编号",
+            "台区名称",
+            "额定容量(kVA)",
+            "台区类别",
+            "经度",
+            "纬度",
+        ],
+        [
+            "江川供电公司",
+            "青山县",
+            "城关供电所",
+            "10kV 人民线",
+            101,
+            "甲",
+            400.0,
+            "城区",
+            119.4126,
+            29.8769,
+        ],
+    ]
+    assert run_import("org", files.xlsx("org.xlsx", org)).complete
+    hubs = [HEADER[:4], ["CJQ0101", 101, 3301, 17.0]]
+    assert run_import("concentrators", files.xlsx("c.xlsx", hubs)).complete
+    with session_factory() as session:
+        hub = session.scalars(select(Concentrator)).one()
+        area = session.get_one(TransformerArea, hub.transformer_area_id)
+    assert (hub.district_code, hub.terminal_address) == ("3301", 17)
+    assert (area.code, area.rated_kva, area.longitude, area.latitude) == (
+        "101",
+        400,
+        119.4126,
+        29.8769,
+    )

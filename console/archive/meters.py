@@ -253,17 +253,12 @@ def store(session: Session, records: Sequence[MeterRecord], columns: ColumnMap) 
         if old is not None and (new.link_url, new.comm_address) != (old.link_url, old.comm_address)
     ]
     q.park_meter_addresses(session, moving)
-    # A meter that changes concentrator gives up its measurement point (Pn) for a new one.
-    q.clear_meter_points(
-        session,
-        [
-            new.asset_no
-            for new, old in rows
-            if old is not None and new.concentrator_id != old.concentrator_id
+    if columns.has("concentrator_asset_no"):
+        # A meter that changes concentrator gives up its measurement point (Pn) for a free one.
+        changing = [
+            n.asset_no for n, o in rows if o is not None and n.concentrator_id != o.concentrator_id
         ]
-        if columns.has("concentrator_asset_no")
-        else [],
-    )
+        q.clear_meter_points(session, changing)
     counts = write_changes(rows, update, lambda batch: q.upsert_meters(session, batch, update))
     number_points(session)
     return replace(counts, boxes_created=len(new_boxes))

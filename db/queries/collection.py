@@ -66,6 +66,7 @@ def read_targets(session: Session, day: date) -> list[ReadTarget]:
         .where(Meter.status == MeterStatus.ACTIVE.value, Meter.link_url.is_not(None))
         .order_by(Meter.link_url, Meter.role.desc(), Meter.id)
     )
+    # ``or ""`` only for the type: meters without a link are filtered out above.
     return [ReadTarget(r[0], r[1], r[2], r[3] or "", r[4], r[5], bool(r[6])) for r in rows]
 
 

@@ -1,7 +1,9 @@
 """Org archive import: the large county's 3,100 台区 (150 feeders, 30 supply stations, 10
 substations) from a GBK CSV into an empty SQLite database, through ``smc db import org`` (the
 command a user runs: upgrade, read, check, store, commit), then the same file again (every row
-matched and unchanged), then as .xlsx. Target: < 5 s for the first import.
+matched and unchanged), then as .xlsx. Target: < 5 s for the first import. Then a concentrator
+per 台区 and 100,000 meters behind them without links of their own (numbered Pn on import),
+for the cost of the concentrator path of the meters import.
 
     python3 packaging/dev.py bench -k import_org
 """
@@ -17,9 +19,10 @@ from sqlalchemy import func, select
 
 from console import __main__ as cli
 from db.engine import create_db_engine, make_session_factory, sqlite_url
-from db.models import Feeder, SupplyStation, TransformerArea
+from db.models import Feeder, Meter, SupplyStation, TransformerArea
 
 AREAS = 3_100
+METERS = 100_000
 FEEDERS = 150
 STATIONS = 30
 SUBSTATIONS = 10
@@ -51,6 +54,35 @@ def _rows() -> list[list[str]]:
     return rows
 
 
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    return path
+
+
+def _devices(root: Path) -> tuple[Path, Path]:
+    hubs = [["集中器资产号", "台区编号", "行政区划码", "终端地址"]]
+    hubs += [[f"J{i + 1:05d}", f"TQ{i + 1:05d}", "3301", str(i + 1)] for i in range(AREAS)]
+    meters = [
+        ["表计资产号", "通信地址", "规约", "通道", "台区编号", "户号", "表计类型", "集中器资产号"]
+    ]
+    for i in range(METERS):
+        area = i % AREAS + 1
+        meters.append(
+            [
+                f"M{i + 1:07d}",
+                str(i + 1),
+                "dlt645-2007",
+                "",
+                f"TQ{area:05d}",
+                "",
+                "考核表",
+                f"J{area:05d}",
+            ]
+        )
+    return _write(root / "集中器.csv", hubs), _write(root / "计量.csv", meters)
+
+
 def _timed(argv: list[str]) -> float:
     started = time.perf_counter()
     status = cli.main(argv)
@@ -77,6 +109,10 @@ def test_import_org_figures(tmp_path: Path) -> None:
     again = _timed(["db", "import", "org", str(source), "--db", url])
     excel = _timed(["db", "import", "org", str(workbook), "--db", url])
 
+    hubs, meters = _devices(tmp_path)
+    hub_seconds = _timed(["db", "import", "concentrators", str(hubs), "--db", url])
+    meter_seconds = _timed(["db", "import", "meters", str(meters), "--db", url])
+
     engine = create_db_engine(url)
     try:
         with make_session_factory(engine)() as s:
@@ -84,10 +120,14 @@ def test_import_org_figures(tmp_path: Path) -> None:
                 s.scalar(select(func.count()).select_from(model)) or 0
                 for model in (SupplyStation, Feeder, TransformerArea)
             ]
+            numbered = s.scalar(select(func.count()).where(Meter.point_no.is_not(None))) or 0
     finally:
         engine.dispose()
     assert counts == [STATIONS, FEEDERS, AREAS]  # matched by name and code, never duplicated
+    assert numbered == METERS
     print(f"\n\nsmc db import org, {AREAS:,} 台区 ({FEEDERS} feeders, {STATIONS} stations), SQLite")
     print(f"  first import (GBK CSV, all new):  {first:6.2f} s   target < 5 s")
     print(f"  same file again (all unchanged): {again:6.2f} s")
     print(f"  as .xlsx (all unchanged):        {excel:6.2f} s")
+    print(f"  then {AREAS:,} concentrators:       {hub_seconds:6.2f} s")
+    print(f"  then {METERS:,} meters behind them (no link, Pn numbered): {meter_seconds:6.2f} s")

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from console.archive import customers, meters, readings
+from console.archive import concentrators, customers, meters, org, readings
 from console.archive.reader import TableFile
 from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
@@ -31,6 +31,8 @@ class KindHandler:
 
 
 HANDLERS = {
+    "org": KindHandler(org.parse_row, org.check, org.store),
+    "concentrators": KindHandler(concentrators.parse_row, concentrators.check, concentrators.store),
     "customers": KindHandler(customers.parse_row, customers.check, customers.store),
     "meters": KindHandler(meters.parse_row, meters.check, meters.store),
     "readings": KindHandler(readings.parse_row, readings.check, readings.store),

@@ -25,6 +25,7 @@ from console.archive.schema import (
 )
 from console.archive.store import StoreCounts, write_changes
 from console.archive.validate import Problem, RowCells, duplicate_problems
+from db.ingest import number_points
 from db.models import MeterRole
 from db.queries import archive as q
 from drivers.errors import LinkUrlError
@@ -86,7 +87,7 @@ def parse_row(cells: RowCells, today: date) -> MeterRecord | None:
     asset_no = cells.need("asset_no", v.code)
     address = cells.need("comm_address", v.comm_address)
     protocol = cells.need("protocol", _PROTOCOL)
-    link = cells.need("link_url", link_url)
+    link = cells.get("link_url", link_url)
     area_code = cells.need("area_code", v.code)
     customer_number = cells.get("customer_number", v.customer_number)
     role = cells.need("role", _ROLE)
@@ -98,6 +99,8 @@ def parse_row(cells: RowCells, today: date) -> MeterRecord | None:
     install_date = cells.get("install_date", v.day)
     box_code = cells.get("meter_box_code", v.code)
     concentrator_no = cells.get("concentrator_asset_no", v.code)
+    if not cells.raw("link_url") and concentrator_no is None:
+        cells.problem("link_url", "missing: a meter without a 集中器资产号 needs a link of its own")
     if install_date is not None and install_date > today:
         cells.problem("install_date", f"{install_date} is in the future")
     if role == MeterRole.CUSTOMER.value and customer_number is None and cells.ok:
@@ -110,7 +113,7 @@ def parse_row(cells: RowCells, today: date) -> MeterRecord | None:
         asset_no=asset_no,
         comm_address=address or "",
         protocol=protocol or "",
-        link_url=link or "",
+        link_url=link,  # None: read through its concentrator only
         transformer_area_id=0,
         role=role or "",
         ct_ratio=ct_ratio,
@@ -126,9 +129,13 @@ def parse_row(cells: RowCells, today: date) -> MeterRecord | None:
 
 
 def _place(record: MeterRecord) -> tuple[str, str] | None:
-    """(通道, 通信地址), the address a meter answers to, when both could be read."""
-    if record.values.link_url and record.values.comm_address:
-        return record.values.link_url, record.values.comm_address
+    """(通道, 通信地址), the address a meter answers to, when both could be read; a meter without
+    a link of its own answers on its concentrator's RS-485 port."""
+    bus = record.values.link_url
+    if bus is None and record.concentrator_no is not None:
+        bus = f"集中器 {record.concentrator_no}"
+    if bus and record.values.comm_address:
+        return bus, record.values.comm_address
     return None
 
 
@@ -146,7 +153,7 @@ def _file_problems(records: Sequence[MeterRecord], columns: ColumnMap) -> list[P
         _place,
         lambda r: r.row,
         columns.name("comm_address"),
-        lambda r: f"通信地址 {r.values.comm_address} on {r.values.link_url}",
+        lambda r: f"通信地址 {r.values.comm_address} on {(_place(r) or ('', ''))[0]}",
     )
     box_area: dict[str, tuple[str, int]] = {}
     for r in records:
@@ -246,5 +253,12 @@ def store(session: Session, records: Sequence[MeterRecord], columns: ColumnMap) 
         if old is not None and (new.link_url, new.comm_address) != (old.link_url, old.comm_address)
     ]
     q.park_meter_addresses(session, moving)
+    if columns.has("concentrator_asset_no"):
+        # A meter that changes concentrator gives up its measurement point (Pn) for a free one.
+        changing = [
+            n.asset_no for n, o in rows if o is not None and n.concentrator_id != o.concentrator_id
+        ]
+        q.clear_meter_points(session, changing)
     counts = write_changes(rows, update, lambda batch: q.upsert_meters(session, batch, update))
+    number_points(session)
     return replace(counts, boxes_created=len(new_boxes))

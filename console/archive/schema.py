@@ -1,5 +1,5 @@
-"""The columns of each import kind (customers, meters, readings), their Chinese and English
-header names, and the matching of a file's header row against them.
+"""The columns of each import kind (org, concentrators, customers, meters, readings), their
+Chinese and English header names, and the matching of a file's header row against them.
 
 ``resources/templates/`` holds one CSV template per kind and README.md describing every column;
 ``tests/console/archive/test_schema.py`` keeps the two in step.
@@ -25,9 +25,32 @@ class Column:
         return f"{self.zh} ({self.key})"
 
 
-KINDS = ("customers", "meters", "readings")
+KINDS = ("org", "concentrators", "customers", "meters", "readings")  # the order to import
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
+    "org": (
+        Column("company_name", "市公司", aliases=("地市公司", "市供电公司", "company")),
+        Column("county_name", "县公司", aliases=("县供电公司", "县公司名称", "county")),
+        Column("station_name", "供电所", True, ("供电所名称", "station", "supply_station")),
+        Column("substation_name", "变电站", aliases=("变电站名称", "substation")),
+        Column("feeder_name", "线路", True, ("线路名称", "10kV线路", "馈线", "feeder")),
+        Column("area_code", "台区编号", True),
+        Column("area_name", "台区名称", True),
+        Column("rated_kva", "额定容量(kVA)", True, ("额定容量", "变压器容量(kVA)", "变压器容量")),
+        Column("area_class", "台区类别", True, ("区域类别", "供电区域")),
+        Column("longitude", "经度"),
+        Column("latitude", "纬度"),
+    ),
+    "concentrators": (
+        Column("asset_no", "集中器资产号", True, ("终端资产号", "concentrator_asset_no")),
+        Column("area_code", "台区编号", True),
+        Column("district_code", "行政区划码", True, ("区划码", "A1")),
+        Column("terminal_address", "终端地址", True, ("终端逻辑地址", "A2")),
+        Column("link_url", "通道", aliases=("通信通道", "link")),
+        Column("model", "型号", aliases=("终端型号",)),
+        Column("manufacturer", "厂家", aliases=("生产厂家",)),
+        Column("install_date", "安装日期", aliases=("投运日期",)),
+    ),
     "customers": (
         Column("customer_number", "户号", True, ("客户编号", "用户编号")),
         Column("customer_name", "户名", True, ("客户名称", "用户名称")),
@@ -108,6 +131,18 @@ METER_ROLES = {
     "summary": "summary",
 }
 METER_ROLES_TEXT = "用户表/customer, 考核表/summary"
+
+AREA_CLASSES = {
+    "城区": "urban",
+    "城市": "urban",
+    "urban": "urban",
+    "农村": "rural",
+    "rural": "rural",
+    "边远": "remote",
+    "偏远": "remote",
+    "remote": "remote",
+}
+AREA_CLASSES_TEXT = "城区/urban, 农村/rural, 边远/remote"
 
 PHASES = {"1": "1", "单相": "1", "single": "1", "3": "3", "三相": "3", "three": "3"}
 PHASES_TEXT = "1/单相/single, 3/三相/three"

@@ -18,6 +18,7 @@ class StoreCounts:
     updated: int = 0
     unchanged: int = 0
     boxes_created: int = 0  # 表箱 created for meters that name one not in the database
+    created: tuple[tuple[str, int], ...] = ()  # (what, how many): units an org file created
 
     @property
     def stored(self) -> int:

@@ -120,6 +120,8 @@ def print_result(source: Path, result: ImportResult, seconds: float) -> None:
         )
         if counts.boxes_created:
             line += f"; 表箱 (meter boxes) created: {counts.boxes_created}"
+        for what, created in counts.created:
+            line += f"; {what} created: {created}"
         print(f"{line} in {seconds:.1f} s")
         if result.rejected_rows:
             print(f"rejected: {result.rejected_rows}")

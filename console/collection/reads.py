@@ -146,17 +146,22 @@ class OnDemandReader:
             frontend.remove_traffic_listener(listen)
 
     def _read_direct(self, link: MeterLink, frames: list[Traffic]) -> list[ReadValue]:
+        url = link.link_url
+        if url is None:
+            raise ValueError(
+                f"meter {link.asset_no} has no link of its own: read it through its concentrator"
+            )
         spec = protocol(link.protocol)
-        spy = SpyTransport(create_transport(link.link_url))
+        spy = SpyTransport(create_transport(url))
 
         def record(direction: str, data: bytes, _at: float) -> None:
             frames.append(
                 Traffic(self._clock.now(), link.asset_no,
-                        Direction.DOWN if direction == "tx" else Direction.UP, data, link.link_url)
+                        Direction.DOWN if direction == "tx" else Direction.UP, data, url)
             )  # fmt: skip
 
         spy.listeners.append(record)
-        with self._links.of(link.link_url).interactive(link.link_url):
+        with self._links.of(url).interactive(url):
             spy.open()
             try:
                 client = spec.open_client(spy, link.comm_address, ClientOptions())

@@ -123,7 +123,8 @@ class Meter(Base):
     asset_no: Mapped[str] = mapped_column(String(32), unique=True)
     comm_address: Mapped[str] = mapped_column(String(12))
     protocol: Mapped[str] = mapped_column(String(24))
-    link_url: Mapped[str] = mapped_column(String(200))
+    # None: reached only through its concentrator (no serial/TCP link of its own).
+    link_url: Mapped[str | None] = mapped_column(String(200))
     transformer_area_id: Mapped[int] = mapped_column(ForeignKey("transformer_area.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     meter_box_id: Mapped[int | None] = mapped_column(ForeignKey("meter_box.id"), index=True)

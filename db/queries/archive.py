@@ -53,7 +53,7 @@ class MeterValues(NamedTuple):
     asset_no: str
     comm_address: str
     protocol: str
-    link_url: str
+    link_url: str | None  # None: read through its concentrator only
     transformer_area_id: int
     role: str
     customer_id: int | None = None
@@ -182,7 +182,9 @@ def meter_addresses(session: Session, link_urls: Iterable[str]) -> dict[tuple[st
         stmt = select(Meter.link_url, Meter.comm_address, Meter.asset_no).where(
             Meter.link_url.in_(chunk)
         )
-        out.update(((link, address), asset_no) for link, address, asset_no in session.execute(stmt))
+        for link, address, asset_no in session.execute(stmt):
+            if link is not None:  # in_() never matches NULL; this tells mypy so
+                out[(link, address)] = asset_no
     return out
 
 
@@ -246,6 +248,13 @@ def park_meter_addresses(session: Session, asset_nos: Iterable[str]) -> None:
             .where(Meter.asset_no.in_(chunk))
             .values(link_url=literal(PARKED_LINK) + Meter.asset_no)
         )
+
+
+def clear_meter_points(session: Session, asset_nos: Iterable[str]) -> None:
+    """Forget the measurement points (Pn) of meters that move to another concentrator, so that
+    ``db.ingest.number_points`` gives them free ones there."""
+    for chunk in _chunks(asset_nos):
+        session.execute(update(Meter).where(Meter.asset_no.in_(chunk)).values(point_no=None))
 
 
 def _upsert(

@@ -49,7 +49,8 @@ class RunRow:
 
 
 def read_targets(session: Session, day: date) -> list[ReadTarget]:
-    """Every active meter, grouped by link (summary meters first on each link)."""
+    """Every active meter with a link of its own, grouped by link (summary meters first on
+    each link); a meter without one is read through its concentrator only."""
     frozen = select(DailyFreeze.meter_id).where(DailyFreeze.day == day).subquery()
     rows = session.execute(
         select(
@@ -62,10 +63,11 @@ def read_targets(session: Session, day: date) -> list[ReadTarget]:
             frozen.c.meter_id.is_not(None),
         )
         .outerjoin(frozen, frozen.c.meter_id == Meter.id)
-        .where(Meter.status == MeterStatus.ACTIVE.value)
+        .where(Meter.status == MeterStatus.ACTIVE.value, Meter.link_url.is_not(None))
         .order_by(Meter.link_url, Meter.role.desc(), Meter.id)
     )
-    return [ReadTarget(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+    # ``or ""`` only for the type: meters without a link are filtered out above.
+    return [ReadTarget(r[0], r[1], r[2], r[3] or "", r[4], r[5], bool(r[6])) for r in rows]
 
 
 def start_run(session: Session, trigger: str, started_at: datetime, planned: int) -> int:

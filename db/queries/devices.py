@@ -144,7 +144,7 @@ class MeterLink:
     asset_no: str
     comm_address: str
     protocol: str
-    link_url: str
+    link_url: str | None  # None: only through its concentrator
     ct_ratio: int
     point_no: int | None
     concentrator_id: int | None

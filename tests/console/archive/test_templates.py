@@ -1,5 +1,6 @@
-"""The shipped templates import as they are, as CSV and as the .xlsx a user saves from them
-(built here with openpyxl rather than committed as binaries)."""
+"""The shipped templates import as they are, in order into an empty database (the org file
+creates the company and county), as CSV and as the .xlsx a user saves from them (built here
+with openpyxl rather than committed as binaries)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ def template_rows(kind: str) -> list[list[str]]:
         return list(csv.reader(stream))
 
 
-@pytest.mark.usefixtures("org")
 @pytest.mark.parametrize("excel", [False, True])
 def test_the_templates_import_in_order_and_again_without_changes(
     files: Any, run_import: Any, excel: bool

@@ -127,6 +127,10 @@
         <translation>恢复数据库</translation>
     </message>
     <message>
+        <source>Archive imported</source>
+        <translation>导入档案</translation>
+    </message>
+    <message>
         <source>user</source>
         <translation>用户</translation>
     </message>
@@ -145,6 +149,10 @@
     <message>
         <source>database</source>
         <translation>数据库</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>导入</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,7 @@ ACTIONS = {
     "thresholds.change": QT_TRANSLATE_NOOP("AuditActions", "Thresholds changed"),
     "database.backup": QT_TRANSLATE_NOOP("AuditActions", "Database backed up"),
     "database.restore": QT_TRANSLATE_NOOP("AuditActions", "Database restored"),
+    "archive.import": QT_TRANSLATE_NOOP("AuditActions", "Archive imported"),
 }
 
 OBJECT_KINDS = {
@@ -51,6 +52,7 @@ OBJECT_KINDS = {
     "config": QT_TRANSLATE_NOOP("AuditActions", "configuration"),
     "config_version": QT_TRANSLATE_NOOP("AuditActions", "thresholds version"),
     "database": QT_TRANSLATE_NOOP("AuditActions", "database"),
+    "import": QT_TRANSLATE_NOOP("AuditActions", "import"),
 }
 
 

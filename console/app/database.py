@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.accounts.service import Accounts
 from console.core.clock import Clock, SystemClock
 from console.core.config import Settings, with_overrides
 from console.core.database import resolve_db_url
+from console.core.operator import Operator
+from console.core.roles import Role
 from console.demo.generator import (
     DemoCounty,
     DemoError,
@@ -33,6 +36,7 @@ from db.engine import (
 )
 from db.errors import DatabaseCorruptError
 from db.migrate import UpgradeResult, upgrade
+from db.models import SupplyStation
 from db.queries.settings import demo_info
 from db.queries.topology import active_meter_count
 
@@ -133,7 +137,7 @@ def _ensure_demo(
             return None  # a demo county exists, or the database holds real data: leave it
     profile = PROFILES[settings.demo.profile]
     log.info("creating the %s demo county (%d meters)", profile.name, profile.meters)
-    return generate_demo_county(
+    county = generate_demo_county(
         session_factory,
         profile=profile,
         seed=settings.demo.seed,
@@ -142,6 +146,34 @@ def _ensure_demo(
         dead_meter_ratio=settings.demo.dead_meter_ratio,
         progress=lambda stage, done, total: report(_DEMO_STAGES[stage], done, total),
     )
+    if settings.demo.accounts:
+        create_demo_accounts(Accounts(session_factory, clock), session_factory)
+    return county
+
+
+DEMO_PASSWORD = "Demo2026"
+DEMO_ACCOUNTS = (  # login, name, role, scope: the first supply station's code, or the county
+    ("admin", "系统管理员", Role.ADMINISTRATOR, False),
+    ("diaodu", "县调度员", Role.DISPATCHER, False),
+    ("banzhang", "营销班长", Role.SUPERVISOR, False),
+    ("jingli", "台区经理", Role.FIELD, True),
+    ("chakan", "只读用户", Role.VIEWER, False),
+)
+
+
+def create_demo_accounts(accounts: Accounts, session_factory: sessionmaker[Session]) -> None:
+    """The demo's documented accounts, unless the database has users already."""
+    if accounts.has_users():
+        return
+    with session_factory() as session:
+        station = session.scalar(select(SupplyStation.code).order_by(SupplyStation.code))
+    by: Operator | None = None  # the first, the administrator, needs no one to add it
+    for login, name, role, one_station in DEMO_ACCOUNTS:
+        scope = [station] if one_station and station else []
+        accounts.add_user(by, login, name=name, role=role, stations=scope,
+                          password=DEMO_PASSWORD)  # fmt: skip
+        by = Operator("demo", "demo", Role.ADMINISTRATOR)  # the generator, in the audit log
+    log.info("demo accounts created: %s", ", ".join(a[0] for a in DEMO_ACCOUNTS))
 
 
 def damaged_database(err: BaseException) -> DatabaseCorruptError | None:

@@ -61,6 +61,7 @@ class DemoSettings:
     reply_delay_ms: int = _range(0, 0, 5000)
     baudrate: int = _choice(0, BAUD_RATES)  # 0: bytes move instantly on the in-process links
     dead_meter_ratio: float = _range(0.001, 0.0, 0.5)
+    accounts: bool = True  # the demo county's documented accounts (the window asks who signs in)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from console.app.database import (
+    DEMO_PASSWORD,
     DatabaseCorruptError,
     StartupStage,
     damaged_database,
@@ -181,8 +182,16 @@ class ConsoleSession(QObject):
             self._attach(context)  # the demo's county has no accounts: as the workstation user
             return
         accounts = context.apis["accounts"]
+        demo = self.settings.demo
+        hint, login = "", ""
+        if demo.enabled and demo.accounts:
+            hint = self.tr(
+                "Demo accounts: admin (administrator), diaodu (dispatcher), banzhang "
+                "(supervisor), jingli (台区经理), chakan (read-only); password {password}"
+            ).format(password=DEMO_PASSWORD)
+            login = "diaodu"
         dialog: SignInDialog | FirstAdministratorDialog = (
-            SignInDialog(accounts, self.runner, self.window)
+            SignInDialog(accounts, self.runner, self.window, hint=hint, login=login)
             if has_users
             else FirstAdministratorDialog(accounts, self.runner, self.window)
         )

@@ -542,6 +542,10 @@
         <translation>正在将演示县写入数据库…</translation>
     </message>
     <message>
+        <source>Demo accounts: admin (administrator), diaodu (dispatcher), banzhang (supervisor), jingli (台区经理), chakan (read-only); password {password}</source>
+        <translation>演示账号：admin（管理员）、diaodu（调度员）、banzhang（班长）、jingli（台区经理）、chakan（只读），密码均为 {password}</translation>
+    </message>
+    <message>
         <source>The console cannot start</source>
         <translation>运营台无法启动</translation>
     </message>

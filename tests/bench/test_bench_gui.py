@@ -61,7 +61,7 @@ def test_gui_stalls(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> None:
     theme.apply(qapp, "light")
     settings = Settings(
         database=DatabaseSettings(url=sqlite_url(tmp_path / "gui.db")),
-        demo=DemoSettings(profile="demo"),
+        demo=DemoSettings(profile="demo", accounts=False),
         collection=CollectionSettings(interval_s=3600),
     )
     store = SettingsStore(QSettings(str(tmp_path / "q.ini"), QSettings.Format.IniFormat))

@@ -37,7 +37,7 @@ from tests.console.conditions import wait_for
 def _settings(db: Path, *, demo: bool = True, collection: bool = True) -> Settings:
     return Settings(
         database=DatabaseSettings(url=sqlite_url(db)),
-        demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.0),
+        demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.0, accounts=False),
         collection=CollectionSettings(enabled=collection, interval_s=3600, timeout_s=0.1),
         frontend=FrontEndSettings(host="127.0.0.1", port=0, timeout_s=1.0),
         service=ServiceSettings(separate_process=False),

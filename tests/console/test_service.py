@@ -42,7 +42,7 @@ SECRET = "a-shared-secret-for-tests"
 def _settings(db: Path, *, demo: bool = True, frontend_port: int = 0) -> Settings:
     return Settings(
         database=DatabaseSettings(url=sqlite_url(db)),
-        demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.0),
+        demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.0, accounts=False),
         collection=CollectionSettings(interval_s=3600, timeout_s=0.1),
         frontend=FrontEndSettings(host="127.0.0.1", port=frontend_port, timeout_s=1.0),
     )
@@ -170,7 +170,7 @@ def test_smc_service_alone_serves_windows_that_know_its_secret(tmp_path: Path) -
     config = tmp_path / "server.toml"
     config.write_text(
         f'[frontend]\nhost = "127.0.0.1"\nport = 0\n[service]\nsecret = "{SECRET}"\n'
-        '[demo]\nprofile = "small"\n[collection]\ninterval_s = 3600\n',
+        '[demo]\nprofile = "small"\naccounts = false\n[collection]\ninterval_s = 3600\n',
         encoding="utf-8",
     )
     db = sqlite_url(tmp_path / "e.db")

@@ -52,7 +52,9 @@ def make_session(
     ) -> ConsoleSession:
         settings = Settings(
             database=DatabaseSettings(url=sqlite_url(db or tmp_path / "console.db")),
-            demo=DemoSettings(enabled=demo, profile="small", dead_meter_ratio=0.05, seed=99),
+            demo=DemoSettings(
+                enabled=demo, profile="small", dead_meter_ratio=0.05, seed=99, accounts=False
+            ),
             # Generous for an in-process emulator, so a loaded 2-core CI box cannot time it out.
             collection=CollectionSettings(
                 enabled=collection, interval_s=3600, timeout_s=0.5, retries=0

@@ -1,0 +1,267 @@
+"""Quarter-hour load curves (96 points a day) from a file: parsed into the units the database
+keeps, checked for plausibility, and stored through ``db.ingest.upsert_interval_readings``, the
+path collected curves take (so the load rollups and the change events follow).
+
+A curve file is large (a county's summary meters over a month are millions of rows), so
+``parse_rows`` reads a row that is all good in one tight step and hands any other row to
+``parse_row``, the cell-by-cell parser whose problems name the column and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy.orm import Session
+
+from console.archive import values as v
+from console.archive.reader import SourceRow
+from console.archive.schema import ColumnMap
+from console.archive.store import StoreCounts
+from console.archive.validate import Problem, RowCells, duplicate_problems
+from db.ingest import IntervalRow, upsert_interval_readings
+from db.queries import archive_measurements as q
+
+SLOT = timedelta(minutes=15)
+# A batch of whole slots: batches then cover disjoint spans, so new slots take the rollups'
+# append path (figures from the batch itself) instead of re-reading the stored points.
+STORE_BATCH = 50_000
+
+# File column → (IntervalRow field, stored units per file unit, plausible range, unit). The
+# ranges are wide on purpose: they catch a column mix-up or a unit error (V as 0.1 V), not a
+# real reading. Voltage is what the meter measures (the secondary side behind a PT).
+MEASURES = {
+    "active_power_kw": ("active_power_w", 1000, -100_000, 100_000, " kW"),
+    "voltage_a_v": ("voltage_a_dv", 10, 0, 500, " V"),
+    "voltage_b_v": ("voltage_b_dv", 10, 0, 500, " V"),
+    "voltage_c_v": ("voltage_c_dv", 10, 0, 500, " V"),
+    "current_a_a": ("current_a_ma", 1000, -10_000, 10_000, " A"),
+    "current_b_a": ("current_b_ma", 1000, -10_000, 10_000, " A"),
+    "current_c_a": ("current_c_ma", 1000, -10_000, 10_000, " A"),
+    "power_factor": ("power_factor_milli", 1000, -1, 1, ""),
+}
+OPTIONAL = tuple(MEASURES)[1:]
+PHASE_BC = ("voltage_b_v", "voltage_c_v", "current_b_a", "current_c_a")
+_PARSE = {key: v.scaled(scale, lo, hi, unit) for key, (_f, scale, lo, hi, unit) in MEASURES.items()}
+
+
+class CurveRecord(NamedTuple):
+    """A row whose meter and time could be read; an incomplete one (other cells bad) takes
+    part in the duplicate and unknown-meter checks only. Values in stored units."""
+
+    row: int
+    asset_no: str
+    slot_start: datetime
+    active_power_w: int | None
+    voltage_a_dv: int | None
+    voltage_b_dv: int | None
+    voltage_c_dv: int | None
+    current_a_ma: int | None
+    current_b_ma: int | None
+    current_c_ma: int | None
+    power_factor_milli: int | None
+    complete: bool
+
+
+class ResolvedCurve(NamedTuple):
+    row: int
+    point: IntervalRow
+    stored: q.StoredPoint | None  # the same meter and slot as stored now
+
+
+def slot_time(raw: str) -> datetime:
+    """A curve point's time: on a quarter hour (the start of its 15-minute slot)."""
+    at = v.moment(raw)
+    if at.minute % 15 or at.second:
+        raise v.CellError("not on a quarter hour (curve points are at :00, :15, :30 and :45)")
+    return at
+
+
+def parse_row(cells: RowCells, today: date) -> CurveRecord | None:
+    asset_no = cells.need("asset_no", v.code)
+    slot = cells.need("time", slot_time)
+    power = cells.need("active_power_kw", _PARSE["active_power_kw"])
+    optional = [cells.get(key, _PARSE[key]) for key in OPTIONAL]
+    if slot is not None and slot.date() > today:
+        cells.problem("time", f"{slot} is in the future")
+    if asset_no is None or slot is None:
+        return None
+    return CurveRecord._make((cells.number, asset_no, slot, power, *optional, cells.ok))
+
+
+def _good_slot(raw: str, today: date) -> datetime | None:
+    try:
+        slot = slot_time(raw)
+    except v.CellError:
+        return None
+    return None if slot.date() > today else slot
+
+
+def _good_code(raw: str) -> bool:
+    try:
+        v.code(raw)
+    except v.CellError:
+        return False
+    return True
+
+
+def parse_rows(
+    rows: Iterable[SourceRow], columns: ColumnMap, today: date
+) -> tuple[list[CurveRecord], list[Problem], int]:
+    """Every row parsed: the fast way when all its cells are good, else by ``parse_row``
+    (which then says what is wrong). Returns the records, the problems and the rows read."""
+    width = columns.width
+    at_asset, at_time = columns.index["asset_no"], columns.index["time"]
+    at_power = columns.index["active_power_kw"]
+    _f, power_scale, power_lo, power_hi, _u = MEASURES["active_power_kw"]
+    measures = [
+        (columns.index.get(key, -1), scale, lo, hi)
+        for key, (_f, scale, lo, hi, _u) in MEASURES.items()
+        if key in OPTIONAL
+    ]
+    good_assets: dict[str, bool] = {}
+    good_slots: dict[str, datetime | None] = {}  # a day's 96 times repeat on every meter
+    records: list[CurveRecord] = []
+    problems: list[Problem] = []
+    make = CurveRecord._make
+    count = 0
+    for row in rows:
+        count += 1
+        cells = row.cells
+        try:
+            if len(cells) > width and any(cells[width:]):
+                raise ValueError("values without a header")
+            asset_no = cells[at_asset]
+            good = good_assets.get(asset_no)
+            if good is None:
+                good = good_assets[asset_no] = _good_code(asset_no)
+            raw_time = cells[at_time]
+            slot = good_slots.get(raw_time)
+            if slot is None and raw_time not in good_slots:
+                slot = good_slots[raw_time] = _good_slot(raw_time, today)
+            if slot is None or not good:
+                raise ValueError("not a good row")
+            power = float(cells[at_power])
+            if not power_lo <= power <= power_hi:
+                raise ValueError("out of range")
+            optional: list[int | None] = []
+            for at, scale, lo, hi in measures:
+                raw = cells[at] if at >= 0 else ""
+                if raw:
+                    value = float(raw)
+                    if not lo <= value <= hi:
+                        raise ValueError("out of range")
+                    optional.append(round(value * scale))
+                else:
+                    optional.append(None)
+            power_w = round(power * power_scale)
+            records.append(make((row.number, asset_no, slot, power_w, *optional, True)))
+        except (ValueError, IndexError):
+            slow = RowCells(row, columns)
+            parsed = parse_row(slow, today)
+            problems += slow.problems
+            if parsed is not None:
+                records.append(parsed)
+    return records, problems, count
+
+
+def _phase_problems(
+    records: Sequence[CurveRecord], meters: dict[str, q.MeterPhases], columns: ColumnMap
+) -> list[Problem]:
+    """Phases B and C on a single-phase meter: a file of another meter, or columns shifted."""
+    fields = [(key, CurveRecord._fields.index(MEASURES[key][0])) for key in PHASE_BC]
+    problems: list[Problem] = []
+    for r in records:
+        meter = meters.get(r.asset_no)
+        if meter is None or meter.phases != 1:
+            continue
+        for key, at in fields:
+            if r[at] is not None:
+                reason = f"meter {r.asset_no} is single-phase: leave phases B and C empty"
+                problems.append(Problem(r.row, columns.name(key), reason))
+    return problems
+
+
+def check(
+    session: Session, records: Sequence[CurveRecord], columns: ColumnMap
+) -> tuple[list[ResolvedCurve], list[Problem]]:
+    """Repeated (资产号, 时间), unknown meters and phases a single-phase meter lacks; each
+    good row becomes the point to store, with the stored values of columns the file lacks."""
+    problems: list[Problem] = []
+    if len({(r.asset_no, r.slot_start) for r in records}) < len(records):
+        problems += duplicate_problems(
+            records,
+            lambda r: (r.asset_no, r.slot_start),
+            lambda r: r.row,
+            columns.name("time"),
+            lambda r: f"point of {r.asset_no} at {r.slot_start:%Y-%m-%d %H:%M}",
+        )
+    meters = q.meter_phases(session, {r.asset_no for r in records})
+    for r in records:
+        if r.asset_no not in meters:
+            reason = f"unknown meter {r.asset_no} (import the meters first)"
+            problems.append(Problem(r.row, columns.name("asset_no"), reason))
+    problems += _phase_problems(records, meters, columns)
+    bad = {p.row for p in problems}
+    known = [r for r in records if r.complete and r.row not in bad]
+    if not known:
+        return [], problems
+    stored = q.stored_points(
+        session,
+        {meters[r.asset_no].id for r in known},
+        min(r.slot_start for r in known),
+        max(r.slot_start for r in known),
+    )
+    # Columns the file lacks keep their stored values; the meter's register is never in it.
+    lacking = [
+        CurveRecord._fields.index(MEASURES[key][0]) for key in OPTIONAL if not columns.has(key)
+    ]
+    read_at: dict[datetime, datetime] = {}
+    resolved: list[ResolvedCurve] = []
+    for r in known:
+        meter_id = meters[r.asset_no].id
+        old = stored.get((meter_id, r.slot_start))
+        values = list(r[4:11])
+        if old is None:
+            at = read_at.get(r.slot_start)
+            if at is None:  # the slot's end: the earliest its point could be read
+                at = read_at[r.slot_start] = r.slot_start + SLOT
+            point = IntervalRow(meter_id, r.slot_start, r.active_power_w or 0, None, at, *values)
+        else:
+            for at_field in lacking:
+                values[at_field - 4] = getattr(old, CurveRecord._fields[at_field])
+            point = IntervalRow(
+                meter_id,
+                r.slot_start,
+                r.active_power_w or 0,
+                old.forward_active_wh,
+                old.read_at,  # at least as new as the stored one: the upsert keeps the newer
+                *values,
+            )
+        resolved.append(ResolvedCurve(r.row, point, old))
+    return resolved, problems
+
+
+def _whole_slot_batches(points: Sequence[IntervalRow]) -> Iterable[list[IntervalRow]]:
+    """The points by slot, in batches of whole slots and at least ``STORE_BATCH`` points."""
+    by_slot: dict[datetime, list[IntervalRow]] = {}
+    for point in points:
+        by_slot.setdefault(point.slot_start, []).append(point)
+    batch: list[IntervalRow] = []
+    for slot in sorted(by_slot):
+        batch += by_slot.pop(slot)
+        if len(batch) >= STORE_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def store(session: Session, curves: Sequence[ResolvedCurve], columns: ColumnMap) -> StoreCounts:
+    """Upsert the points that are new or differ from the stored ones."""
+    changed = [c.point for c in curves if c.stored is None or c.point[2:] != c.stored]
+    new = sum(1 for c in curves if c.stored is None)
+    for batch in _whole_slot_batches(changed):
+        upsert_interval_readings(session, batch)
+    return StoreCounts(new=new, updated=len(changed) - new, unchanged=len(curves) - len(changed))

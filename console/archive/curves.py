@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from operator import itemgetter, le, mul
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
@@ -24,9 +25,9 @@ from db.ingest import IntervalRow, upsert_interval_readings
 from db.queries import archive_measurements as q
 
 SLOT = timedelta(minutes=15)
-# A batch of whole slots: batches then cover disjoint spans, so new slots take the rollups'
+# A batch of whole days: batches then cover disjoint spans, so new slots take the rollups'
 # append path (figures from the batch itself) instead of re-reading the stored points.
-STORE_BATCH = 50_000
+STORE_BATCH = 200_000
 
 # File column → (IntervalRow field, stored units per file unit, plausible range, unit). The
 # ranges are wide on purpose: they catch a column mix-up or a unit error (V as 0.1 V), not a
@@ -113,18 +114,19 @@ def parse_rows(
     (which then says what is wrong). Returns the records, the problems and the rows read."""
     width = columns.width
     at_asset, at_time = columns.index["asset_no"], columns.index["time"]
-    at_power = columns.index["active_power_kw"]
-    _f, power_scale, power_lo, power_hi, _u = MEASURES["active_power_kw"]
-    measures = [
-        (columns.index.get(key, -1), scale, lo, hi)
-        for key, (_f, scale, lo, hi, _u) in MEASURES.items()
-        if key in OPTIONAL
-    ]
+    # The measured values the file has, converted in C loops: float, range, scale, round.
+    keys = [key for key in MEASURES if columns.has(key)]
+    values_of = itemgetter(*(columns.index[key] for key in keys))
+    lows = [MEASURES[key][2] for key in keys]
+    highs = [MEASURES[key][3] for key in keys]
+    scales = [MEASURES[key][1] for key in keys]
+    every = len(keys) == len(MEASURES)
+    places = [tuple(MEASURES).index(key) for key in keys]
     good_assets: dict[str, bool] = {}
     good_slots: dict[str, datetime | None] = {}  # a day's 96 times repeat on every meter
     records: list[CurveRecord] = []
     problems: list[Problem] = []
-    make = CurveRecord._make
+    new = tuple.__new__
     count = 0
     for row in rows:
         count += 1
@@ -142,21 +144,15 @@ def parse_rows(
                 slot = good_slots[raw_time] = _good_slot(raw_time, today)
             if slot is None or not good:
                 raise ValueError("not a good row")
-            power = float(cells[at_power])
-            if not power_lo <= power <= power_hi:
-                raise ValueError("out of range")
-            optional: list[int | None] = []
-            for at, scale, lo, hi in measures:
-                raw = cells[at] if at >= 0 else ""
-                if raw:
-                    value = float(raw)
-                    if not lo <= value <= hi:
-                        raise ValueError("out of range")
-                    optional.append(round(value * scale))
-                else:
-                    optional.append(None)
-            power_w = round(power * power_scale)
-            records.append(make((row.number, asset_no, slot, power_w, *optional, True)))
+            raw = values_of(cells)
+            if not every or "" in raw:
+                measured = _with_empty_cells(raw if len(keys) > 1 else (raw,), places, MEASURES)
+            else:
+                numbers = tuple(map(float, raw))
+                if not all(map(le, lows, numbers)) or not all(map(le, numbers, highs)):
+                    raise ValueError("out of range")
+                measured = tuple(map(round, map(mul, numbers, scales)))
+            records.append(new(CurveRecord, (row.number, asset_no, slot, *measured, True)))
         except (ValueError, IndexError):
             slow = RowCells(row, columns)
             parsed = parse_row(slow, today)
@@ -166,15 +162,36 @@ def parse_rows(
     return records, problems, count
 
 
+def _with_empty_cells(
+    raw: Sequence[str], places: Sequence[int], measures: dict[str, tuple[str, int, int, int, str]]
+) -> list[int | None]:
+    """The measured values of a row with empty cells or absent columns (None there), or a
+    ``ValueError`` for a bad one; ``raw`` holds the cells of the columns at ``places``."""
+    out: list[int | None] = [None] * len(measures)
+    ranges = list(measures.values())
+    for place, cell in zip(places, raw, strict=True):
+        if cell:
+            _field, scale, lo, hi, _unit = ranges[place]
+            value = float(cell)
+            if not lo <= value <= hi:
+                raise ValueError("out of range")
+            out[place] = round(value * scale)
+    if out[0] is None:
+        raise ValueError("no power")
+    return out
+
+
 def _phase_problems(
     records: Sequence[CurveRecord], meters: dict[str, q.MeterPhases], columns: ColumnMap
 ) -> list[Problem]:
     """Phases B and C on a single-phase meter: a file of another meter, or columns shifted."""
+    single = {asset_no for asset_no, meter in meters.items() if meter.phases == 1}
+    if not single or not any(columns.has(key) for key in PHASE_BC):
+        return []
     fields = [(key, CurveRecord._fields.index(MEASURES[key][0])) for key in PHASE_BC]
     problems: list[Problem] = []
     for r in records:
-        meter = meters.get(r.asset_no)
-        if meter is None or meter.phases != 1:
+        if r.asset_no not in single:
             continue
         for key, at in fields:
             if r[at] is not None:
@@ -217,40 +234,41 @@ def check(
     lacking = [
         CurveRecord._fields.index(MEASURES[key][0]) for key in OPTIONAL if not columns.has(key)
     ]
-    read_at: dict[datetime, datetime] = {}
+    ids = {asset_no: meter.id for asset_no, meter in meters.items()}
+    # A new point's read time is its slot's end: the earliest it could have been read.
+    ends = {slot: slot + SLOT for slot in {r.slot_start for r in known}}
+    new = tuple.__new__  # millions of rows: the named tuples' own __new__ costs a call each
     resolved: list[ResolvedCurve] = []
     for r in known:
-        meter_id = meters[r.asset_no].id
-        old = stored.get((meter_id, r.slot_start))
-        values = list(r[4:11])
+        meter_id = ids[r.asset_no]
+        slot = r.slot_start
+        old = stored.get((meter_id, slot)) if stored else None
         if old is None:
-            at = read_at.get(r.slot_start)
-            if at is None:  # the slot's end: the earliest its point could be read
-                at = read_at[r.slot_start] = r.slot_start + SLOT
-            point = IntervalRow(meter_id, r.slot_start, r.active_power_w or 0, None, at, *values)
+            point = new(IntervalRow, (meter_id, slot, r[3], None, ends[slot], *r[4:11]))
         else:
+            values = list(r[4:11])
             for at_field in lacking:
                 values[at_field - 4] = getattr(old, CurveRecord._fields[at_field])
-            point = IntervalRow(
-                meter_id,
-                r.slot_start,
-                r.active_power_w or 0,
-                old.forward_active_wh,
-                old.read_at,  # at least as new as the stored one: the upsert keeps the newer
-                *values,
-            )
-        resolved.append(ResolvedCurve(r.row, point, old))
+            # The stored read time: at least as new as the stored point, so the upsert takes it.
+            point = IntervalRow(meter_id, slot, r[3], old.forward_active_wh, old.read_at, *values)
+        resolved.append(new(ResolvedCurve, (r.row, point, old)))
     return resolved, problems
 
 
-def _whole_slot_batches(points: Sequence[IntervalRow]) -> Iterable[list[IntervalRow]]:
-    """The points by slot, in batches of whole slots and at least ``STORE_BATCH`` points."""
-    by_slot: dict[datetime, list[IntervalRow]] = {}
+def _day_batches(points: Sequence[IntervalRow]) -> Iterable[list[IntervalRow]]:
+    """The points by day, in batches of whole days and at least ``STORE_BATCH`` points, each
+    day in the file's order (usually a meter's points together: the upsert's key order)."""
+    by_day: dict[date, list[IntervalRow]] = {}
+    days = {slot: slot.date() for slot in {p.slot_start for p in points}}
     for point in points:
-        by_slot.setdefault(point.slot_start, []).append(point)
+        day = days[point.slot_start]
+        same = by_day.get(day)
+        if same is None:
+            same = by_day[day] = []
+        same.append(point)
     batch: list[IntervalRow] = []
-    for slot in sorted(by_slot):
-        batch += by_slot.pop(slot)
+    for day in sorted(by_day):
+        batch += by_day.pop(day)
         if len(batch) >= STORE_BATCH:
             yield batch
             batch = []
@@ -262,6 +280,6 @@ def store(session: Session, curves: Sequence[ResolvedCurve], columns: ColumnMap)
     """Upsert the points that are new or differ from the stored ones."""
     changed = [c.point for c in curves if c.stored is None or c.point[2:] != c.stored]
     new = sum(1 for c in curves if c.stored is None)
-    for batch in _whole_slot_batches(changed):
+    for batch in _day_batches(changed):
         upsert_interval_readings(session, batch)
     return StoreCounts(new=new, updated=len(changed) - new, unchanged=len(curves) - len(changed))

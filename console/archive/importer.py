@@ -21,6 +21,7 @@ from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
 from console.archive.store import StoreCounts
 from console.archive.validate import Problem, RowCells
+from console.core.memory import postponed_full_collections
 
 # All rows at once: (records, problems, rows read). For a kind whose files are large (curves).
 RowsParser = Callable[[Iterable[SourceRow], ColumnMap, date], tuple[list[Any], list[Problem], int]]
@@ -100,14 +101,18 @@ def import_file(
         raise HeaderError("the file is empty: no header row")
     columns = match_columns(kind, table.headers)
     parse = handler.parse_rows or _each_row(handler.parse_row)
-    records, problems, rows_read = parse(table.rows(), columns, today)
-    resolved, more = handler.check(session, records, columns)
-    del records  # a large curve file's parsed rows: resolved holds what is still needed
-    problems = sorted(problems + more, key=lambda p: p.row)  # stable: file column order
-    rejected = {p.row for p in problems}
-    counts = None
-    if not rejected or skip_invalid:
-        counts = handler.store(session, [r for r in resolved if r.row not in rejected], columns)
+    # Millions of rows of a curve file are millions of live tuples: full collections would
+    # walk them all again and again (a third of the import's time), and find no cycle.
+    with postponed_full_collections():
+        records, problems, rows_read = parse(table.rows(), columns, today)
+        resolved, more = handler.check(session, records, columns)
+        del records  # what is still needed is in resolved
+        problems = sorted(problems + more, key=lambda p: p.row)  # stable: file column order
+        rejected = {p.row for p in problems}
+        counts = None
+        if not rejected or skip_invalid:
+            valid = [r for r in resolved if r.row not in rejected] if rejected else resolved
+            counts = handler.store(session, valid, columns)
     report_rows = 0
     if report is not None and rejected:
         report_rows = write_report(table, problems, report)

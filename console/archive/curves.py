@@ -110,7 +110,7 @@ def _good_code(raw: str) -> bool:
         v.code(raw)
     except v.CellError:
         return False
-    return True
+    return bool(raw)  # an empty one is a missing value
 
 
 class _Waiting:

@@ -263,15 +263,21 @@ def test_rows_waiting_for_numpy_keep_their_order_across_chunks(
         ["M003", "2026-11-20 00:45", "2", *filled],
         ["M003", "2026-11-20 01:00", "3", *filled[:-1], "-1.5"],
         ["M003", "2026-11-20 01:15", "4", *filled],
+        ["", "2026-11-20 01:30", "4", *filled],  # no meter
+        ["M 3", "2026-11-20 01:30", "4", *filled],
     ]
     rows = [SourceRow(n, tuple(c)) for n, c in enumerate(cells, start=2)]
     fast, problems, count = curves.parse_rows(rows, columns, TODAY)
     slow_cells = [RowCells(row, columns) for row in rows]
     slow = [curves.parse_row(c, TODAY) for c in slow_cells]
-    assert count == 7 and [r.row for r in fast] == [2, 3, 4, 5, 6, 7, 8]
-    assert fast == slow
+    assert count == 9 and [r.row for r in fast] == [2, 3, 4, 5, 6, 7, 8]
+    assert fast == [r for r in slow if r is not None]
     assert sorted(problems) == sorted(p for c in slow_cells for p in c.problems)
-    assert [p.row for p in sorted(problems)] == [3, 5, 7]
+    assert [(p.row, p.reason) for p in sorted(problems) if p.row > 8] == [
+        (9, "missing required value"),
+        (10, "'M 3': must not contain spaces"),
+    ]
+    assert [p.row for p in sorted(problems)] == [3, 5, 7, 9, 10]
 
 
 def test_values_are_rounded_to_the_stored_unit_like_collection() -> None:

@@ -189,7 +189,7 @@ def test_reimport_changes_nothing_and_a_corrected_value_updates_one_point(
 
 @pytest.mark.usefixtures("meters")
 def test_english_headers_and_a_file_without_some_columns_keep_the_stored_values(
-    files: Any, run_import: Any, session_factory: sessionmaker[Session]
+    files: Any, run_import: Any, session_factory: sessionmaker[Session], snapshot: Snapshot
 ) -> None:
     m3 = meter_id(session_factory, "M003")
     slot = datetime(2026, 11, 20, 0, 0)
@@ -209,6 +209,12 @@ def test_english_headers_and_a_file_without_some_columns_keep_the_stored_values(
     assert (point.active_power_w, point.current_a_ma, point.voltage_a_dv) == (18_500, 27_000, 2_300)
     assert (point.forward_active_wh, point.read_at) == (123_456_000, datetime(2026, 11, 20, 0, 16))
     assert stored[(m3, datetime(2026, 11, 20, 0, 15))].voltage_a_dv is None
+    # Slots that held a collected point: the rollups are refreshed from the stored points.
+    imported = [snapshot(model) for model in (RollupCurve, RollupDay, RollupMonth)]
+    assert {r[3] for r in imported[0] if r[2] == slot} == {18_500}
+    with session_factory() as session, session.begin():
+        rollups.recompute_all(session)
+    assert [snapshot(model) for model in (RollupCurve, RollupDay, RollupMonth)] == imported
 
 
 @pytest.mark.usefixtures("meters")

@@ -7,7 +7,7 @@ stored whole or not at all. Nothing is written while rows are being checked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,12 +15,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from console.archive import concentrators, customers, meters, org, readings
-from console.archive.reader import TableFile
+from console.archive import concentrators, curves, customers, events, meters, org, readings
+from console.archive.reader import SourceRow, TableFile
 from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
 from console.archive.store import StoreCounts
 from console.archive.validate import Problem, RowCells
+from console.core.memory import postponed_full_collections
+
+# All rows at once: (records, problems, rows read). For a kind whose files are large (curves).
+RowsParser = Callable[[Iterable[SourceRow], ColumnMap, date], tuple[list[Any], list[Problem], int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,7 @@ class KindHandler:
     parse_row: Callable[[RowCells, date], Any]
     check: Callable[[Session, Sequence[Any], ColumnMap], tuple[list[Any], list[Problem]]]
     store: Callable[[Session, Sequence[Any], ColumnMap], StoreCounts]
+    parse_rows: RowsParser | None = None
 
 
 HANDLERS = {
@@ -36,6 +41,8 @@ HANDLERS = {
     "customers": KindHandler(customers.parse_row, customers.check, customers.store),
     "meters": KindHandler(meters.parse_row, meters.check, meters.store),
     "readings": KindHandler(readings.parse_row, readings.check, readings.store),
+    "curves": KindHandler(curves.parse_row, curves.check, curves.store, curves.parse_rows),
+    "events": KindHandler(events.parse_row, events.check, events.store),
 }
 assert tuple(HANDLERS) == KINDS
 
@@ -58,6 +65,25 @@ class ImportResult:
         return self.counts is not None and self.rejected_rows == 0
 
 
+def _each_row(parse_row: Callable[[RowCells, date], Any]) -> RowsParser:
+    def parse(
+        rows: Iterable[SourceRow], columns: ColumnMap, today: date
+    ) -> tuple[list[Any], list[Problem], int]:
+        problems: list[Problem] = []
+        records: list[Any] = []
+        count = 0
+        for row in rows:
+            count += 1
+            cells = RowCells(row, columns)
+            record = parse_row(cells, today)
+            problems += cells.problems
+            if record is not None:
+                records.append(record)
+        return records, problems, count
+
+    return parse
+
+
 def import_file(
     session: Session,
     kind: str,
@@ -76,22 +102,19 @@ def import_file(
     if not table.headers:
         raise HeaderError("the file is empty: no header row")
     columns = match_columns(kind, table.headers)
-    problems: list[Problem] = []
-    records: list[Any] = []
-    rows_read = 0
-    for row in table.rows():
-        rows_read += 1
-        cells = RowCells(row, columns)
-        record = handler.parse_row(cells, today)
-        problems += cells.problems
-        if record is not None:
-            records.append(record)
-    resolved, more = handler.check(session, records, columns)
-    problems = sorted(problems + more, key=lambda p: p.row)  # stable: file column order
-    rejected = {p.row for p in problems}
-    counts = None
-    if not rejected or skip_invalid:
-        counts = handler.store(session, [r for r in resolved if r.row not in rejected], columns)
+    parse = handler.parse_rows or _each_row(handler.parse_row)
+    # Millions of rows of a curve file are millions of live tuples: full collections would
+    # walk them all again and again (a third of the import's time), and find no cycle.
+    with postponed_full_collections():
+        records, problems, rows_read = parse(table.rows(), columns, today)
+        resolved, more = handler.check(session, records, columns)
+        del records  # what is still needed is in resolved
+        problems = sorted(problems + more, key=lambda p: p.row)  # stable: file column order
+        rejected = {p.row for p in problems}
+        counts = None
+        if not rejected or skip_invalid:
+            valid = [r for r in resolved if r.row not in rejected] if rejected else resolved
+            counts = handler.store(session, valid, columns)
     report_rows = 0
     if report is not None and rejected:
         report_rows = write_report(table, problems, report)

@@ -1,5 +1,6 @@
-"""The columns of each import kind (org, concentrators, customers, meters, readings), their
-Chinese and English header names, and the matching of a file's header row against them.
+"""The columns of each import kind (org, concentrators, customers, meters, readings, curves,
+events), their Chinese and English header names, and the matching of a file's header row
+against them.
 
 ``resources/templates/`` holds one CSV template per kind and README.md describing every column;
 ``tests/console/archive/test_schema.py`` keeps the two in step.
@@ -25,7 +26,15 @@ class Column:
         return f"{self.zh} ({self.key})"
 
 
-KINDS = ("org", "concentrators", "customers", "meters", "readings")  # the order to import
+KINDS = (
+    "org",
+    "concentrators",
+    "customers",
+    "meters",
+    "readings",
+    "curves",
+    "events",
+)  # the order to import
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "org": (
@@ -94,6 +103,24 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("forward_valley_kwh", "谷", aliases=("谷(kWh)", "正向有功谷(kWh)", "正向有功谷")),
         Column("reverse_active_kwh", "反向有功总(kWh)", aliases=("反向有功总",)),
         Column("collected_at", "抄读时间", aliases=("采集时间", "抄表时间")),
+    ),
+    "curves": (
+        Column("asset_no", "表计资产号", True, ("资产号", "电能表资产号", "meter_asset_no")),
+        Column("time", "数据时间", True, ("时间", "时刻", "slot_start")),
+        Column("active_power_kw", "有功功率(kW)", True, ("有功功率", "总有功功率(kW)")),
+        Column("voltage_a_v", "A相电压(V)", aliases=("A相电压", "Ua")),
+        Column("voltage_b_v", "B相电压(V)", aliases=("B相电压", "Ub")),
+        Column("voltage_c_v", "C相电压(V)", aliases=("C相电压", "Uc")),
+        Column("current_a_a", "A相电流(A)", aliases=("A相电流", "Ia")),
+        Column("current_b_a", "B相电流(A)", aliases=("B相电流", "Ib")),
+        Column("current_c_a", "C相电流(A)", aliases=("C相电流", "Ic")),
+        Column("power_factor", "功率因数", aliases=("总功率因数",)),
+    ),
+    "events": (
+        Column("asset_no", "表计资产号", True, ("资产号", "电能表资产号", "meter_asset_no")),
+        Column("kind", "事件类型", True, ("事件", "事件名称")),
+        Column("start", "发生时间", True, ("开始时间", "started_at")),
+        Column("end", "结束时间", aliases=("恢复时间", "ended_at")),
     ),
 }
 
@@ -166,6 +193,43 @@ PROTOCOLS = {
 }
 PROTOCOLS_TEXT = "dlt645-2007, dlt645-1997, iec62056-21, dlt698.45 (or DL/T 645-2007 ...)"
 LINK_SCHEMES = ("serial", "tcp", "loop")
+
+# db.models.EventKind by its value and the names meters and 采集系统 exports give it.
+EVENT_KINDS = {
+    "power_off": "power_off",
+    "掉电": "power_off",
+    "停电": "power_off",
+    "cover_open": "cover_open",
+    "开盖": "cover_open",
+    "开表盖": "cover_open",
+    "terminal_cover_open": "terminal_cover_open",
+    "开端钮盒": "terminal_cover_open",
+    "clock_error": "clock_error",
+    "时钟异常": "clock_error",
+    "时钟故障": "clock_error",
+    "reverse_energy": "reverse_energy",
+    "潮流反向": "reverse_energy",
+    "功率反向": "reverse_energy",
+    "phase_loss": "phase_loss",
+    "断相": "phase_loss",
+    "voltage_loss": "voltage_loss",
+    "失压": "voltage_loss",
+    "current_loss": "current_loss",
+    "失流": "current_loss",
+    "loop_abnormal": "loop_abnormal",
+    "回路异常": "loop_abnormal",
+    "电压电流回路异常": "loop_abnormal",
+    "programming": "programming",
+    "编程": "programming",
+    "meter_clear": "meter_clear",
+    "电表清零": "meter_clear",
+    "清零": "meter_clear",
+}
+EVENT_KINDS_TEXT = (
+    "掉电/power_off, 开盖/cover_open, 开端钮盒/terminal_cover_open, 时钟异常/clock_error, "
+    "潮流反向/reverse_energy, 断相/phase_loss, 失压/voltage_loss, 失流/current_loss, "
+    "回路异常/loop_abnormal, 编程/programming, 电表清零/meter_clear"
+)
 
 
 class HeaderError(Exception):

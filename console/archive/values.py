@@ -89,6 +89,20 @@ def kwh_as_wh(raw: str) -> int:
     return int(value * WH_PER_KWH)  # exact: Decimal arithmetic, no binary float
 
 
+def scaled(scale: int, low: float, high: float, unit: str) -> Callable[[str], int]:
+    """A measured value (kW, V, A, a power factor) within [low, high] ``unit``, as the integer
+    the database stores (``scale`` per unit: 1000 for W, 10 for 0.1 V), rounded. Rounded from
+    a float, as collection does: a measurement has no exact decimal to keep."""
+
+    def parse(raw: str) -> int:
+        value = float(_decimal(raw))
+        if not low <= value <= high:
+            raise CellError(f"must be between {low:g} and {high:g}{unit}")
+        return round(value * scale)
+
+    return parse
+
+
 def coordinate(low: int, high: int) -> Callable[[str], float]:
     """Longitude or latitude in decimal degrees within [low, high]."""
 

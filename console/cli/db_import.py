@@ -1,5 +1,6 @@
-"""``smc db import customers|meters|readings FILE``: the customer and meter archive (档案) and
-daily freezes from CSV (UTF-8 or GBK) or Excel, checked row by row, stored all-or-nothing.
+"""``smc db import customers|meters|readings|curves|events FILE``: the customer and meter
+archive (档案), daily freezes, load curves and meter events from CSV (UTF-8 or GBK) or Excel,
+checked row by row, stored all-or-nothing.
 
 Exit 0: every row stored; 1: invalid rows (nothing stored, or with --skip-invalid only the valid
 rows) or a header that does not fit the kind; 2: usage (no such file, unreadable encoding).
@@ -34,9 +35,10 @@ def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = actions.add_parser(
         "import",
         parents=[db_common.common_options()],
-        help="import customers, meters or daily freezes from CSV or Excel",
-        description="Import the customer or meter archive (档案) or daily freezes (日冻结) from "
-        "a CSV file (UTF-8, UTF-8 with BOM, GBK/GB18030) or an .xlsx workbook. Columns: "
+        help="import customers, meters, daily freezes, curves or events from CSV or Excel",
+        description="Import the customer or meter archive (档案), daily freezes (日冻结), "
+        "15-minute curves (负荷曲线) or meter events (事件) from a CSV file (UTF-8, UTF-8 "
+        "with BOM, GBK/GB18030) or an .xlsx workbook. Columns: "
         "resources/templates/README.md. Nothing is stored unless every row is valid.",
     )
     p.add_argument("kind", choices=KINDS, help="what the file holds")

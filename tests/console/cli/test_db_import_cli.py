@@ -18,7 +18,9 @@ from db.models import (
     Customer,
     DailyFreeze,
     Feeder,
+    IntervalReading,
     Meter,
+    MeterEvent,
     Substation,
     SupplyStation,
     TransformerArea,
@@ -176,6 +178,49 @@ def test_skip_invalid_stores_the_valid_rows_and_writes_the_report_next_to_the_fi
             "户名: missing required value",
         ]
     assert count(session_factory, Customer) == 3
+
+
+@pytest.mark.usefixtures("area")
+def test_curves_and_events_import_after_the_meters_and_again_without_changes(
+    db_url: str,
+    tmp_path: Path,
+    session_factory: sessionmaker[Session],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert smc_import(db_url, "customers", write(tmp_path / "c.csv", CUSTOMERS)) == 0
+    assert smc_import(db_url, "meters", write(tmp_path / "m.csv", METERS)) == 0
+    curves = write(
+        tmp_path / "curves.csv",
+        [
+            ["表计资产号", "数据时间", "有功功率(kW)", "A相电压(V)", "A相电流(A)"],
+            ["M001", "2026-11-20 00:00", "0.41", "224.7", "1.93"],
+            ["M002", "2026-11-20 00:15", "0.39", "224.9", "1.82"],
+            ["M002", "2026-11-20 00:20", "0.39", "224.9", "1.82"],
+        ],
+        "gbk",
+    )
+    events = write(
+        tmp_path / "events.csv",
+        [
+            ["表计资产号", "事件类型", "发生时间", "结束时间"],
+            ["M001", "掉电", "2026-11-18 21:07", ""],
+        ],
+    )
+    capsys.readouterr()
+    assert smc_import(db_url, "curves", curves) == 1
+    out = capsys.readouterr().out
+    assert "curves.csv: curves, CSV, GBK/GB18030, 5 columns" in out
+    assert "  row 4, 数据时间: '2026-11-20 00:20': not on a quarter hour" in out
+    assert count(session_factory, IntervalReading) == 0
+    assert smc_import(db_url, "curves", curves, "--skip-invalid") == 1
+    assert "stored: 2 (2 new, 0 updated, 0 unchanged)" in capsys.readouterr().out
+    assert (tmp_path / "curves.rejected.csv").exists()
+    for _ in range(2):
+        assert smc_import(db_url, "events", events) == 0
+    out = capsys.readouterr().out
+    assert "stored: 1 (1 new, 0 updated, 0 unchanged)" in out
+    assert "stored: 1 (0 new, 0 updated, 1 unchanged)" in out
+    assert (count(session_factory, IntervalReading), count(session_factory, MeterEvent)) == (2, 1)
 
 
 @pytest.mark.usefixtures("area")

@@ -1,0 +1,398 @@
+"""Quarter-hour load curves (96 points a day) from a file: parsed into the units the database
+keeps, checked for plausibility, and stored through ``db.ingest.upsert_interval_readings``, the
+path collected curves take (so the load rollups and the change events follow).
+
+A curve file is large (a county's summary meters over a month are millions of rows), so
+``parse_rows`` reads a row that is all good in one tight step and hands any other row to
+``parse_row``, the cell-by-cell parser whose problems name the column and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from operator import itemgetter
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.orm import Session
+
+from console.archive import values as v
+from console.archive.reader import SourceRow
+from console.archive.schema import ColumnMap
+from console.archive.store import StoreCounts
+from console.archive.validate import Problem, RowCells, duplicate_problems
+from db.ingest import IntervalRow, upsert_interval_readings
+from db.queries import archive_measurements as q
+
+SLOT = timedelta(minutes=15)
+# A batch of whole days: batches then cover disjoint spans, so new slots take the rollups'
+# append path (figures from the batch itself) instead of re-reading the stored points.
+STORE_BATCH = 200_000
+# Rows whose values are checked and scaled in one numpy step: few enough that their cells are
+# still in the CPU cache then (a million rows read and parsed: 7.0 s in chunks of 65,536, 4.8 s
+# in chunks of 256).
+CHUNK_ROWS = 256
+
+# File column → (IntervalRow field, stored units per file unit, plausible range, unit). The
+# ranges are wide on purpose: they catch a column mix-up or a unit error (V as 0.1 V), not a
+# real reading. Voltage is what the meter measures (the secondary side behind a PT).
+MEASURES = {
+    "active_power_kw": ("active_power_w", 1000, -100_000, 100_000, " kW"),
+    "voltage_a_v": ("voltage_a_dv", 10, 0, 500, " V"),
+    "voltage_b_v": ("voltage_b_dv", 10, 0, 500, " V"),
+    "voltage_c_v": ("voltage_c_dv", 10, 0, 500, " V"),
+    "current_a_a": ("current_a_ma", 1000, -10_000, 10_000, " A"),
+    "current_b_a": ("current_b_ma", 1000, -10_000, 10_000, " A"),
+    "current_c_a": ("current_c_ma", 1000, -10_000, 10_000, " A"),
+    "power_factor": ("power_factor_milli", 1000, -1, 1, ""),
+}
+OPTIONAL = tuple(MEASURES)[1:]
+PHASE_BC = ("voltage_b_v", "voltage_c_v", "current_b_a", "current_c_a")
+_PARSE = {key: v.scaled(scale, lo, hi, unit) for key, (_f, scale, lo, hi, unit) in MEASURES.items()}
+
+
+class CurveRecord(NamedTuple):
+    """A row whose meter and time could be read; an incomplete one (other cells bad) takes
+    part in the duplicate and unknown-meter checks only. Values in stored units."""
+
+    row: int
+    asset_no: str
+    slot_start: datetime
+    active_power_w: int | None
+    voltage_a_dv: int | None
+    voltage_b_dv: int | None
+    voltage_c_dv: int | None
+    current_a_ma: int | None
+    current_b_ma: int | None
+    current_c_ma: int | None
+    power_factor_milli: int | None
+    complete: bool
+
+
+class ResolvedCurve(NamedTuple):
+    row: int
+    point: IntervalRow
+    stored: q.StoredPoint | None  # the same meter and slot as stored now
+
+
+def slot_time(raw: str) -> datetime:
+    """A curve point's time: on a quarter hour (the start of its 15-minute slot)."""
+    at = v.moment(raw)
+    if at.minute % 15 or at.second:
+        raise v.CellError("not on a quarter hour (curve points are at :00, :15, :30 and :45)")
+    return at
+
+
+def parse_row(cells: RowCells, today: date) -> CurveRecord | None:
+    asset_no = cells.need("asset_no", v.code)
+    slot = cells.need("time", slot_time)
+    power = cells.need("active_power_kw", _PARSE["active_power_kw"])
+    optional = [cells.get(key, _PARSE[key]) for key in OPTIONAL]
+    if slot is not None and slot.date() > today:
+        cells.problem("time", f"{slot} is in the future")
+    if asset_no is None or slot is None:
+        return None
+    return CurveRecord._make((cells.number, asset_no, slot, power, *optional, cells.ok))
+
+
+def _good_slot(raw: str, today: date) -> datetime | None:
+    try:
+        slot = slot_time(raw)
+    except v.CellError:
+        return None
+    return None if slot.date() > today else slot
+
+
+def _good_code(raw: str) -> bool:
+    try:
+        v.code(raw)
+    except v.CellError:
+        return False
+    return bool(raw)  # an empty one is a missing value
+
+
+class _Waiting:
+    """Rows of a file in order, those with every value filled waiting to have their numbers
+    checked and scaled together (numpy: a float comparison and a round are a C loop over the
+    chunk, not a call per cell)."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.lows = np.array([MEASURES[key][2] for key in keys], dtype=np.float64)
+        self.highs = np.array([MEASURES[key][3] for key in keys], dtype=np.float64)
+        self.scales = np.array([MEASURES[key][1] for key in keys], dtype=np.float64)
+        self.entries: list[CurveRecord | None] = []  # None: the next row of ``rows``
+        self.rows: list[tuple[SourceRow, str, datetime]] = []
+        self.numbers: list[float] = []  # the rows' values, one row after the other
+
+    def flush(
+        self, records: list[CurveRecord], slow: Callable[[SourceRow], CurveRecord | None]
+    ) -> None:
+        ok: list[bool] = []
+        measured: list[list[int]] = []
+        if self.rows:
+            found = np.array(self.numbers, dtype=np.float64).reshape(len(self.rows), -1)
+            within = (found >= self.lows) & (found <= self.highs)
+            good: npt.NDArray[np.bool_] = np.all(within, axis=1)
+            # rint rounds half to even, as round() does: the same as the cell-by-cell path.
+            scaled = np.rint(np.where(good[:, None], found, 0.0) * self.scales)
+            ok, measured = good.tolist(), scaled.astype(np.int64).tolist()
+        new = tuple.__new__
+        if all(ok) and len(ok) == len(self.entries):  # the usual chunk: every row good
+            records.extend(
+                new(CurveRecord, (row.number, asset_no, slot, *values, True))
+                for (row, asset_no, slot), values in zip(self.rows, measured, strict=True)
+            )
+            self.entries, self.rows, self.numbers = [], [], []
+            return
+        k = 0
+        for entry in self.entries:
+            if entry is not None:
+                records.append(entry)
+                continue
+            row, asset_no, slot = self.rows[k]
+            if ok[k]:
+                records.append(new(CurveRecord, (row.number, asset_no, slot, *measured[k], True)))
+            else:
+                record = slow(row)
+                if record is not None:
+                    records.append(record)
+            k += 1
+        self.entries, self.rows, self.numbers = [], [], []
+
+
+def parse_rows(
+    rows: Iterable[SourceRow], columns: ColumnMap, today: date
+) -> tuple[list[CurveRecord], list[Problem], int]:
+    """Every row parsed: the fast way when all its cells are good, else by ``parse_row``
+    (which then says what is wrong). Returns the records, the problems and the rows read."""
+    parser = _FastParser(columns, today)
+    count = parser.run(rows)
+    return parser.records, parser.problems, count
+
+
+class _FastParser:
+    """The state of ``parse_rows``: the meters and times already judged (a day's 96 times
+    repeat on every meter), the records and problems so far, the rows waiting for numpy."""
+
+    def __init__(self, columns: ColumnMap, today: date) -> None:
+        self.columns = columns
+        self.today = today
+        self.keys = [key for key in MEASURES if columns.has(key)]
+        self.places = [tuple(MEASURES).index(key) for key in self.keys]
+        self.known_codes: dict[str, bool] = {}
+        self.good_slots: dict[str, datetime | None] = {}
+        self.records: list[CurveRecord] = []
+        self.problems: list[Problem] = []
+        self.waiting = _Waiting(self.keys)
+
+    def slot_of(self, asset_no: str, raw_time: str) -> datetime:
+        """The slot of a row whose meter and time are good (remembered), else ValueError."""
+        if asset_no not in self.known_codes:
+            self.known_codes[asset_no] = _good_code(asset_no)
+        if raw_time not in self.good_slots:
+            self.good_slots[raw_time] = _good_slot(raw_time, self.today)
+        slot = self.good_slots[raw_time]
+        if slot is None or not self.known_codes[asset_no]:
+            raise ValueError("not a good meter or time")
+        return slot
+
+    def slow(self, row: SourceRow) -> CurveRecord | None:
+        cells = RowCells(row, self.columns)
+        record = parse_row(cells, self.today)
+        self.problems.extend(cells.problems)
+        return record
+
+    def with_empty_cells(
+        self, row: SourceRow, asset_no: str, slot: datetime, raw: Any
+    ) -> CurveRecord:
+        cells = raw if len(self.keys) > 1 else (raw,)  # itemgetter of one gives the cell
+        measured = _with_empty_cells(cells, self.places, MEASURES)
+        return tuple.__new__(CurveRecord, (row.number, asset_no, slot, *measured, True))
+
+    def run(self, rows: Iterable[SourceRow]) -> int:
+        width = self.columns.width
+        at_asset, at_time = self.columns.index["asset_no"], self.columns.index["time"]
+        values_of = itemgetter(*(self.columns.index[key] for key in self.keys))
+        every = len(self.keys) == len(MEASURES)
+        known_codes, good_slots, waiting = self.known_codes, self.good_slots, self.waiting
+        entries, waiting_rows, numbers = waiting.entries, waiting.rows, waiting.numbers
+        count = 0
+        for row in rows:
+            count += 1
+            cells = row.cells
+            try:
+                if len(cells) > width and any(cells[width:]):
+                    raise ValueError("values without a header")
+                asset_no = cells[at_asset]
+                slot = good_slots.get(cells[at_time])
+                if slot is None or not known_codes.get(asset_no):
+                    slot = self.slot_of(asset_no, cells[at_time])
+                raw = values_of(cells)
+                if not every or "" in raw:
+                    entries.append(self.with_empty_cells(row, asset_no, slot, raw))
+                    continue
+                done = len(numbers)
+                try:
+                    numbers.extend(map(float, raw))
+                except ValueError:
+                    del numbers[done:]
+                    raise
+                waiting_rows.append((row, asset_no, slot))
+                entries.append(None)
+                if len(waiting_rows) == CHUNK_ROWS:
+                    waiting.flush(self.records, self.slow)
+                    entries, waiting_rows, numbers = waiting.entries, waiting.rows, waiting.numbers
+            except (ValueError, IndexError):
+                record = self.slow(row)
+                if record is not None:
+                    entries.append(record)
+        waiting.flush(self.records, self.slow)
+        return count
+
+
+def _with_empty_cells(
+    raw: Sequence[str], places: Sequence[int], measures: dict[str, tuple[str, int, int, int, str]]
+) -> list[int | None]:
+    """The measured values of a row with empty cells or absent columns (None there), or a
+    ``ValueError`` for a bad one; ``raw`` holds the cells of the columns at ``places``."""
+    out: list[int | None] = [None] * len(measures)
+    ranges = list(measures.values())
+    for place, cell in zip(places, raw, strict=True):
+        if cell:
+            _field, scale, lo, hi, _unit = ranges[place]
+            value = float(cell)
+            if not lo <= value <= hi:
+                raise ValueError("out of range")
+            out[place] = round(value * scale)
+    if out[0] is None:
+        raise ValueError("no power")
+    return out
+
+
+def _phase_problems(
+    records: Sequence[CurveRecord], meters: dict[str, q.MeterPhases], columns: ColumnMap
+) -> list[Problem]:
+    """Phases B and C on a single-phase meter: a file of another meter, or columns shifted."""
+    single = {asset_no for asset_no, meter in meters.items() if meter.phases == 1}
+    if not single or not any(columns.has(key) for key in PHASE_BC):
+        return []
+    fields = [(key, CurveRecord._fields.index(MEASURES[key][0])) for key in PHASE_BC]
+    problems: list[Problem] = []
+    for r in records:
+        if r.asset_no not in single:
+            continue
+        for key, at in fields:
+            if r[at] is not None:
+                reason = f"meter {r.asset_no} is single-phase: leave phases B and C empty"
+                problems.append(Problem(r.row, columns.name(key), reason))
+    return problems
+
+
+_ROW, _ASSET, _SLOT, _COMPLETE = 0, 1, 2, 11  # CurveRecord's fields by position
+
+
+def check(
+    session: Session, records: Sequence[CurveRecord], columns: ColumnMap
+) -> tuple[list[ResolvedCurve], list[Problem]]:
+    """Repeated (资产号, 时间), unknown meters and phases a single-phase meter lacks; each
+    good row becomes the point to store, with the stored values of columns the file lacks.
+    (A file has millions of rows: each pass over them is a C loop where it can be.)"""
+    problems: list[Problem] = []
+    assets = list(map(itemgetter(_ASSET), records))
+    slots = list(map(itemgetter(_SLOT), records))
+    if len(set(zip(assets, slots, strict=True))) < len(records):
+        problems += duplicate_problems(
+            records,
+            itemgetter(_ASSET, _SLOT),
+            itemgetter(_ROW),
+            columns.name("time"),
+            lambda r: f"point of {r.asset_no} at {r.slot_start:%Y-%m-%d %H:%M}",
+        )
+    meters = q.meter_phases(session, set(assets))
+    if not meters.keys() >= set(assets):
+        for r in records:
+            if r.asset_no not in meters:
+                reason = f"unknown meter {r.asset_no} (import the meters first)"
+                problems.append(Problem(r.row, columns.name("asset_no"), reason))
+    problems += _phase_problems(records, meters, columns)
+    known: Sequence[CurveRecord] = records
+    if problems or not all(map(itemgetter(_COMPLETE), records)):
+        bad = {p.row for p in problems}
+        known = [r for r in records if r.complete and r.row not in bad]
+    if not known:
+        return [], problems
+    ids = {asset_no: meter.id for asset_no, meter in meters.items()}
+    slots = list(map(itemgetter(_SLOT), known))
+    stored = q.stored_points(
+        session, {ids[a] for a in set(assets) if a in ids}, min(slots), max(slots)
+    )
+    # A new point's read time is its slot's end: the earliest it could have been read.
+    ends = {slot: slot + SLOT for slot in set(slots)}
+    new = tuple.__new__  # millions of rows: the named tuples' own __new__ costs a call each
+    if not stored:  # the usual case of an import: every point new
+        points = (
+            new(
+                IntervalRow,
+                (ids[r.asset_no], r.slot_start, r[3], None, ends[r.slot_start], *r[4:11]),
+            )
+            for r in known
+        )
+        return [
+            new(ResolvedCurve, (r[_ROW], point, None))
+            for r, point in zip(known, points, strict=True)
+        ], problems
+    resolved: list[ResolvedCurve] = []
+    for r in known:
+        meter_id = ids[r.asset_no]
+        old = stored.get((meter_id, r.slot_start))
+        if old is None:
+            values = (meter_id, r.slot_start, r[3], None, ends[r.slot_start], *r[4:11])
+            resolved.append(new(ResolvedCurve, (r.row, new(IntervalRow, values), old)))
+        else:
+            resolved.append(new(ResolvedCurve, (r.row, _merged(r, meter_id, old, columns), old)))
+    return resolved, problems
+
+
+def _merged(r: CurveRecord, meter_id: int, old: q.StoredPoint, columns: ColumnMap) -> IntervalRow:
+    """The point to store over a stored one: a column the file lacks keeps the stored value,
+    and the meter's register (never in a file) stays."""
+    values = list(r[4:11])
+    for at, key in enumerate(OPTIONAL):
+        if not columns.has(key):
+            values[at] = getattr(old, MEASURES[key][0])
+    # The stored read time: at least as new as the stored point, so the upsert takes it.
+    return IntervalRow._make(
+        (meter_id, r.slot_start, r[3], old.forward_active_wh, old.read_at, *values)
+    )
+
+
+def _day_batches(points: Sequence[IntervalRow]) -> Iterable[list[IntervalRow]]:
+    """The points by day, in batches of whole days and at least ``STORE_BATCH`` points, each
+    day in the file's order (usually a meter's points together: the upsert's key order)."""
+    by_day: dict[date, list[IntervalRow]] = {}
+    days = {slot: slot.date() for slot in {p.slot_start for p in points}}
+    for point in points:
+        day = days[point.slot_start]
+        same = by_day.get(day)
+        if same is None:
+            same = by_day[day] = []
+        same.append(point)
+    batch: list[IntervalRow] = []
+    for day in sorted(by_day):
+        batch += by_day.pop(day)
+        if len(batch) >= STORE_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def store(session: Session, curves: Sequence[ResolvedCurve], columns: ColumnMap) -> StoreCounts:
+    """Upsert the points that are new or differ from the stored ones."""
+    changed = [c.point for c in curves if c.stored is None or c.point[2:] != c.stored]
+    new = sum(1 for c in curves if c.stored is None)
+    for batch in _day_batches(changed):
+        upsert_interval_readings(session, batch)
+    return StoreCounts(new=new, updated=len(changed) - new, unchanged=len(curves) - len(changed))

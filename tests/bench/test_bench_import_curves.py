@@ -1,0 +1,217 @@
+"""Curve import: a CSV of 1,000,000 quarter-hour points of the large county's 3,100 台区 summary
+meters (three-phase, every column filled) through ``smc db import curves`` as a user runs it:
+read, parse, check against the database, store through ``db.ingest`` with the load rollups.
+Target: ≥ 100,000 rows/s on SQLite. Then the same file again (every row unchanged), and, to
+show where the time goes, the reading and the parsing alone and the same points stored through
+``upsert_interval_readings`` alone (the floor). ``SMC_IMPORT_ROWS`` changes the count.
+
+    python3 packaging/dev.py bench -k import_curves
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import os
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from console import __main__ as cli
+from console.archive import curves
+from console.archive.reader import TableFile
+from console.archive.schema import COLUMNS, match_columns
+from console.core.memory import postponed_full_collections
+from db.engine import create_db_engine, make_session_factory, sqlite_url
+from db.ingest import IntervalRow, upsert_interval_readings
+from db.migrate import upgrade
+from db.models import (
+    Company,
+    County,
+    Feeder,
+    IntervalReading,
+    Meter,
+    RollupCurve,
+    Substation,
+    SupplyStation,
+    TransformerArea,
+)
+
+ROWS = int(os.environ.get("SMC_IMPORT_ROWS", "1000000"))
+METERS = 3_100  # the large county's 台区 summary meters
+START = datetime(2026, 8, 1)
+
+
+def _org(sf: sessionmaker[Session]) -> None:
+    with sf.begin() as s:
+        s.execute(insert(Company), [{"id": 1, "code": "C", "name": "市公司"}])
+        s.execute(insert(County), [{"id": 1, "company_id": 1, "code": "K", "name": "县"}])
+        s.execute(
+            insert(SupplyStation),
+            [{"id": i, "county_id": 1, "code": f"S{i}", "name": f"所{i}"} for i in range(1, 31)],
+        )
+        s.execute(
+            insert(Substation),
+            [{"id": 1, "county_id": 1, "code": "B1", "name": "站", "voltage_kv": 35}],
+        )
+        s.execute(
+            insert(Feeder),
+            [
+                {
+                    "id": i,
+                    "substation_id": 1,
+                    "supply_station_id": (i - 1) % 30 + 1,
+                    "code": f"F{i}",
+                    "name": f"线{i}",
+                }
+                for i in range(1, 151)
+            ],
+        )
+        s.execute(
+            insert(TransformerArea),
+            [
+                {
+                    "id": i,
+                    "feeder_id": (i - 1) % 150 + 1,
+                    "code": f"T{i}",
+                    "name": f"台区{i}",
+                    "rated_kva": 400,
+                    "area_class": "rural",
+                }
+                for i in range(1, METERS + 1)
+            ],
+        )
+        s.execute(
+            insert(Meter),
+            [
+                {
+                    "id": i,
+                    "asset_no": f"33300{i:08d}",
+                    "comm_address": f"{i:012d}",
+                    "protocol": "dlt645-2007",
+                    "link_url": f"loop://b/{i}",
+                    "transformer_area_id": i,
+                    "role": "summary",
+                    "ct_ratio": 80,
+                    "phases": 3,
+                    "status": "active",
+                }
+                for i in range(1, METERS + 1)
+            ],
+        )
+
+
+def _write_file(path: Path) -> None:
+    """A day at a time, each meter's 96 points together, as 采集系统 exports are laid out."""
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        out = csv.writer(stream)
+        out.writerow([c.zh for c in COLUMNS["curves"]])
+        written = 0
+        day = START
+        while written < ROWS:
+            times = [
+                (day + timedelta(minutes=15 * k)).strftime("%Y-%m-%d %H:%M") for k in range(96)
+            ]
+            for m in range(1, METERS + 1):
+                for k, at in enumerate(times):
+                    kw = 40 + (m * 37 + k * 101) % 260 + (m % 7) / 8
+                    out.writerow(
+                        [
+                            f"33300{m:08d}",
+                            at,
+                            f"{kw:.3f}",
+                            f"{228 + (m + k) % 9 / 10:.1f}",
+                            f"{227 + (m + k) % 7 / 10:.1f}",
+                            f"{229 + (m + k) % 5 / 10:.1f}",
+                            f"{kw / 0.66:.3f}",
+                            f"{kw / 0.67:.3f}",
+                            f"{kw / 0.65:.3f}",
+                            "0.93" if k % 3 else "0.951",
+                        ]
+                    )
+                    written += 1
+                    if written == ROWS:
+                        return
+            day += timedelta(days=1)
+
+
+def _smc_import(url: str, path: Path) -> tuple[int, str, float]:
+    printed = io.StringIO()
+    gc.collect()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(printed):
+        code = cli.main(["db", "import", "curves", str(path), "--db", url])
+    return code, printed.getvalue(), time.perf_counter() - started
+
+
+def _ingest_alone(tmp_path: Path, records: list[curves.CurveRecord]) -> float:
+    """The same points stored straight through ``upsert_interval_readings`` (in the import's
+    day batches) into a fresh database: the ingest path's share, the floor of the import."""
+    url = sqlite_url(tmp_path / "ingest.db")
+    engine = create_db_engine(url)
+    upgrade(engine)
+    sf = make_session_factory(engine)
+    _org(sf)
+    ids = {f"33300{m:08d}": m for m in range(1, METERS + 1)}
+    points = [
+        IntervalRow(ids[r.asset_no], r.slot_start, r[3] or 0, None, r.slot_start, *r[4:11])
+        for r in records
+    ]
+    gc.collect()
+    started = time.perf_counter()
+    with sf.begin() as session:
+        for batch in curves._day_batches(points):
+            upsert_interval_readings(session, batch)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return seconds
+
+
+def test_curve_import_figures(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "import.db")
+    engine = create_db_engine(url)
+    upgrade(engine)
+    sf = make_session_factory(engine)
+    _org(sf)
+    path = tmp_path / "curves.csv"
+    _write_file(path)
+    mib = path.stat().st_size / 2**20
+
+    code, out, first_s = _smc_import(url, path)
+    assert code == 0, out
+    assert f"stored: {ROWS} ({ROWS} new, 0 updated, 0 unchanged)" in out, out
+    with sf() as session:
+        stored = session.scalar(select(func.count()).select_from(IntervalReading))
+        rollup = session.scalar(select(func.count()).select_from(RollupCurve))
+    assert stored == ROWS and (rollup or 0) > 0
+
+    code, out, again_s = _smc_import(url, path)
+    assert code == 0, out
+    assert f"stored: {ROWS} (0 new, 0 updated, {ROWS} unchanged)" in out, out
+    engine.dispose()
+
+    table = TableFile(path)
+    columns = match_columns("curves", table.headers)
+    gc.collect()
+    with postponed_full_collections():
+        t0 = time.perf_counter()
+        read = sum(1 for _ in table.rows())
+        t1 = time.perf_counter()
+        records, problems, parsed = curves.parse_rows(table.rows(), columns, date(2026, 11, 21))
+        t2 = time.perf_counter()
+        assert read == parsed == len(records) == ROWS and not problems
+        ingest_s = _ingest_alone(tmp_path, records)
+
+    print(f"\n\nsmc db import curves: {ROWS:,} rows ({mib:.0f} MiB CSV), {METERS:,} meters, SQLite")
+    print(f"  import, new points:   {first_s:.2f} s, {ROWS / first_s:,.0f} rows/s (target 100,000)")
+    print(f"  again, all unchanged: {again_s:.2f} s, {ROWS / again_s:,.0f} rows/s")
+    print(f"  reading the CSV: {t1 - t0:.2f} s; parsing: {t2 - t1:.2f} s")
+    print(
+        f"  the same points through upsert_interval_readings alone: {ingest_s:.2f} s, "
+        f"{ROWS / ingest_s:,.0f} rows/s (the import's floor: {ingest_s / first_s:.0%} of it)\n"
+    )

@@ -1,6 +1,6 @@
-"""``smc db import customers|meters|readings|curves|events FILE``: the customer and meter
-archive (档案), daily freezes, load curves and meter events from CSV (UTF-8 or GBK) or Excel,
-checked row by row, stored all-or-nothing.
+"""``smc db import org|concentrators|customers|meters|readings|curves|events FILE``: the county's
+topology, concentrators, customer and meter archive (档案), daily freezes, load curves and meter
+events from CSV (UTF-8 or GBK) or Excel, checked row by row, stored all-or-nothing, audited.
 
 Exit 0: every row stored; 1: invalid rows (nothing stored, or with --skip-invalid only the valid
 rows) or a header that does not fit the kind; 2: usage (no such file, unreadable encoding).
@@ -35,9 +35,9 @@ def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = actions.add_parser(
         "import",
         parents=[db_common.common_options()],
-        help="import customers, meters, daily freezes, curves or events from CSV or Excel",
-        description="Import the customer or meter archive (档案), daily freezes (日冻结), "
-        "15-minute curves (负荷曲线) or meter events (事件) from a CSV file (UTF-8, UTF-8 "
+        help="import the org, concentrators, customers, meters, daily freezes, curves or events",
+        description="Import the county's 台区 and the units above them (org), concentrators, "
+        "the customer or meter archive (档案), daily freezes (日冻结), 15-minute curves (负荷曲线) or meter events (事件) from a CSV file (UTF-8, UTF-8 "
         "with BOM, GBK/GB18030) or an .xlsx workbook. Columns: "
         "resources/templates/README.md. Nothing is stored unless every row is valid.",
     )

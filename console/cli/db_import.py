@@ -37,8 +37,9 @@ def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         parents=[db_common.common_options()],
         help="import the org, concentrators, customers, meters, daily freezes, curves or events",
         description="Import the county's 台区 and the units above them (org), concentrators, "
-        "the customer or meter archive (档案), daily freezes (日冻结), 15-minute curves (负荷曲线) or meter events (事件) from a CSV file (UTF-8, UTF-8 "
-        "with BOM, GBK/GB18030) or an .xlsx workbook. Columns: "
+        "the customer or meter archive (档案), daily freezes (日冻结), 15-minute curves "
+        "(负荷曲线) or meter events (事件) from a CSV file (UTF-8, UTF-8 with BOM, "
+        "GBK/GB18030) or an .xlsx workbook. Columns: "
         "resources/templates/README.md. Nothing is stored unless every row is valid.",
     )
     p.add_argument("kind", choices=KINDS, help="what the file holds")

@@ -35,7 +35,7 @@ from console.core.database import describe_db, resolve_db_url
 from console.core.features import SERVICE_WHERE, Infrastructure, LocalServices, Process
 from console.core.jobs import JobsApi
 from console.core.rpc import RemoteServices, RpcClient, Welcome
-from console.core.scope import OrgUnit
+from console.core.scope import Level, OrgUnit
 from console.core.thresholds import ThresholdBook
 from db.engine import is_sqlite
 from db.errors import DatabaseTooNewError
@@ -93,7 +93,13 @@ class WindowContext:
         """Counties and their supply stations, for the scope box (a query: not on the GUI
         thread)."""
         with self.database.session_factory() as session:
-            return org_units(session)
+            units = org_units(session)
+        mine = operator.current().stations
+        if mine is None:
+            return units
+        # A station's operator chooses among their stations; the county's figures hold the
+        # others' too.
+        return [u for u in units if u.level is Level.STATION and u.id in mine]
 
     def become(self, who: operator.Operator) -> None:
         """``who`` signed in: this window's actions, here and in the service, are theirs."""

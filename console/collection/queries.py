@@ -13,7 +13,9 @@ from decimal import Decimal
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.api import DragRow, KpiSummary, TreeNode
+from console.core import operator
 from console.core.clock import Clock
+from console.core.permissions import require_scope
 from console.core.thresholds import ThresholdBook
 from console.kpi import collection as kpi
 from db.models import Level
@@ -57,8 +59,15 @@ class CollectionQueries:
         kind = _CHILD_KIND.get(node.kind if node is not None else None)
         if kind is None:
             return []
+        mine = operator.current().stations  # None: the whole county
         with self._sf() as session:
-            if node is None:
+            if node is not None:
+                require_scope(session, node.scope)
+            if node is None and mine is not None:  # a station's operator: their stations
+                kind = Level.STATION
+                rows = [r for c in devices.counties(session)
+                        for r in devices.stations(session, c.id) if r.id in mine]  # fmt: skip
+            elif node is None:
                 rows = devices.counties(session)
             elif node.kind is Level.COUNTY:
                 rows = devices.stations(session, node.id)
@@ -85,6 +94,7 @@ class CollectionQueries:
         """The scope's rate for ``day`` against its thresholds, and its concentrators online
         (in a station or 台区 scope: those with meters expected there)."""
         with self._sf() as session:
+            require_scope(session, scope)
             trend = success_trend(session, day, 1, within=scope)
             rate = trend[-1][1] if trend else SuccessRate("", "", 0, 0)
             ids = None
@@ -119,6 +129,7 @@ class CollectionQueries:
         """The daily rates, from the first day anything was collected: the days before the
         database holds any freeze are not 0 %, they are before collection began."""
         with self._sf() as session:
+            require_scope(session, scope)
             rates = success_trend(session, last_day, days, within=scope)
             # Where collection began is the county's affair: a scope that read nothing from
             # the start is failing, not new.
@@ -128,6 +139,7 @@ class CollectionQueries:
 
     def drags(self, day: date, scope: Scope) -> tuple[list[DragRow], list[DragRow]]:
         with self._sf() as session:
+            require_scope(session, scope)
             concentrators, meters = drag_ranking(session, day, within=scope)
         return _rows(concentrators), _rows(meters)
 

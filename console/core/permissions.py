@@ -1,6 +1,7 @@
-"""The one check every state-changing domain action makes: the acting operator's role allows
-it, or — on a database whose accounts are not in use yet (no user at all: the demo, a fresh
-install) — nobody has signed in and the action is open to the workstation's user."""
+"""The checks the domain API makes. ``authorize``: the acting operator's role allows a
+state-changing action, or — on a database whose accounts are not in use yet (no user at all: a
+fresh install) — nobody has signed in and the action is open to the workstation's user.
+``require_scope``: a read stays within the operator's supply stations."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from console.core import operator
 from console.core.operator import NotPermittedError, Operator
 from console.core.roles import Permission
 from db.models import User
+from db.queries.topology import station_of
+from db.scope import Scope
 
 
 def authorize(session: Session, permission: Permission, what: str) -> Operator:
@@ -22,3 +25,16 @@ def authorize(session: Session, permission: Permission, what: str) -> Operator:
         return who
     who.require(permission, what)
     return who
+
+
+def require_scope(session: Session, scope: Scope) -> None:
+    """``NotPermittedError`` unless ``scope`` lies in the acting operator's supply stations
+    (an operator of the whole county may read anything)."""
+    who = operator.current()
+    if who.stations is None:
+        return
+    if scope.level is not None and station_of(session, scope) in who.stations:
+        return
+    raise NotPermittedError(
+        f"{who.login} may read only the supply stations of their scope, not {scope}"
+    )

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.core.clock import Clock
+from console.core.permissions import require_scope
 from console.core.thresholds import ThresholdBook
 from console.kpi import collection as collection_kpi
 from console.kpi import line_loss as loss_kpi
@@ -121,6 +122,7 @@ class PanoramaService:
         day = now.date()
         scope = unit.scope if unit is not None else EVERYTHING
         with self._sf() as session, session.begin():
+            require_scope(session, scope)
             # Today's sales so far come from today's register readings (no rollup can know
             # them before tomorrow's freeze); everything else is read from the rollups.
             sales = q.sales_so_far(session, day, scope)

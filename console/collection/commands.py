@@ -15,8 +15,9 @@ from console.collection.reads import OnDemandReader
 from console.core import operator
 from console.core.clock import Clock
 from console.core.config import ConfigError, ScheduleSettings, save_section
-from console.core.permissions import authorize
+from console.core.permissions import authorize, require_scope
 from console.core.roles import Permission
+from console.core.scope import Level, Scope
 from db import audit
 
 log = logging.getLogger(__name__)
@@ -86,11 +87,13 @@ class ServiceCommands:
     def read_meter(self, meter_id: int, path: ReadPath) -> OnDemandResult:
         with self._sf() as session:
             authorize(session, Permission.READ_METERS, "read a meter on demand (点抄)")
+            require_scope(session, Scope.of(Level.METER, meter_id))
         return self._reader.read_meter(meter_id, path)
 
     def read_area(self, area_id: int) -> list[OnDemandResult]:
         with self._sf() as session:
             authorize(session, Permission.READ_METERS, "read a 台区 on demand (点抄)")
+            require_scope(session, Scope.of(Level.AREA, area_id))
         return self._reader.read_area(area_id)
 
 

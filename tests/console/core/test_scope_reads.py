@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.queries import CollectionQueries
 from console.core.clock import FixedClock
 from console.core.operator import NotPermittedError, Operator, acting_as
+from console.core.permissions import require_scope
 from console.core.roles import Role
 from console.core.scope import Level, Scope
 from console.core.thresholds import ThresholdBook
@@ -53,3 +55,24 @@ def test_a_station_operator_reads_their_station_and_nothing_else(
     with acting_as(Operator("wang", "王", Role.SUPERVISOR)):  # the whole county
         assert panorama.snapshot(None).unit is None
         assert [n.kind for n in collection.children(None, day)] == [Level.COUNTY]
+
+
+def test_a_meter_or_an_area_is_in_the_scope_of_its_supply_station(
+    session_factory: sessionmaker[Session], small_county: DemoCounty
+) -> None:
+    with session_factory() as s:
+        mine = next(u for u in org_units(s) if u.level is Level.STATION)
+        inside = s.execute(
+            text("SELECT m.id, m.transformer_area_id, f.supply_station_id FROM meter m "
+                 "JOIN transformer_area t ON t.id = m.transformer_area_id "
+                 "JOIN feeder f ON f.id = t.feeder_id")
+        ).all()  # fmt: skip
+        with acting_as(Operator("li", "李", Role.FIELD, frozenset({mine.id}))):
+            for meter, area, station in inside:
+                for scope in (Scope.of(Level.METER, meter), Scope.of(Level.AREA, area)):
+                    if station == mine.id:
+                        require_scope(s, scope)
+                    else:
+                        with pytest.raises(NotPermittedError):
+                            require_scope(s, scope)
+    assert {station for *_x, station in inside} - {mine.id}  # the county has other stations

@@ -4,6 +4,7 @@ transaction; the permission checks are here, whatever the caller shows or hides.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -21,6 +22,12 @@ from db.models import SupplyStation, User, UserStation
 
 MAX_FAILURES = 5  # consecutive failed sign-ins before the account locks
 LOCK_FOR = timedelta(minutes=15)
+LOGIN_MAX = 64  # the audit log's actor and object columns
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("a password no account has 0")
 
 
 class Accounts:
@@ -64,8 +71,11 @@ class Accounts:
         wrong = SignInError("wrong login name or password")
         user = session.scalar(select(User).where(User.login == login))
         if user is None or not user.active:
+            # As long as a wrong password takes: the time must not tell which logins exist.
+            verify_password(password, _dummy_hash())
             refused = {"workstation": workstation, "reason": "unknown or disabled"}
-            self._audit(session, login, "signin.failed", login, None, after=refused)
+            typed = login[:LOGIN_MAX]  # what was typed may be longer than any login
+            self._audit(session, typed, "signin.failed", typed, None, after=refused)
             return wrong
         if user.locked_until is not None and user.locked_until > now:
             self._audit(session, login, "signin.failed", login, None,

@@ -223,7 +223,7 @@ class ConsoleSession(QObject):
         dialog.signed_in.connect(lambda _who: self._unlock(central))
         dialog.rejected.connect(self.quit_chosen)
         self.sign_in_dialog = dialog
-        log.info("window locked after %s without input", self.idle.timer.interval() / 1000)
+        log.info("window locked after %.0f s without input", self.idle.timer.interval() / 1000)
         dialog.open()
 
     def _unlock(self, central: QWidget) -> None:

@@ -177,3 +177,12 @@ def test_passwords_are_scrypt_hashes_with_their_cost_and_a_salt() -> None:
     assert one != two and one.startswith("scrypt$16384$8$1$")
     assert verify_password("Secret2026", one) and not verify_password("Secret2027", one)
     assert not verify_password("Secret2026", "md5$abc") and not verify_password("x", None)
+
+
+def test_a_sign_in_with_an_absurd_login_is_refused_and_recorded_cut_to_size(
+    accounts: Accounts, admin: Operator, session_factory: sessionmaker[Session]
+) -> None:
+    typed = "x" * 500
+    with pytest.raises(SignInError, match="wrong login name or password"):
+        accounts.sign_in(typed, PW, HOST)
+    assert _entries(session_factory)[-1] == ("x" * 64, "signin.failed", "x" * 64)

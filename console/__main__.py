@@ -30,7 +30,7 @@ from console.core.config import (  # noqa: E402
 from console.core.database import check_db_url, resolve_db_url  # noqa: E402
 from console.core.logs import setup_logging  # noqa: E402
 
-VIEWS = ("panorama", "warning", "dispatch", "collection", "analytics", "admin")
+VIEWS = ("panorama", "warning", "dispatch", "collection", "analytics", "accounts", "admin")
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 

@@ -40,6 +40,14 @@ class Accounts:
         with self._sf() as session:
             return bool(session.scalar(select(func.count()).select_from(User)))
 
+    def stations(self) -> list[tuple[str, str]]:
+        """(code, name) of every supply station, for a user's scope."""
+        with self._sf() as session:
+            rows = session.execute(
+                select(SupplyStation.code, SupplyStation.name).order_by(SupplyStation.code)
+            )
+            return [(code, name) for code, name in rows]
+
     def must_change_password(self, login: str) -> bool:
         """Whether ``login`` must choose a new password (an administrator reset it)."""
         with self._sf() as session:

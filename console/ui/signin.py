@@ -34,7 +34,7 @@ def workstation() -> str:
     return socket.gethostname()
 
 
-class _AccountDialog(QDialog):
+class AccountDialog(QDialog):
     """A form, a line for what went wrong, OK/Cancel; ``signed_in`` when it is done."""
 
     signed_in = Signal(object)  # Operator
@@ -131,7 +131,7 @@ def _hh_mm(at: datetime) -> str:
     return at.strftime("%H:%M")
 
 
-class SignInDialog(_AccountDialog):
+class SignInDialog(AccountDialog):
     """Login name and password; after an administrator's reset, a new password as well."""
 
     def __init__(
@@ -214,7 +214,7 @@ class SignInDialog(_AccountDialog):
             self.accept()
 
 
-class FirstAdministratorDialog(_AccountDialog):
+class FirstAdministratorDialog(AccountDialog):
     """A database without users: its administrator, created and signed in."""
 
     def __init__(self, api: AccountsApi, runner: TaskRunner, parent: QWidget | None = None) -> None:

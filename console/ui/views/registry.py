@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication
 
 from console.ui.kit.noop import QT_TRANSLATE_NOOP
 from console.ui.kit.view import BaseView, ViewKit
+from console.ui.views.accounts.view import AccountsView
 from console.ui.views.admin.view import AdminView
 from console.ui.views.collection.view import CollectionView
 from console.ui.views.panorama.view import PanoramaView
@@ -76,6 +77,7 @@ VIEWS: tuple[ViewSpec, ...] = (
             "day-ahead 台区 load forecasts.",
         ),
     ),
+    ViewSpec("accounts", QT_TRANSLATE_NOOP("Navigation", "Users"), AccountsView),
     ViewSpec("admin", QT_TRANSLATE_NOOP("Navigation", "Administration"), AdminView),
 )
 VIEW_KEYS = tuple(spec.key for spec in VIEWS)

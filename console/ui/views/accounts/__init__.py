@@ -1,0 +1,1 @@
+"""用户管理: the accounts feature's view."""

@@ -35,6 +35,7 @@ from console.ui.kit.tasks import TaskRunner
 from console.ui.main_window import MainWindow
 from console.ui.problems import problem_text
 from console.ui.recovery import CorruptDatabaseDialog, RecoveryChoice, ask_for_database_file
+from console.ui.roles import role_name
 from console.ui.settings_store import SettingsStore
 from console.ui.signin import FirstAdministratorDialog, SignInDialog, workstation
 
@@ -204,6 +205,10 @@ class ConsoleSession(QObject):
         self.signed_in = who
         context.become(who)
         log.info("%s signed in (%s)", who.login, who.role)
+        if who.role is not None:
+            self.window.top_bar.set_operator(
+                self.tr("{name} · {role}").format(name=who.name, role=role_name(who.role))
+            )
         self._attach(context)
         minutes = self.settings.ui.idle_lock_min
         if minutes > 0 or self.idle_lock_ms is not None:

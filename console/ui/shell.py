@@ -38,6 +38,8 @@ class TopBar(QFrame):
         self.scope.addItem(self.tr("Loading organisation…"), None)
         self.scope.currentIndexChanged.connect(self._emit_unit)
         self.clock = named(QLabel(), "ClockLabel")
+        self.operator = named(QLabel(), "TopBarMuted")
+        self.operator.hide()
         self._now: Callable[[], datetime] = datetime.now
         self.theme_button = QToolButton()
         self.theme_button.setAutoRaise(True)
@@ -48,6 +50,8 @@ class TopBar(QFrame):
         layout.addWidget(named(QLabel(self.tr("Scope")), "TopBarMuted"))
         layout.addWidget(self.scope)
         layout.addStretch(1)
+        layout.addWidget(self.operator)
+        layout.addSpacing(16)
         layout.addWidget(self.clock)
         layout.addSpacing(8)
         layout.addWidget(self.theme_button)
@@ -55,6 +59,11 @@ class TopBar(QFrame):
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)
         self._tick()
+
+    def set_operator(self, text: str) -> None:
+        """Who signed in at this window (hidden until someone has)."""
+        self.operator.setText(text)
+        self.operator.setVisible(bool(text))
 
     def set_clock(self, now: Callable[[], datetime]) -> None:
         self._now = now

@@ -4,26 +4,6 @@
 <context>
     <name>AccountsView</name>
     <message>
-        <source>Dispatcher</source>
-        <translation>调度员</translation>
-    </message>
-    <message>
-        <source>Supervisor</source>
-        <translation>班长/主任</translation>
-    </message>
-    <message>
-        <source>台区 manager</source>
-        <translation>台区经理</translation>
-    </message>
-    <message>
-        <source>Administrator</source>
-        <translation>管理员</translation>
-    </message>
-    <message>
-        <source>Read-only</source>
-        <translation>只读</translation>
-    </message>
-    <message>
         <source>Login</source>
         <translation>登录名</translation>
     </message>
@@ -690,6 +670,10 @@
     <message>
         <source>Demo accounts: admin (administrator), diaodu (dispatcher), banzhang (supervisor), jingli (台区经理), chakan (read-only); password {password}</source>
         <translation>演示账号：admin（管理员）、diaodu（调度员）、banzhang（班长）、jingli（台区经理）、chakan（只读），密码均为 {password}</translation>
+    </message>
+    <message>
+        <source>{name} · {role}</source>
+        <translation>{name} · {role}</translation>
     </message>
     <message>
         <source>The console cannot start</source>
@@ -2180,6 +2164,29 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Dispatcher</source>
+        <translation>调度员</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>班长/主任</translation>
+    </message>
+    <message>
+        <source>台区 manager</source>
+        <translation>台区经理</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>只读</translation>
     </message>
 </context>
 <context>

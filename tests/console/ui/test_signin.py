@@ -75,6 +75,7 @@ def test_the_first_start_of_a_new_database_creates_its_administrator(
     with qtbot.waitSignal(session.ready, timeout=TIMEOUT):
         _ok(dialog)
     assert session.signed_in is not None and session.signed_in.role is Role.ADMINISTRATOR
+    assert session.window.top_bar.operator.text() == "管理员 · Administrator"  # English run
     assert operator.current().login == "admin"
     assert _audit(tmp_path / "console.db") == [
         ("setup", "user.add", "admin"), ("admin", "signin", "admin"),

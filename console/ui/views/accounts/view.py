@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -26,21 +26,13 @@ from console.accounts.api import LOGIN, AccountsApi, UserInfo
 from console.core import operator
 from console.core.operator import NotPermittedError
 from console.core.roles import Role
-from console.ui.kit.noop import QT_TRANSLATE_NOOP
 from console.ui.kit.panels import label, named
 from console.ui.kit.tables import RowsModel, table_view
 from console.ui.kit.view import BaseView, ViewKit
+from console.ui.roles import ROLES, role_name
 from console.ui.signin import AccountDialog
 
 log = logging.getLogger(__name__)
-
-ROLES = {
-    Role.DISPATCHER: QT_TRANSLATE_NOOP("AccountsView", "Dispatcher"),
-    Role.SUPERVISOR: QT_TRANSLATE_NOOP("AccountsView", "Supervisor"),
-    Role.FIELD: QT_TRANSLATE_NOOP("AccountsView", "台区 manager"),
-    Role.ADMINISTRATOR: QT_TRANSLATE_NOOP("AccountsView", "Administrator"),
-    Role.VIEWER: QT_TRANSLATE_NOOP("AccountsView", "Read-only"),
-}
 
 
 class AccountsView(BaseView):
@@ -114,7 +106,7 @@ class AccountsView(BaseView):
         self._mark_loaded()
 
     def role_name(self, role: Role) -> str:
-        return self.tr(ROLES[role])
+        return role_name(role)
 
     def _state(self, user: UserInfo) -> str:
         if not user.active:
@@ -178,8 +170,8 @@ class AddUserDialog(AccountDialog):
         self.login = QLineEdit()
         self.name = QLineEdit()
         self.role = QComboBox()
-        for role, title in ROLES.items():
-            self.role.addItem(QCoreApplication.translate("AccountsView", title), role)
+        for role in ROLES:
+            self.role.addItem(role_name(role), role)
         self.stations = QListWidget()
         for code, name in stations:
             item = QListWidgetItem(name)

@@ -19,8 +19,8 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, select
+from test_bench_ingest import METERS, summary_meters
 
 from console import __main__ as cli
 from console.archive import curves
@@ -30,80 +30,10 @@ from console.core.memory import postponed_full_collections
 from db.engine import create_db_engine, make_session_factory, sqlite_url
 from db.ingest import IntervalRow, upsert_interval_readings
 from db.migrate import upgrade
-from db.models import (
-    Company,
-    County,
-    Feeder,
-    IntervalReading,
-    Meter,
-    RollupCurve,
-    Substation,
-    SupplyStation,
-    TransformerArea,
-)
+from db.models import IntervalReading, RollupCurve
 
 ROWS = int(os.environ.get("SMC_IMPORT_ROWS", "1000000"))
-METERS = 3_100  # the large county's 台区 summary meters
 START = datetime(2026, 8, 1)
-
-
-def _org(sf: sessionmaker[Session]) -> None:
-    with sf.begin() as s:
-        s.execute(insert(Company), [{"id": 1, "code": "C", "name": "市公司"}])
-        s.execute(insert(County), [{"id": 1, "company_id": 1, "code": "K", "name": "县"}])
-        s.execute(
-            insert(SupplyStation),
-            [{"id": i, "county_id": 1, "code": f"S{i}", "name": f"所{i}"} for i in range(1, 31)],
-        )
-        s.execute(
-            insert(Substation),
-            [{"id": 1, "county_id": 1, "code": "B1", "name": "站", "voltage_kv": 35}],
-        )
-        s.execute(
-            insert(Feeder),
-            [
-                {
-                    "id": i,
-                    "substation_id": 1,
-                    "supply_station_id": (i - 1) % 30 + 1,
-                    "code": f"F{i}",
-                    "name": f"线{i}",
-                }
-                for i in range(1, 151)
-            ],
-        )
-        s.execute(
-            insert(TransformerArea),
-            [
-                {
-                    "id": i,
-                    "feeder_id": (i - 1) % 150 + 1,
-                    "code": f"T{i}",
-                    "name": f"台区{i}",
-                    "rated_kva": 400,
-                    "area_class": "rural",
-                }
-                for i in range(1, METERS + 1)
-            ],
-        )
-        s.execute(
-            insert(Meter),
-            [
-                {
-                    "id": i,
-                    "asset_no": f"33300{i:08d}",
-                    "comm_address": f"{i:012d}",
-                    "protocol": "dlt645-2007",
-                    "link_url": f"loop://b/{i}",
-                    "transformer_area_id": i,
-                    "role": "summary",
-                    "ct_ratio": 80,
-                    "phases": 3,
-                    "status": "active",
-                }
-                for i in range(1, METERS + 1)
-            ],
-        )
 
 
 def _write_file(path: Path) -> None:
@@ -156,7 +86,7 @@ def _ingest_alone(tmp_path: Path, records: list[curves.CurveRecord]) -> float:
     engine = create_db_engine(url)
     upgrade(engine)
     sf = make_session_factory(engine)
-    _org(sf)
+    summary_meters(sf)
     ids = {f"33300{m:08d}": m for m in range(1, METERS + 1)}
     points = [
         IntervalRow(ids[r.asset_no], r.slot_start, r[3] or 0, None, r.slot_start, *r[4:11])
@@ -177,7 +107,7 @@ def test_curve_import_figures(tmp_path: Path) -> None:
     engine = create_db_engine(url)
     upgrade(engine)
     sf = make_session_factory(engine)
-    _org(sf)
+    summary_meters(sf)
     path = tmp_path / "curves.csv"
     _write_file(path)
     mib = path.stat().st_size / 2**20

@@ -44,7 +44,9 @@ BATCH = 3_100 * 32  # eight hours of the county's curves per transaction (a day'
 START = datetime(2026, 8, 1)
 
 
-def _org(sf) -> list[int]:  # type: ignore[no-untyped-def]
+def summary_meters(sf) -> list[int]:  # type: ignore[no-untyped-def]
+    """The large county's 3,100 台区 with a three-phase summary meter each (asset numbers
+    33300 + the id), on an empty database; the meter ids."""
     with sf.begin() as s:
         s.execute(insert(Company), [{"id": 1, "code": "C", "name": "市公司"}])
         s.execute(insert(County), [{"id": 1, "company_id": 1, "code": "K", "name": "县"}])
@@ -88,13 +90,14 @@ def _org(sf) -> list[int]:  # type: ignore[no-untyped-def]
             [
                 {
                     "id": i,
-                    "asset_no": f"A{i}",
+                    "asset_no": f"33300{i:08d}",
                     "comm_address": f"{i:012d}",
                     "protocol": "dlt645-2007",
                     "link_url": f"loop://b/{i}",
                     "transformer_area_id": i,
                     "role": "summary",
                     "ct_ratio": 80,
+                    "phases": 3,
                     "status": "active",
                 }
                 for i in range(1, METERS + 1)
@@ -136,7 +139,7 @@ def test_ingest_figures(tmp_path: Path) -> None:
     engine = create_db_engine(sqlite_url(path))
     upgrade(engine)
     sf = make_session_factory(engine)
-    rows = _rows(_org(sf))
+    rows = _rows(summary_meters(sf))
     # The raw baseline: the same table definition under another name, the same indexes.
     with engine.begin() as conn:
         ddl = conn.execute(

@@ -124,18 +124,25 @@ def _sign_in(args: argparse.Namespace, url: str, permission: Permission, what: s
         accounts = Accounts(sf, SystemClock())
         if not accounts.has_users():
             return Operator.workstation_user()
-        login = getattr(args, "user", None)
-        if not login:
-            raise DbToolError(
-                f"this database has accounts: sign in with --user NAME to {what}", EXIT_USAGE
-            )
+        missing = f"this database has accounts: sign in with --user NAME to {what}"
         try:
-            who = accounts.sign_in(login, secret(PASSWORD_ENV, f"password of {login}: "),
-                                   f"{socket.gethostname()} (smc db)")  # fmt: skip
+            who = sign_in_as_user(args, accounts, "smc db", missing)
             who.require(permission, what)
         except (SignInError, NotPermittedError) as err:
             raise DbToolError(str(err)) from err
         return who
+
+
+def sign_in_as_user(
+    args: argparse.Namespace, accounts: Accounts, tool: str, missing: str
+) -> Operator:
+    """The operator ``--user`` names, signed in (and audited) with the password from
+    ``SMC_PASSWORD`` or the terminal; without ``--user``, a usage error saying ``missing``."""
+    login = getattr(args, "user", None)
+    if not login:
+        raise DbToolError(missing, EXIT_USAGE)
+    password = secret(PASSWORD_ENV, f"password of {login}: ")
+    return accounts.sign_in(login, password, f"{socket.gethostname()} ({tool})")
 
 
 def secret(env: str, prompt: str, *, twice: bool = False) -> str:

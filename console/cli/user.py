@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 from collections.abc import Callable
 
@@ -20,7 +19,6 @@ from console.cli import db_common
 from console.cli.db_common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     PASSWORD_ENV,
     DbToolError,
     secret,
@@ -81,16 +79,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- passwords
-def _workstation() -> str:
-    return f"{socket.gethostname()} (smc user)"
-
-
 def _signed_in(args: argparse.Namespace, accounts: Accounts) -> Operator:
-    login = getattr(args, "user", None)
-    if not login:
-        raise DbToolError("sign in with --user NAME (an administrator)", EXIT_USAGE)
-    password = secret(PASSWORD_ENV, f"password of {login}: ")
-    return accounts.sign_in(login, password, _workstation())
+    missing = "sign in with --user NAME (an administrator)"
+    return db_common.sign_in_as_user(args, accounts, "smc user", missing)
 
 
 # ---------------------------------------------------------------------------- actions

@@ -19,7 +19,8 @@ from console.core.operator import NotPermittedError, Operator
 from console.core.roles import Permission, Role
 from console.demo.generator import DemoCounty
 from db.audit import verify_chain
-from db.models import AuditEntry, SupplyStation
+from db.models import SupplyStation
+from tests.console.audit_rows import audit_rows
 
 ADMIN_PW = "Guanli2026x"
 PW = "Dispatch2026"
@@ -27,13 +28,7 @@ HOST = "ws-07"
 
 
 def _entries(sf: sessionmaker[Session]) -> list[tuple[str, str, str]]:
-    with sf() as s:
-        rows = s.execute(
-            select(AuditEntry.actor, AuditEntry.action, AuditEntry.object_id).order_by(
-                AuditEntry.id
-            )
-        ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [(r.actor, r.action, r.object_id) for r in audit_rows(sf)]
 
 
 @pytest.fixture

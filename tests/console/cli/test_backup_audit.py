@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from console import __main__ as cli
 from console.accounts.service import Accounts
@@ -15,7 +14,7 @@ from console.core.clock import FixedClock
 from console.core.roles import Role
 from db.engine import create_db_engine, make_session_factory, sqlite_url
 from db.migrate import upgrade
-from db.models import AuditEntry
+from tests.console.audit_rows import audit_rows
 
 Capture = pytest.CaptureFixture[str]
 ADMIN_PW = "Guanli2026x"
@@ -23,13 +22,7 @@ ZHANG_PW = "Diaodu2026x"
 
 
 def _audit(url: str) -> list[tuple[str, str]]:
-    engine = create_db_engine(url)
-    try:
-        with make_session_factory(engine)() as s:
-            return [(a, b) for a, b in s.execute(
-                select(AuditEntry.actor, AuditEntry.action).order_by(AuditEntry.id))]  # fmt: skip
-    finally:
-        engine.dispose()
+    return [(r.actor, r.action) for r in audit_rows(url)]
 
 
 def test_backup_and_restore_are_audited_and_a_restore_needs_a_signed_in_operator(

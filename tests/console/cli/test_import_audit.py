@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from console import __main__ as cli
 from console.accounts.service import Accounts
@@ -16,21 +15,14 @@ from console.core.paths import resource
 from console.core.roles import Role
 from db.engine import create_db_engine, make_session_factory, sqlite_url
 from db.migrate import upgrade
-from db.models import AuditEntry
+from tests.console.audit_rows import audit_rows
 
 Capture = pytest.CaptureFixture[str]
 ADMIN_PW = "Guanli2026x"
 
 
 def _audit(url: str) -> list[tuple[str, str, str, str | None]]:
-    engine = create_db_engine(url)
-    try:
-        with make_session_factory(engine)() as s:
-            rows = s.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.object_id,
-                                    AuditEntry.after).order_by(AuditEntry.id))  # fmt: skip
-            return [(a, b, c, d) for a, b, c, d in rows]
-    finally:
-        engine.dispose()
+    return [(r.actor, r.action, r.object_id, r.after) for r in audit_rows(url)]
 
 
 def test_an_import_is_audited_with_its_counts_and_a_refused_one_is_not(

@@ -5,7 +5,7 @@ actions. A refused action changes nothing and leaves no audit entry."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.accounts.service import Accounts
@@ -17,14 +17,13 @@ from console.core.operator import NotPermittedError, Operator, acting_as
 from console.core.permissions import authorize
 from console.core.roles import PERMISSIONS, Permission, Role
 from console.core.thresholds import ThresholdBook
-from db.models import AuditEntry
+from tests.console.audit_rows import audit_rows
 
 PW = "Guanli2026x"
 
 
 def _entries(sf: sessionmaker[Session]) -> int:
-    with sf() as s:
-        return int(s.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+    return len(audit_rows(sf))
 
 
 def test_before_any_account_the_workstation_user_may_act(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from console.core.clock import FixedClock
@@ -20,6 +20,7 @@ from console.core.config import (
     ServiceSettings,
     Settings,
 )
+from console.core.paths import resource
 from console.ui import theme
 from console.ui.settings_store import SettingsStore
 from db.engine import sqlite_url
@@ -32,6 +33,16 @@ if TYPE_CHECKING:  # imported where used: the window is being rewritten, views a
 def themed_app(qapp: QApplication) -> QApplication:
     theme.apply(qapp, "light")
     return qapp
+
+
+@pytest.fixture
+def zh(qapp: QApplication) -> Iterator[None]:
+    """The shipped zh_CN catalogue installed for the test."""
+    translator = QTranslator()
+    assert translator.load(str(resource("translations", "smc_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    yield
+    QCoreApplication.removeTranslator(translator)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ password; another role is told only administrators manage users."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,7 +14,6 @@ from console.accounts.service import Accounts
 from console.core import operator
 from console.core.bus import EventBus
 from console.core.clock import FixedClock
-from console.core.paths import resource
 from console.core.roles import Role
 from console.demo.generator import DemoCounty
 from console.ui.kit.events import QtEvents
@@ -26,15 +23,6 @@ from console.ui.views.accounts.view import AccountsView
 
 PW = "Guanli2026x"
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def zh(qapp: QApplication) -> Iterator[None]:
-    translator = QTranslator()
-    assert translator.load(str(resource("translations", "smc_zh_CN.qm")))
-    QCoreApplication.installTranslator(translator)
-    yield
-    QCoreApplication.removeTranslator(translator)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from console.ui.views.admin.view import AdminView
-from tests.console.ui.test_admin_view import FakeAdmin, view, zh  # noqa: F401  (fixtures)
+from tests.console.ui.test_admin_view import FakeAdmin, view  # noqa: F401  (a fixture)
 
 TIMEOUT = 10_000
 

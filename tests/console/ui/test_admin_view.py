@@ -9,8 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from console.admin.api import (
@@ -25,7 +23,6 @@ from console.core import thresholds as th
 from console.core.bus import EventBus
 from console.core.jobs import JobState, LastRun
 from console.core.operator import NotPermittedError
-from console.core.paths import resource
 from console.ui.kit.events import QtEvents
 from console.ui.kit.tasks import TaskRunner
 from console.ui.kit.view import ViewKit
@@ -106,15 +103,6 @@ class FakeAdmin:
     def export_audit(self, f: AuditFilter, path: Path) -> int:
         path.write_text("exported", encoding="utf-8")
         return 3
-
-
-@pytest.fixture
-def zh(qapp: QApplication) -> Iterator[None]:
-    translator = QTranslator()
-    assert translator.load(str(resource("translations", "smc_zh_CN.qm")))
-    QCoreApplication.installTranslator(translator)
-    yield
-    QCoreApplication.removeTranslator(translator)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
 from console.accounts.service import Accounts
 from console.core import operator
@@ -20,7 +19,7 @@ from console.ui.application import ConsoleSession
 from console.ui.signin import FirstAdministratorDialog, SignInDialog
 from db.engine import create_db_engine, make_session_factory, sqlite_url
 from db.migrate import upgrade
-from db.models import AuditEntry
+from tests.console.audit_rows import audit_rows
 
 TIMEOUT = 60_000
 ADMIN_PW = "Guanli2026x"
@@ -37,17 +36,7 @@ def _ok(dialog: SignInDialog | FirstAdministratorDialog) -> None:
 
 
 def _audit(db: Path) -> list[tuple[str, str, str]]:
-    engine = create_db_engine(sqlite_url(db))
-    try:
-        with make_session_factory(engine)() as s:
-            rows = s.execute(
-                select(AuditEntry.actor, AuditEntry.action, AuditEntry.object_id).order_by(
-                    AuditEntry.id
-                )
-            ).all()
-    finally:
-        engine.dispose()
-    return [(r[0], r[1], r[2]) for r in rows]
+    return [(r.actor, r.action, r.object_id) for r in audit_rows(sqlite_url(db))]
 
 
 def _dialog(qtbot: QtBot, session: ConsoleSession) -> SignInDialog | FirstAdministratorDialog:

@@ -83,7 +83,8 @@ METER_FIELDS = MeterValues._fields
 FREEZE_FIELDS = StoredFreeze._fields
 
 
-def _chunks(keys: Iterable[K]) -> Iterator[list[K]]:
+def chunks(keys: Iterable[K]) -> Iterator[list[K]]:
+    """The distinct ``keys`` in lists short enough for one IN (...) each."""
     unique = sorted(set(keys), key=repr)
     for start in range(0, len(unique), CHUNK):
         yield unique[start : start + CHUNK]
@@ -92,7 +93,7 @@ def _chunks(keys: Iterable[K]) -> Iterator[list[K]]:
 def area_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
     """台区编号 → id."""
     out: dict[str, int] = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes):
         stmt = select(TransformerArea.code, TransformerArea.id).where(
             TransformerArea.code.in_(chunk)
         )
@@ -103,7 +104,7 @@ def area_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
 def tariffs(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, str]]:
     """电价代码 → (id, customer class the tariff is for)."""
     out: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes):
         stmt = select(Tariff.code, Tariff.id, Tariff.customer_class).where(Tariff.code.in_(chunk))
         out.update((code, (id_, cls)) for code, id_, cls in session.execute(stmt))
     return out
@@ -112,7 +113,7 @@ def tariffs(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, str]
 def customer_ids(session: Session, numbers: Iterable[str]) -> dict[str, int]:
     """户号 → id."""
     out: dict[str, int] = {}
-    for chunk in _chunks(numbers):
+    for chunk in chunks(numbers):
         stmt = select(Customer.number, Customer.id).where(Customer.number.in_(chunk))
         out.update((number, id_) for number, id_ in session.execute(stmt))
     return out
@@ -121,7 +122,7 @@ def customer_ids(session: Session, numbers: Iterable[str]) -> dict[str, int]:
 def meter_ids(session: Session, asset_nos: Iterable[str]) -> dict[str, int]:
     """表计资产号 → id."""
     out: dict[str, int] = {}
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         stmt = select(Meter.asset_no, Meter.id).where(Meter.asset_no.in_(chunk))
         out.update((asset_no, id_) for asset_no, id_ in session.execute(stmt))
     return out
@@ -130,7 +131,7 @@ def meter_ids(session: Session, asset_nos: Iterable[str]) -> dict[str, int]:
 def meter_boxes(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, int, str]]:
     """表箱编号 → (id, 台区 id, 台区编号)."""
     out: dict[str, tuple[int, int, str]] = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes):
         stmt = (
             select(MeterBox.code, MeterBox.id, TransformerArea.id, TransformerArea.code)
             .join(TransformerArea, TransformerArea.id == MeterBox.transformer_area_id)
@@ -145,7 +146,7 @@ def meter_boxes(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, 
 def concentrators(session: Session, asset_nos: Iterable[str]) -> dict[str, tuple[int, int, str]]:
     """集中器资产号 → (id, 台区 id, 台区编号)."""
     out: dict[str, tuple[int, int, str]] = {}
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         stmt = (
             select(Concentrator.asset_no, Concentrator.id, TransformerArea.id, TransformerArea.code)
             .join(TransformerArea, TransformerArea.id == Concentrator.transformer_area_id)
@@ -160,7 +161,7 @@ def concentrators(session: Session, asset_nos: Iterable[str]) -> dict[str, tuple
 def stored_customers(session: Session, numbers: Iterable[str]) -> dict[str, CustomerValues]:
     columns = [getattr(Customer, name) for name in CUSTOMER_FIELDS]
     out: dict[str, CustomerValues] = {}
-    for chunk in _chunks(numbers):
+    for chunk in chunks(numbers):
         for row in session.execute(select(*columns).where(Customer.number.in_(chunk))):
             out[row.number] = CustomerValues(*row)
     return out
@@ -169,7 +170,7 @@ def stored_customers(session: Session, numbers: Iterable[str]) -> dict[str, Cust
 def stored_meters(session: Session, asset_nos: Iterable[str]) -> dict[str, MeterValues]:
     columns = [getattr(Meter, name) for name in METER_FIELDS]
     out: dict[str, MeterValues] = {}
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         for row in session.execute(select(*columns).where(Meter.asset_no.in_(chunk))):
             out[row.asset_no] = MeterValues(*row)
     return out
@@ -178,7 +179,7 @@ def stored_meters(session: Session, asset_nos: Iterable[str]) -> dict[str, Meter
 def meter_addresses(session: Session, link_urls: Iterable[str]) -> dict[tuple[str, str], str]:
     """(通道, 通信地址) → 表计资产号 of every meter on the given links."""
     out: dict[tuple[str, str], str] = {}
-    for chunk in _chunks(link_urls):
+    for chunk in chunks(link_urls):
         stmt = select(Meter.link_url, Meter.comm_address, Meter.asset_no).where(
             Meter.link_url.in_(chunk)
         )
@@ -196,7 +197,7 @@ def freezes_around(
     between), in day order."""
     columns = [DailyFreeze.meter_id, *(getattr(DailyFreeze, name) for name in FREEZE_FIELDS)]
     out: dict[int, list[StoredFreeze]] = {}
-    for chunk in _chunks(meters):
+    for chunk in chunks(meters):
         in_chunk = DailyFreeze.meter_id.in_(chunk)
         before = (
             select(DailyFreeze.meter_id, func.max(DailyFreeze.day).label("day"))
@@ -242,7 +243,7 @@ def park_meter_addresses(session: Session, asset_nos: Iterable[str]) -> None:
     """Move meters off their (通道, 通信地址) to a per-meter placeholder link, so that an import
     can give their addresses to other meters (or swap two) without tripping the unique
     constraint halfway; the caller's upsert then writes every meter's final address."""
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         session.execute(
             update(Meter)
             .where(Meter.asset_no.in_(chunk))
@@ -253,7 +254,7 @@ def park_meter_addresses(session: Session, asset_nos: Iterable[str]) -> None:
 def clear_meter_points(session: Session, asset_nos: Iterable[str]) -> None:
     """Forget the measurement points (Pn) of meters that move to another concentrator, so that
     ``db.ingest.number_points`` gives them free ones there."""
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         session.execute(update(Meter).where(Meter.asset_no.in_(chunk)).values(point_no=None))
 
 

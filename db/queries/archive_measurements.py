@@ -6,17 +6,15 @@ The writes go through ``db.ingest`` like collected data; these are only the look
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import IntervalReading, Meter, MeterEvent
-from db.queries.archive import CHUNK
-
-K = TypeVar("K")
+from db.queries.archive import chunks
 
 
 class MeterPhases(NamedTuple):
@@ -49,16 +47,10 @@ POINT_FIELDS = StoredPoint._fields
 EVENT_FIELDS = StoredEvent._fields
 
 
-def _chunks(keys: Iterable[K]) -> Iterator[list[K]]:
-    unique = sorted(set(keys), key=repr)
-    for start in range(0, len(unique), CHUNK):
-        yield unique[start : start + CHUNK]
-
-
 def meter_phases(session: Session, asset_nos: Iterable[str]) -> dict[str, MeterPhases]:
     """表计资产号 → (id, phases)."""
     out: dict[str, MeterPhases] = {}
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         stmt = select(Meter.asset_no, Meter.id, Meter.phases).where(Meter.asset_no.in_(chunk))
         rows = session.execute(stmt)
         out.update((asset_no, MeterPhases(id_, phases)) for asset_no, id_, phases in rows)
@@ -72,7 +64,7 @@ def stored_points(
     slot start)."""
     columns = [getattr(IntervalReading, name) for name in POINT_FIELDS]
     out: dict[tuple[int, datetime], StoredPoint] = {}
-    for chunk in _chunks(meter_ids):
+    for chunk in chunks(meter_ids):
         stmt = select(IntervalReading.meter_id, IntervalReading.slot_start, *columns).where(
             IntervalReading.meter_id.in_(chunk),
             IntervalReading.slot_start.between(first, last),
@@ -88,7 +80,7 @@ def stored_events(
     """The stored events of ``meter_ids`` that started from ``first`` to ``last``, by (meter,
     kind, start)."""
     out: dict[tuple[int, str, datetime], StoredEvent] = {}
-    for chunk in _chunks(meter_ids):
+    for chunk in chunks(meter_ids):
         stmt = select(
             MeterEvent.meter_id,
             MeterEvent.kind,

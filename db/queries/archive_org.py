@@ -24,7 +24,7 @@ from db.models import (
     SupplyStation,
     TransformerArea,
 )
-from db.queries.archive import _chunks, _upsert
+from db.queries.archive import _upsert, chunks
 
 UNNAMED_SUBSTATION = "未指定变电站"  # feeds a feeder whose archive row names no substation
 UNKNOWN_VOLTAGE_KV = 0  # a substation created by an import: the archive does not say
@@ -189,7 +189,7 @@ def set_feeder_substations(session: Session, moves: dict[int, int]) -> None:
 def stored_areas(session: Session, codes: Iterable[str]) -> dict[str, AreaValues]:
     columns = [getattr(TransformerArea, name) for name in AREA_FIELDS]
     out: dict[str, AreaValues] = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes):
         for row in session.execute(select(*columns).where(TransformerArea.code.in_(chunk))):
             out[row.code] = AreaValues(*row)
     return out
@@ -206,7 +206,7 @@ def stored_concentrators(
 ) -> dict[str, ConcentratorValues]:
     columns = [getattr(Concentrator, name) for name in CONCENTRATOR_FIELDS]
     out: dict[str, ConcentratorValues] = {}
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         for row in session.execute(select(*columns).where(Concentrator.asset_no.in_(chunk))):
             out[row.asset_no] = ConcentratorValues(*row)
     return out
@@ -217,7 +217,7 @@ def concentrator_addresses(
 ) -> dict[tuple[str, int], str]:
     """(行政区划码, 终端地址) → 集中器资产号 of every concentrator in the given districts."""
     out: dict[tuple[str, int], str] = {}
-    for chunk in _chunks(districts):
+    for chunk in chunks(districts):
         stmt = select(
             Concentrator.district_code, Concentrator.terminal_address, Concentrator.asset_no
         ).where(Concentrator.district_code.in_(chunk))
@@ -230,7 +230,7 @@ def concentrator_meter_areas(
 ) -> dict[str, dict[int, int]]:
     """集中器资产号 → {台区 id: meters behind it in that 台区}."""
     out: dict[str, dict[int, int]] = {}
-    for chunk in _chunks(asset_nos):
+    for chunk in chunks(asset_nos):
         stmt = (
             select(Concentrator.asset_no, Meter.transformer_area_id, func.count())
             .join(Meter, Meter.concentrator_id == Concentrator.id)

@@ -14,7 +14,7 @@ from functools import lru_cache
 # A register of a county's biggest customer stays far below this; more is a column mix-up.
 MAX_KWH = Decimal("999999999.99")
 WH_PER_KWH = 1000
-KWH_DECIMALS = 2
+KWH_DECIMALS = 3  # Wh: what the database keeps, exactly
 
 _DATE_SEPARATED = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -77,14 +77,14 @@ def _decimal(raw: str) -> Decimal:
 
 
 def kwh_as_wh(raw: str) -> int:
-    """kWh with at most two decimals (``1234.56``) as exact integer Wh (``1234560``)."""
+    """kWh with at most three decimals (``1234.56``) as exact integer Wh (``1234560``)."""
     value = _decimal(raw)
     if value < 0:
         raise CellError("must not be negative")
     if value > MAX_KWH:
         raise CellError(f"more than {MAX_KWH} kWh")
-    hundredths = value * 10**KWH_DECIMALS
-    if hundredths != hundredths.to_integral_value():
+    thousandths = value * 10**KWH_DECIMALS
+    if thousandths != thousandths.to_integral_value():
         raise CellError(f"more than {KWH_DECIMALS} decimals")
     return int(value * WH_PER_KWH)  # exact: Decimal arithmetic, no binary float
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 
-from console.cli import db_audit, db_backup, db_demo, db_import, db_rollups
+from console.cli import db_audit, db_backup, db_demo, db_export, db_import, db_rollups
 from console.cli.db_common import DbToolError, report_error
 
-ACTIONS = (db_demo, db_import, db_backup, db_audit, db_rollups)
+ACTIONS = (db_demo, db_import, db_export, db_backup, db_audit, db_rollups)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = commands.add_parser("db", help="database tools: demo county, imports, backup, audit")
+    p = commands.add_parser(
+        "db", help="database tools: demo county, imports, exports, backup, audit"
+    )
     actions = p.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     for module in ACTIONS:
         module.add_parsers(actions)

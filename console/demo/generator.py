@@ -437,6 +437,8 @@ class _Planner:
                 "customer_id": customer_id,
                 "role": (MeterRole.CUSTOMER if customer_id else MeterRole.SUMMARY).value,
                 "ct_ratio": ct_ratio,
+                # As the emulator builds it (demo.fleet): a 台区's summary meter is three-phase.
+                "phases": 1 if customer_id else 3,
                 "status": MeterStatus.ACTIVE.value,
             }
         )

@@ -145,7 +145,7 @@ def test_bad_rows_are_reported_and_nothing_is_stored(
                 "",
             ],  # below the stored 11-20
             ["M009", "2026-11-21", "1.00", "", "", "", "", "", ""],
-            ["M003", "2026-11-21", "8800.001", "", "", "", "", "", "2026-11-20 23:59:00"],
+            ["M003", "2026-11-21", "8800.0001", "", "", "", "", "", "2026-11-20 23:59:00"],
             ["M003", "2026-11-22", "9000", "", "", "", "", "", ""],
             ["M003", "2026-11-21", "8800.00", "200", "3100", "3000", "2600", "", ""],
             ["M003", "11/21/2026", "", "", "", "", "", "", ""],
@@ -162,7 +162,7 @@ def test_bad_rows_are_reported_and_nothing_is_stored(
         ),
         Problem(3, "峰", "450.00 kWh is less than 459.90 kWh of 2026-11-20 (stored)"),
         Problem(4, "表计资产号", "unknown meter M009 (import the meters first)"),
-        Problem(5, "正向有功总(kWh)", "'8800.001': more than 2 decimals"),
+        Problem(5, "正向有功总(kWh)", "'8800.0001': more than 3 decimals"),
         Problem(
             5, "抄读时间", "2026-11-20 23:59:00 is before the freeze itself (00:00 of 2026-11-21)"
         ),

@@ -32,7 +32,7 @@ def test_kwh_becomes_exact_wh(raw: str, wh: int) -> None:
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ("1.005", "more than 2 decimals"),
+        ("1.0005", "more than 3 decimals"),
         ("-1", "must not be negative"),
         ("abc", "not a number"),
         ("NaN", "not a number"),

@@ -1,10 +1,13 @@
 """The tamper-evident audit log: append entries to a SHA-256 hash chain, and verify the chain.
 
-Canonical form (version ``smc-audit-1``). An entry's hash is the SHA-256, as 64 lowercase hex
+Canonical form (version ``smc-audit-2``). An entry's hash is the SHA-256, as 64 lowercase hex
 digits, of the bytes
 
-    prev_hash  +  UTF-8( JSON array ["smc-audit-1", at, actor, action, object_kind, object_id,
-                                     before, after] )
+    prev_hash  +  UTF-8( JSON array ["smc-audit-2", at, actor, workstation, action, object_kind,
+                                     object_id, before, after] )
+
+Entries written before the workstation was recorded (revision 0010) have none and keep their
+``smc-audit-1`` hash: the same array without ``workstation``, led by ``"smc-audit-1"``.
 
 ``prev_hash`` is the previous entry's ``entry_hash`` (64 ASCII hex digits; ``GENESIS``, 64
 zeros, for the first entry). The JSON array has no whitespace (separators ``,`` and ``:``),
@@ -36,7 +39,9 @@ from sqlalchemy.orm import Session
 from db.errors import DatabaseError
 from db.models.admin import AuditEntry
 
-FORMAT = "smc-audit-1"
+FORMAT = "smc-audit-2"
+FORMAT_BEFORE_WORKSTATION = "smc-audit-1"  # entries without a workstation
+MAX_WORKSTATION = 128
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key of the chain: the first 8 bytes of SHA-256("smc.audit_entry").
 PG_LOCK_KEY = int.from_bytes(hashlib.sha256(b"smc.audit_entry").digest()[:8], "big", signed=True)
@@ -83,18 +88,15 @@ def entry_hash(
     object_id: str,
     before: str | None,
     after: str | None,
+    workstation: str | None,
 ) -> str:
     """SHA-256 hex of ``prev_hash`` and the canonical serialisation of the fields (module doc)."""
-    fields = [
-        FORMAT,
-        at.strftime("%Y-%m-%dT%H:%M:%S.%f"),
-        actor,
-        action,
-        object_kind,
-        object_id,
-        before,
-        after,
-    ]
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    if workstation is None:
+        who: list[str | None] = [FORMAT_BEFORE_WORKSTATION, stamp, actor]
+    else:
+        who = [FORMAT, stamp, actor, workstation]
+    fields = [*who, action, object_kind, object_id, before, after]
     body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(prev_hash.encode("ascii") + body.encode("utf-8")).hexdigest()
 
@@ -134,8 +136,12 @@ def record(
     before: Any,
     after: Any,
     at: datetime,
+    workstation: str,
 ) -> AuditEntry:
     """Append one entry to the chain in the session's transaction and flush it.
+
+    ``workstation``: where the action came from (the host, with the tool), at most 128
+    characters (longer is cut).
 
     ``before``/``after`` are JSON-able values (``canonical_json``), ``at`` is naive local time.
     The chain stays locked until the transaction ends: commit soon after. A rollback takes the
@@ -147,6 +153,7 @@ def record(
     head = session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
     prev = head or GENESIS
     before_text, after_text = canonical_json(before), canonical_json(after)
+    workstation = workstation[:MAX_WORKSTATION]
     digest = entry_hash(
         prev,
         at=at,
@@ -156,6 +163,7 @@ def record(
         object_id=str(object_id),
         before=before_text,
         after=after_text,
+        workstation=workstation,
     )
     entry = AuditEntry(
         at=at,
@@ -167,6 +175,7 @@ def record(
         after=after_text,
         prev_hash=prev,
         entry_hash=digest,
+        workstation=workstation,
     )
     session.add(entry)
     session.flush()
@@ -199,6 +208,7 @@ def verify_chain(session: Session) -> VerifyResult:
             AuditEntry.after,
             AuditEntry.prev_hash,
             AuditEntry.entry_hash,
+            AuditEntry.workstation,
         )
         .order_by(AuditEntry.id)
         .execution_options(yield_per=VERIFY_BATCH)
@@ -227,11 +237,12 @@ def verify_chain(session: Session) -> VerifyResult:
             object_id=row.object_id,
             before=row.before,
             after=row.after,
+            workstation=row.workstation,
         )
         if computed != row.entry_hash:
             problem = (
-                "its entry_hash does not match its fields: a field (time, actor, action, "
-                "object, before or after) was changed after it was written"
+                "its entry_hash does not match its fields: a field (time, actor, workstation, "
+                "action, object, before or after) was changed after it was written"
             )
             return VerifyResult(checked, expected_prev, row.id, problem)
         checked += 1

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.accounts.api import LOGIN, AccountError, SignInError, UserInfo
 from console.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
 from console.core.clock import Clock
-from console.core.operator import NotPermittedError, Operator
+from console.core.operator import NotPermittedError, Operator, this_workstation
 from console.core.roles import Permission, Role
 from db import audit
 from db.models import Role as RoleRow
@@ -83,11 +83,13 @@ class Accounts:
             verify_password(password, _dummy_hash())
             refused = {"workstation": workstation, "reason": "unknown or disabled"}
             typed = login[:LOGIN_MAX]  # what was typed may be longer than any login
-            self._audit(session, typed, "signin.failed", typed, None, after=refused)
+            self._audit(session, typed, "signin.failed", typed, None, after=refused,
+                        workstation=workstation)  # fmt: skip
             return wrong
         if user.locked_until is not None and user.locked_until > now:
             self._audit(session, login, "signin.failed", login, None,
-                        after={"workstation": workstation, "reason": "locked"})  # fmt: skip
+                        after={"workstation": workstation, "reason": "locked"},
+                        workstation=workstation)  # fmt: skip
             return SignInError(
                 f"the account is locked until {user.locked_until:%H:%M} after {MAX_FAILURES} "
                 "failed sign-ins; wait, or ask an administrator to unlock it",
@@ -101,7 +103,8 @@ class Accounts:
                 user.locked_until = now + LOCK_FOR
                 user.failed_signins = 0
                 after["locked_until"] = user.locked_until
-            self._audit(session, login, "signin.failed", login, None, after=after)
+            self._audit(session, login, "signin.failed", login, None, after=after,
+                        workstation=workstation)  # fmt: skip
             if "locked_until" in after:
                 return SignInError(
                     f"wrong password {MAX_FAILURES} times: the account is locked until "
@@ -114,13 +117,14 @@ class Accounts:
         user.failed_signins = 0
         user.locked_until = None
         user.last_signin_at = now
-        self._audit(session, login, "signin", login, None, after={"workstation": workstation})
-        return _operator(session, user)
+        self._audit(session, login, "signin", login, None, after={"workstation": workstation},
+                    workstation=workstation)  # fmt: skip
+        return _operator(session, user, workstation)
 
     def sign_out(self, operator: Operator, workstation: str) -> None:
         with self._sf.begin() as session:
             self._audit(session, operator.login, "signout", operator.login, None,
-                        after={"workstation": workstation})  # fmt: skip
+                        after={"workstation": workstation}, workstation=workstation)  # fmt: skip
 
     # ------------------------------------------------------------------ managing users
     def add_user(
@@ -155,7 +159,8 @@ class Accounts:
             session.add_all(UserStation(user_id=user.id, supply_station_id=s) for s in station_ids)
             session.flush()
             info = _info(session, user)
-            self._audit(session, actor, "user.add", login, None, after=_public(info))
+            self._audit(session, actor, "user.add", login, None, after=_public(info),
+                        workstation=by.workstation if by else this_workstation())  # fmt: skip
             return info
 
     def set_active(self, by: Operator, login: str, active: bool) -> UserInfo:
@@ -170,7 +175,8 @@ class Accounts:
                 user.failed_signins, user.locked_until = 0, None
             info = _info(session, user)
             action = "user.enable" if active else "user.disable"
-            self._audit(session, by.login, action, login, before, after=_public(info))
+            self._audit(session, by.login, action, login, before, after=_public(info),
+                        workstation=by.workstation)  # fmt: skip
             return info
 
     def reset_password(self, by: Operator, login: str, password: str) -> None:
@@ -184,7 +190,8 @@ class Accounts:
             user.password_changed_at = self._clock.now()
             user.must_change_password = True
             user.failed_signins, user.locked_until = 0, None
-            self._audit(session, by.login, "user.password_reset", login, None, after=None)
+            self._audit(session, by.login, "user.password_reset", login, None, after=None,
+                        workstation=by.workstation)  # fmt: skip
 
     def change_password(self, login: str, old: str, new: str) -> None:
         """The user's own change: the old password proves who asks."""
@@ -198,7 +205,8 @@ class Accounts:
             user.password_hash = hash_password(new)
             user.password_changed_at = self._clock.now()
             user.must_change_password = False
-            self._audit(session, login, "user.password_change", login, None, after=None)
+            self._audit(session, login, "user.password_change", login, None, after=None,
+                        workstation=this_workstation())  # fmt: skip
 
     # ------------------------------------------------------------------ helpers
     def _manager(
@@ -215,10 +223,11 @@ class Accounts:
 
     def _audit(
         self, session: Session, actor: str, action: str, login: str, before: object,
-        *, after: object,
+        *, after: object, workstation: str,
     ) -> None:  # fmt: skip
         audit.record(session, actor=actor, action=action, object_kind="user", object_id=login,
-                     before=before, after=after, at=self._clock.now())  # fmt: skip
+                     before=before, after=after, at=self._clock.now(),
+                     workstation=workstation)  # fmt: skip
 
 
 def _user(session: Session, login: str) -> User:
@@ -266,12 +275,12 @@ def _info(session: Session, user: User) -> UserInfo:
     )  # fmt: skip
 
 
-def _operator(session: Session, user: User) -> Operator:
+def _operator(session: Session, user: User, workstation: str) -> Operator:
     role = session.scalar(select(RoleRow.code).where(RoleRow.id == user.role_id)) or ""
     ids = session.scalars(
         select(UserStation.supply_station_id).where(UserStation.user_id == user.id)
     ).all()
-    return Operator(user.login, user.name, Role(role), frozenset(ids) or None, user.id)
+    return Operator(user.login, user.name, Role(role), frozenset(ids) or None, user.id, workstation)
 
 
 def _public(info: UserInfo) -> dict[str, object]:

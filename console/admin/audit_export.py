@@ -13,12 +13,15 @@ from openpyxl import Workbook
 
 from db.queries.audit_log import AuditRow
 
-HEADERS = ("id", "time", "operator", "action", "object kind", "object id", "before", "after")
+HEADERS = (
+    "id", "time", "operator", "workstation", "action", "object kind", "object id", "before",
+    "after",
+)  # fmt: skip
 
 
 def _cells(row: AuditRow) -> list[object]:
-    return [row.id, row.at, row.actor, row.action, row.object_kind, row.object_id,
-            row.before or "", row.after or ""]  # fmt: skip
+    return [row.id, row.at, row.actor, row.workstation or "", row.action, row.object_kind,
+            row.object_id, row.before or "", row.after or ""]  # fmt: skip
 
 
 def write_audit(rows: Sequence[AuditRow], path: Path) -> None:

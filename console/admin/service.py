@@ -68,6 +68,7 @@ class AdminService:
                 by=who.login,
                 comment=comment.strip(),
                 expected_version=expected_version,
+                workstation=who.workstation,
             )
 
     def history(self) -> list[VersionRow]:

@@ -22,10 +22,9 @@ from console.archive.report import ReportError, default_report_path
 from console.archive.schema import KINDS, HeaderError
 from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
-from console.core import operator, paths
+from console.core import audit_trail, paths
 from console.core.database import describe_db
 from console.core.roles import Permission
-from db import audit
 from db.errors import DatabaseError
 
 MAX_PRINTED = 20
@@ -114,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
 def _audit(session: Session, source: Path, result: ImportResult) -> None:
     counts = result.counts
     assert counts is not None
-    audit.record(
-        session, actor=operator.current().login, action="archive.import", object_kind="import",
+    audit_trail.record(
+        session, action="archive.import", object_kind="import",
         object_id=result.kind, before=None,
         after={"file": source.name, "rows": result.rows_read, "new": counts.new,
                "updated": counts.updated, "unchanged": counts.unchanged,

@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.api import FrontEndStatus, OnDemandResult, ReadPath
 from console.collection.reads import OnDemandReader
-from console.core import operator
+from console.core import audit_trail
 from console.core.clock import Clock
 from console.core.config import ConfigError, ScheduleSettings, save_section
 from console.core.permissions import authorize, require_scope
 from console.core.roles import Permission
 from console.core.scope import Level, Scope
-from db import audit
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +66,8 @@ class ServiceCommands:
             raise ValueError(str(err)) from err
         try:
             with self._sf.begin() as session:
-                audit.record(
+                audit_trail.record(
                     session,
-                    actor=operator.current().login,
                     action="schedule.change",
                     object_kind="config",
                     object_id=SCHEDULE_SECTION,  # the file's path may not fit the column

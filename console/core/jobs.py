@@ -27,12 +27,11 @@ from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.core import operator
+from console.core import audit_trail
 from console.core.bus import EventBus
 from console.core.clock import Clock
 from console.core.permissions import authorize
 from console.core.roles import Permission
-from db import audit
 from db.models import RunStatus
 from db.queries import job_runs
 
@@ -453,9 +452,8 @@ class JobCommands:
 
     def _audit(self, action: str, job_id: str) -> None:
         with self._sf.begin() as session:
-            audit.record(
+            audit_trail.record(
                 session,
-                actor=operator.current().login,
                 action=action,
                 object_kind="job",
                 object_id=job_id,

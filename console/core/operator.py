@@ -9,12 +9,20 @@ entries name the person, not the service.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
+import socket
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from console.core.roles import Permission, Role, may
+
+
+@functools.cache
+def this_workstation() -> str:
+    """This computer's name, as the audit log records where an action came from."""
+    return socket.gethostname() or "localhost"
 
 
 class NotPermittedError(PermissionError):
@@ -28,6 +36,8 @@ class Operator:
     role: Role | None = None  # None: not signed in (the workstation's or the service's user)
     stations: frozenset[int] | None = None  # supply station ids; None: the whole county
     user_id: int | None = None
+    # Where they signed in: the host, with the tool for a command line ("host (smc db)").
+    workstation: str = field(default_factory=this_workstation)
 
     def may(self, permission: Permission) -> bool:
         return may(self.role, permission)

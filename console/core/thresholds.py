@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.core.bus import EventBus
+from console.core.operator import this_workstation
 from db.changes import ThresholdsChanged
 from db.queries import thresholds as q
 from db.queries.thresholds import ThresholdKey, VersionRow
@@ -152,10 +153,11 @@ def save(
     by: str,
     comment: str,
     expected_version: int | None,
+    workstation: str | None = None,
 ) -> int:
     """Validate every value (nothing is written if one is wrong), drop those equal to what
     they would be anyway (the default; a station's equal to the county's), save the rest as
-    the next version; returns its number."""
+    the next version; returns its number. ``workstation``: where ``by`` acts (default: here)."""
     parsed = {k: parse_value(k[0], text) for k, text in values.items()}
     county = {key: v for (key, station), v in parsed.items() if station is None}
     kept: dict[ThresholdKey, str] = {}
@@ -164,8 +166,9 @@ def save(
         if value != behind:
             kept[(key, station)] = str(value)
     return q.save_version(
-        session, kept, at=at, by=by, comment=comment, expected_version=expected_version
-    )
+        session, kept, at=at, by=by, comment=comment, expected_version=expected_version,
+        workstation=workstation or this_workstation(),
+    )  # fmt: skip
 
 
 class ThresholdBook:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from console.core import operator
+from console.core import audit_trail
 from console.core.config import BackupSettings
 from console.maintenance import checkpoints
-from db import audit
 from db.backup import OK, RestoreResult, integrity_check, restore_sqlite
 from db.engine import create_db_engine, make_session_factory, sqlite_path, sqlite_url
 from db.errors import BackupError
@@ -71,7 +70,7 @@ def audit_file(db_file: Path, action: str, object_id: str, at: datetime, after: 
     engine = create_db_engine(sqlite_url(db_file))
     try:
         with make_session_factory(engine).begin() as session:
-            audit.record(session, actor=operator.current().login, action=action,
+            audit_trail.record(session, action=action,
                          object_kind="database", object_id=object_id, before=None,
                          after=after, at=at)  # fmt: skip
     finally:

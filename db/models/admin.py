@@ -77,6 +77,8 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)  # canonical JSON
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    # Where the action came from; None only in entries written before revision 0010.
+    workstation: Mapped[str | None] = mapped_column(String(128))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 

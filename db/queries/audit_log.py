@@ -34,6 +34,7 @@ class AuditRow:
     object_id: str
     before: str | None
     after: str | None
+    workstation: str | None  # None: written before revision 0010 recorded it
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ def find(session: Session, f: AuditFilter) -> AuditPage:
     q = select(
         AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.action,
         AuditEntry.object_kind, AuditEntry.object_id, AuditEntry.before, AuditEntry.after,
+        AuditEntry.workstation,
     )  # fmt: skip
     if f.actor:
         q = q.where(AuditEntry.actor == f.actor)

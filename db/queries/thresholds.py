@@ -88,6 +88,7 @@ def save_version(
     by: str,
     comment: str,
     expected_version: int | None,
+    workstation: str,
 ) -> int:
     """Store ``values`` as the next version (in the caller's transaction), audited, and note
     the change for the bus. ``expected_version``: the version the editor started from; if
@@ -108,6 +109,7 @@ def save_version(
     audit.record(
         session,
         actor=by,
+        workstation=workstation,
         action="thresholds.change",
         object_kind="config_version",
         object_id=number,

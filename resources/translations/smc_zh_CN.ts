@@ -320,6 +320,10 @@
         <translation>时间</translation>
     </message>
     <message>
+        <source>Workstation</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
         <source>Before</source>
         <translation>修改前</translation>
     </message>

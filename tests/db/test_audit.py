@@ -36,6 +36,7 @@ def append(session_factory: sessionmaker[Session], n: int, actor: str = "zhang")
                 before={"state": "open"},
                 after={"state": "acknowledged", "note": f"第{i}次"},
                 at=T0 + timedelta(minutes=i),
+                workstation="DISPATCH-01",
             )
 
 
@@ -67,6 +68,29 @@ def verify(session_factory: sessionmaker[Session]) -> Any:
 def test_the_hash_is_the_documented_serialisation() -> None:
     """A golden vector: this byte string is the format's definition (db/audit.py docstring)."""
     body = (
+        '["smc-audit-2","2026-11-21T10:07:30.125000","zhang","调度台-01","alarm.acknowledge",'
+        '"alarm","7",null,"{\\"note\\":\\"已处理\\",\\"state\\":\\"closed\\"}"]'
+    )
+    expected = hashlib.sha256(GENESIS.encode() + body.encode("utf-8")).hexdigest()
+    assert (
+        entry_hash(
+            GENESIS,
+            at=T0,
+            actor="zhang",
+            action="alarm.acknowledge",
+            object_kind="alarm",
+            object_id="7",
+            before=None,
+            after=canonical_json({"state": "closed", "note": "已处理"}),
+            workstation="调度台-01",
+        )
+        == expected
+    )
+
+
+def test_entries_from_before_the_workstation_keep_the_first_format() -> None:
+    """Entries written before revision 0010 have no workstation: smc-audit-1, unchanged."""
+    body = (
         '["smc-audit-1","2026-11-21T10:07:30.125000","zhang","alarm.acknowledge","alarm",'
         '"7",null,"{\\"note\\":\\"已处理\\",\\"state\\":\\"closed\\"}"]'
     )
@@ -81,6 +105,7 @@ def test_the_hash_is_the_documented_serialisation() -> None:
             object_id="7",
             before=None,
             after=canonical_json({"state": "closed", "note": "已处理"}),
+            workstation=None,
         )
         == expected
     )
@@ -107,6 +132,7 @@ def test_aware_times_are_refused(session_factory: sessionmaker[Session]) -> None
             before=None,
             after=None,
             at=T0.replace(tzinfo=UTC),
+            workstation="w",
         )
 
 
@@ -139,6 +165,19 @@ def test_an_edited_field_is_found_at_its_entry(
     assert not result.ok
     assert (result.broken_id, result.checked) == (3, 2)
     assert "field" in (result.problem or "") and "changed" in (result.problem or "")
+
+
+@pytest.mark.parametrize("change", ["'ELSEWHERE'", "NULL"])
+def test_a_changed_or_erased_workstation_is_found_at_its_entry(
+    engine: Engine, session_factory: sessionmaker[Session], change: str
+) -> None:
+    append(session_factory, 4)
+    with session_factory() as session:
+        assert session.get(AuditEntry, 2).workstation == "DISPATCH-01"  # type: ignore[union-attr]
+    tamper(engine, f"UPDATE audit_entry SET workstation = {change} WHERE id = 2")
+    result = verify(session_factory)
+    assert (result.ok, result.broken_id, result.checked) == (False, 2, 1)
+    assert "workstation" in (result.problem or "")
 
 
 def test_a_deleted_entry_breaks_the_next_link(
@@ -177,6 +216,7 @@ def test_a_forged_rehash_of_one_entry_breaks_the_next_link(
             object_id=victim.object_id,
             before=victim.before,
             after=victim.after,
+            workstation=victim.workstation,
         )
     tamper(engine, f"UPDATE audit_entry SET actor = 'li', entry_hash = '{forged}' WHERE id = 3")
     result = verify(session_factory)
@@ -189,7 +229,10 @@ def test_reordered_entries_are_found(
 ) -> None:
     append(session_factory, 4)
     # Swap entries 2 and 3 whole (every column but the id), as a moved row would look.
-    cols = "at, actor, action, object_kind, object_id, before, after, prev_hash, entry_hash"
+    cols = (
+        "at, actor, action, object_kind, object_id, before, after, prev_hash, entry_hash, "
+        "workstation"
+    )
     tamper(
         engine,
         f"CREATE TABLE swap AS SELECT id, {cols} FROM audit_entry WHERE id IN (2, 3)",
@@ -241,6 +284,7 @@ def impatient_append(engine: Engine) -> Iterator[Callable[[str], None]]:
                 before=None,
                 after=None,
                 at=T0,
+                workstation="w",
             )
 
     yield append_one
@@ -282,6 +326,7 @@ def test_a_second_writer_waits_until_the_first_has_appended(
                 before=None,
                 after=None,
                 at=T0,
+                workstation="w",
             )
     finally:
         event.remove(engine, "before_cursor_execute", a_appends_in_between)

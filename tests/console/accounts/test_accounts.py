@@ -181,3 +181,27 @@ def test_a_sign_in_with_an_absurd_login_is_refused_and_recorded_cut_to_size(
     with pytest.raises(SignInError, match="wrong login name or password"):
         accounts.sign_in(typed, PW, HOST)
     assert _entries(session_factory)[-1] == ("x" * 64, "signin.failed", "x" * 64)
+
+
+def test_every_entry_names_the_workstation_the_action_came_from(
+    accounts: Accounts, admin: Operator, session_factory: sessionmaker[Session]
+) -> None:
+    assert admin.workstation == HOST
+    accounts.add_user(admin, "zhang", name="张", role=Role.DISPATCHER, stations=[], password=PW)
+    with pytest.raises(SignInError):
+        accounts.sign_in("zhang", "wrong", "ws-09 (smc db)")
+    zhang = accounts.sign_in("zhang", PW, "ws-09 (smc db)")
+    assert zhang.workstation == "ws-09 (smc db)"
+    accounts.sign_out(zhang, zhang.workstation)
+    rows = audit_rows(session_factory)
+    assert [(r.actor, r.action, r.workstation) for r in rows] == [
+        ("setup", "user.add", rows[0].workstation),  # the first administrator, made here
+        ("admin", "signin", HOST),
+        ("admin", "user.add", HOST),
+        ("zhang", "signin.failed", "ws-09 (smc db)"),
+        ("zhang", "signin", "ws-09 (smc db)"),
+        ("zhang", "signout", "ws-09 (smc db)"),
+    ]
+    assert rows[0].workstation  # this computer's name
+    with session_factory() as s:
+        assert verify_chain(s).ok

@@ -28,7 +28,7 @@ def _db_with_entries(path: Path, n: int) -> str:
         with factory.begin() as session:
             record(session, actor="zhang", action="job.run_now", object_kind="job",
                    object_id=f"j{i}", before=None, after=None,
-                   at=datetime(2026, 12, 7, 9, i))  # fmt: skip
+                   at=datetime(2026, 12, 7, 9, i), workstation="ws")  # fmt: skip
     engine.dispose()
     return url
 

@@ -205,6 +205,7 @@ def test_verify_audit_counts_the_entries_or_names_the_broken_one(db: Path, capsy
                 before={"value": "6.0"},
                 after={"value": "7.0"},
                 at=datetime(2026, 11, 21, 9, i),
+                workstation="ws",
             )
     assert smc("db", "verify-audit", "--db", sqlite_url(db)) == 0
     out = capsys.readouterr().out

@@ -41,11 +41,12 @@ def test_an_export_holds_every_entry_the_filter_finds(admin: AdminService, tmp_p
             admin.export_audit(AuditFilter(), tmp_path / "log.pdf")
     sheet = load_workbook(tmp_path / "log.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("id", "time", "operator", "action")
-    assert [r[3] for r in rows[1:]] == ["signin", "signin", "user.add"]
-    assert '"workstation":"ws-2"' in str(rows[1][7])
+    assert rows[0][:5] == ("id", "time", "operator", "workstation", "action")
+    assert [r[4] for r in rows[1:]] == ["signin", "signin", "user.add"]
+    assert [r[3] for r in rows[1:]] == ["ws-2", "ws-1", rows[3][3]]
+    assert rows[3][3]  # the administrator's own workstation, whoever added the user
     with open(tmp_path / "log.csv", encoding="utf-8-sig", newline="") as f:
-        assert [r[3] for r in list(csv.reader(f))[1:]] == ["signin", "signin"]
+        assert [r[4] for r in list(csv.reader(f))[1:]] == ["signin", "signin"]
     left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith((".smc", "log")))
     assert left == ["log.csv", "log.xlsx"]  # no temporary file behind, no log.pdf
 

@@ -90,10 +90,10 @@ class FakeAdmin:
         self.asked.append(f)
         rows = [
             AuditRow(3, NOW, "admin", "user.add", "user", "zhang", None,
-                     '{"login":"zhang","role":"dispatcher"}'),
+                     '{"login":"zhang","role":"dispatcher"}', "ws-01"),
             AuditRow(2, NOW, "zhang", "signin.failed", "user", "zhang", None,
-                     '{"reason":"password","workstation":"ws-07"}'),
-            AuditRow(1, NOW, "admin", "signin", "user", "admin", None, None),
+                     '{"reason":"password","workstation":"ws-07"}', "ws-07"),
+            AuditRow(1, NOW, "admin", "signin", "user", "admin", None, None, None),
         ]  # fmt: skip
         return AuditPage([r for r in rows if not f.actor or r.actor == f.actor], False)
 

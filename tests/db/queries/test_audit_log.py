@@ -24,7 +24,8 @@ def _log(sf: sessionmaker[Session]) -> None:
     with sf.begin() as s:
         for i, (actor, action, kind, oid) in enumerate(entries):
             record(s, actor=actor, action=action, object_kind=kind, object_id=oid,
-                   before=None, after={"n": i}, at=T0 + timedelta(minutes=i))  # fmt: skip
+                   before=None, after={"n": i}, at=T0 + timedelta(minutes=i),
+                   workstation=f"ws-{i}")  # fmt: skip
 
 
 def test_filters_and_order(session_factory: sessionmaker[Session]) -> None:

@@ -116,10 +116,10 @@ class AuditPanel(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.export_button)
         self.model = RowsModel(
-            [self.tr("Time"), self.tr("Operator"), self.tr("Action"), self.tr("Object"),
-             self.tr("Before"), self.tr("After")],
+            [self.tr("Time"), self.tr("Operator"), self.tr("Workstation"), self.tr("Action"),
+             self.tr("Object"), self.tr("Before"), self.tr("After")],
         )  # fmt: skip
-        self.table = table_view(self.model, stretch=5)
+        self.table = table_view(self.model, stretch=6)
         self.note = label("", "EmptyNote", wrap=True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -174,8 +174,8 @@ class AuditPanel(QWidget):
         kind = OBJECT_KINDS.get(row.object_kind)
         shown = translate("AuditActions", kind) if kind else row.object_kind
         obj = f"{shown} {row.object_id}".strip()
-        return [f"{row.at:%Y-%m-%d %H:%M:%S}", row.actor, action_name(row.action), obj,
-                _short(row.before), _short(row.after)]  # fmt: skip
+        return [f"{row.at:%Y-%m-%d %H:%M:%S}", row.actor, row.workstation or "",
+                action_name(row.action), obj, _short(row.before), _short(row.after)]  # fmt: skip
 
     def _ask_export(self) -> None:
         name = f"smc-audit-{self._now():%Y%m%d-%H%M}.xlsx"

@@ -18,7 +18,7 @@ _STARTED = time.monotonic()
 
 from console import __version__  # noqa: E402
 from console.cli import db, decode, emulator, read, service, user  # noqa: E402
-from console.core import paths  # noqa: E402
+from console.core import i18n, paths  # noqa: E402
 from console.core.config import (  # noqa: E402
     LANGUAGES,
     THEMES,
@@ -99,6 +99,22 @@ TOOLS = {
 }  # fmt: skip
 
 
+LANG_ENV = "SMC_LANG"  # a tool's language when --lang does not say (scripts, tests)
+
+
+def tool_language(args: argparse.Namespace) -> str:
+    """A command-line tool's language: ``--lang``, else ``SMC_LANG``, else the configuration's
+    ``[ui] lang`` (the window's), else zh_CN. A broken configuration is the tool's to report."""
+    chosen = getattr(args, "lang", None) or os.environ.get(LANG_ENV)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    config = getattr(args, "config", None)
+    try:
+        return load_settings(config or paths.default_config_path(), must_exist=False).ui.lang
+    except ConfigError:
+        return i18n.DEFAULT_LANGUAGE
+
+
 def this_machine_only(settings: Settings) -> Settings:
     """A picture opens no listener on all interfaces: the front end and the service it may
     start listen on this machine only."""
@@ -124,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in TOOLS:
         # Tools print JSON on stdout: only warnings go to stderr, everything to the log file.
         setup_logging(paths.user_log_dir(), level=logging.INFO, stderr_level=logging.WARNING)
+        i18n.set_language(tool_language(args))
         try:
             return TOOLS[args.command](args)
         except BrokenPipeError:  # smc read ... | head: the reader left, nothing to report

@@ -14,6 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# The command-line tools speak English in the tests (their default is the window's zh_CN); a
+# test of the Chinese output says --lang zh_CN.
+os.environ["SMC_LANG"] = "en_US"
 _ISOLATED_HOME = Path(tempfile.mkdtemp(prefix="smc-tests-home-"))
 for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = str(_ISOLATED_HOME / _var.lower())
@@ -23,6 +26,7 @@ from hypothesis import settings  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from console.core import i18n  # noqa: E402
 from console.core.clock import FixedClock  # noqa: E402
 from db.engine import create_db_engine, make_session_factory, sqlite_url  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
@@ -34,6 +38,15 @@ settings.load_profile("smc")
 
 # A Saturday morning: the fixed "now" of tests that need one.
 TEST_NOW = datetime(2026, 11, 21, 10, 7, 30)
+
+
+@pytest.fixture(autouse=True)
+def _domain_text_in_english() -> Iterator[None]:
+    """The domain's words in English, as most tests compare them; a window a test opens in
+    zh_CN switches them for that test only."""
+    i18n.set_language("en_US")
+    yield
+    i18n.set_language("en_US")
 
 
 @pytest.fixture

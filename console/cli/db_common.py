@@ -22,7 +22,7 @@ from console.accounts.api import SignInError
 from console.accounts.service import Accounts
 from console.core import paths
 from console.core.clock import SystemClock
-from console.core.config import ConfigError, Settings, load_settings
+from console.core.config import LANGUAGES, ConfigError, Settings, load_settings
 from console.core.database import check_db_url, describe_db, resolve_db_url
 from console.core.operator import NotPermittedError, Operator, acting_as
 from console.core.roles import Permission
@@ -49,6 +49,10 @@ def common_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     p.add_argument("--db", metavar="URL", help="database URL (default: the one the window opens)")
     p.add_argument("--config", metavar="PATH", type=Path, help="configuration file (TOML)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES,
+        help="language of the messages (default: SMC_LANG, else the window's, zh_CN)",
+    )  # fmt: skip
     p.add_argument(
         "--user", metavar="NAME",
         help="sign in as this operator (password from SMC_PASSWORD or asked); needed by an "

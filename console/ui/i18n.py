@@ -6,6 +6,7 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from console.core import i18n
 from console.core.paths import resource
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ APP_CATALOG = "smc"
 def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     """Install the translators for ``lang`` (``zh_CN`` or ``en_US``; English is the source)."""
     QLocale.setDefault(QLocale(lang))
+    i18n.set_language(lang)  # the domain's words (an import's problems) follow the window's
     if lang == "en_US":
         return []
     installed = []

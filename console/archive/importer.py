@@ -15,7 +15,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from console.archive import concentrators, curves, customers, events, meters, org, readings
+from console.archive import (
+    concentrators,
+    curves,
+    customers,
+    events,
+    meters,
+    org,
+    readings,
+    tariffs,
+)
 from console.archive.reader import SourceRow, TableFile
 from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
@@ -38,6 +47,7 @@ class KindHandler:
 HANDLERS = {
     "org": KindHandler(org.parse_row, org.check, org.store),
     "concentrators": KindHandler(concentrators.parse_row, concentrators.check, concentrators.store),
+    "tariffs": KindHandler(tariffs.parse_row, tariffs.check, tariffs.store),
     "customers": KindHandler(customers.parse_row, customers.check, customers.store),
     "meters": KindHandler(meters.parse_row, meters.check, meters.store),
     "readings": KindHandler(readings.parse_row, readings.check, readings.store),

@@ -1,5 +1,5 @@
-"""The columns of each import kind (org, concentrators, customers, meters, readings, curves,
-events), their Chinese and English header names, and the matching of a file's header row
+"""The columns of each import kind (org, concentrators, tariffs, customers, meters, readings,
+curves, events), their Chinese and English header names, and the matching of a file's header row
 against them.
 
 ``resources/templates/`` holds one CSV template per kind and README.md describing every column;
@@ -29,6 +29,7 @@ class Column:
 KINDS = (
     "org",
     "concentrators",
+    "tariffs",  # before customers: a customer names its 电价代码
     "customers",
     "meters",
     "readings",
@@ -59,6 +60,21 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("model", "型号", aliases=("终端型号",)),
         Column("manufacturer", "厂家", aliases=("生产厂家",)),
         Column("install_date", "安装日期", aliases=("投运日期",)),
+    ),
+    "tariffs": (
+        Column("tariff_code", "电价代码", True, ("电价编码",)),
+        Column("tariff_name", "电价名称", True, ("电价方案", "电价方案名称")),
+        Column("tariff_kind", "电价类型", True, ("电价种类", "计价方式")),
+        Column("customer_class", "用电类别", True),
+        Column("valid_from", "生效日期", True, ("执行日期", "执行起始日期")),
+        Column("valid_to", "失效日期"),
+        Column("period", "时段", aliases=("时段名称", "费率时段")),
+        Column("hours", "时间段", aliases=("时段时间", "起止时间")),
+        Column("tier", "阶梯档", aliases=("阶梯", "档次", "阶梯档次")),
+        Column("tier_limit_kwh", "档上限(kWh)", aliases=("档上限", "阶梯上限(kWh)")),
+        Column(
+            "price", "电价(元/kWh)", True, ("电度电价(元/kWh)", "电度电价", "price_yuan_per_kwh")
+        ),
     ),
     "customers": (
         Column("customer_number", "户号", True, ("客户编号", "用户编号")),
@@ -147,6 +163,40 @@ CUSTOMER_CLASSES = {
 CUSTOMER_CLASSES_TEXT = (
     "居民/residential, 一般工商业/commercial, 大工业/industrial, 农业/agricultural"
 )
+
+# db.models.TariffKind; the first Chinese name of each is the one an export writes.
+TARIFF_KINDS = {
+    "单一制": "flat",
+    "单一电价": "flat",
+    "flat": "flat",
+    "分时": "tou",
+    "峰谷": "tou",
+    "峰谷分时": "tou",
+    "tou": "tou",
+    "阶梯": "tiered",
+    "阶梯电价": "tiered",
+    "tiered": "tiered",
+}
+TARIFF_KINDS_TEXT = "单一制/flat, 分时 (峰谷)/tou, 阶梯/tiered"
+
+# db.models.TariffPeriod, in the order an export lists a schedule's lines.
+TARIFF_PERIODS = {
+    "全天": "all",
+    "all": "all",
+    "尖": "sharp",
+    "尖峰": "sharp",
+    "sharp": "sharp",
+    "峰": "peak",
+    "高峰": "peak",
+    "peak": "peak",
+    "平": "flat",
+    "平段": "flat",
+    "flat": "flat",
+    "谷": "valley",
+    "低谷": "valley",
+    "valley": "valley",
+}
+TARIFF_PERIODS_TEXT = "全天/all, 尖 (尖峰)/sharp, 峰 (高峰)/peak, 平 (平段)/flat, 谷 (低谷)/valley"
 
 METER_ROLES = {
     "用户表": "customer",

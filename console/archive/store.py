@@ -19,6 +19,7 @@ class StoreCounts:
     unchanged: int = 0
     boxes_created: int = 0  # 表箱 created for meters that name one not in the database
     created: tuple[tuple[str, int], ...] = ()  # (what, how many): units an org file created
+    removed: tuple[tuple[str, int], ...] = ()  # (what, how many): stored lines a file replaced
 
     @property
     def stored(self) -> int:

@@ -65,7 +65,8 @@ def comm_address(raw: str) -> str:
     return raw.zfill(12)
 
 
-def _decimal(raw: str) -> Decimal:
+def parse_decimal(raw: str) -> Decimal:
+    """A finite decimal number, a thousands separator (``1,234.56``) allowed."""
     cleaned = raw.replace(",", "") if _THOUSANDS.fullmatch(raw) else raw
     try:
         value = Decimal(cleaned)
@@ -78,7 +79,7 @@ def _decimal(raw: str) -> Decimal:
 
 def kwh_as_wh(raw: str) -> int:
     """kWh with at most three decimals (``1234.56``) as exact integer Wh (``1234560``)."""
-    value = _decimal(raw)
+    value = parse_decimal(raw)
     if value < 0:
         raise CellError("must not be negative")
     if value > MAX_KWH:
@@ -95,7 +96,7 @@ def scaled(scale: int, low: float, high: float, unit: str) -> Callable[[str], in
     a float, as collection does: a measurement has no exact decimal to keep."""
 
     def parse(raw: str) -> int:
-        value = float(_decimal(raw))
+        value = float(parse_decimal(raw))
         if not low <= value <= high:
             raise CellError(f"must be between {low:g} and {high:g}{unit}")
         return round(value * scale)
@@ -107,7 +108,7 @@ def coordinate(low: int, high: int) -> Callable[[str], float]:
     """Longitude or latitude in decimal degrees within [low, high]."""
 
     def parse(raw: str) -> float:
-        value = _decimal(raw)
+        value = parse_decimal(raw)
         if not low <= value <= high:
             raise CellError(f"must be between {low} and {high} degrees")
         return float(value)
@@ -124,7 +125,7 @@ def ratio(raw: str) -> int:
             raise CellError("the nameplate ratio must divide to a whole number (e.g. 200/5)")
         value = primary // secondary
     else:
-        number = _decimal(raw)
+        number = parse_decimal(raw)
         if number != number.to_integral_value():
             raise CellError("must be a whole number or a nameplate ratio like 200/5")
         value = int(number)

@@ -1,6 +1,7 @@
-"""``smc db import org|concentrators|customers|meters|readings|curves|events FILE``: the county's
-topology, concentrators, customer and meter archive (档案), daily freezes, load curves and meter
-events from CSV (UTF-8 or GBK) or Excel, checked row by row, stored all-or-nothing, audited.
+"""``smc db import org|concentrators|tariffs|customers|meters|readings|curves|events FILE``: the
+county's topology, concentrators, tariffs, customer and meter archive (档案), daily freezes, load
+curves and meter events from CSV (UTF-8 or GBK) or Excel, checked row by row, stored
+all-or-nothing, audited.
 
 Exit 0: every row stored; 1: invalid rows (nothing stored, or with --skip-invalid only the valid
 rows) or a header that does not fit the kind; 2: usage (no such file, unreadable encoding).
@@ -34,11 +35,13 @@ def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = actions.add_parser(
         "import",
         parents=[db_common.common_options()],
-        help="import the org, concentrators, customers, meters, daily freezes, curves or events",
+        help="import the org, concentrators, tariffs, customers, meters, daily freezes, curves "
+        "or events",
         description="Import the county's 台区 and the units above them (org), concentrators, "
-        "the customer or meter archive (档案), daily freezes (日冻结), 15-minute curves "
+        "tariffs (电价表: price lines, 峰谷 hours, 阶梯 tiers), the customer or meter archive "
+        "(档案), daily freezes (日冻结), 15-minute curves "
         "(负荷曲线) or meter events (事件) from a CSV file (UTF-8, UTF-8 with BOM, "
-        "GBK/GB18030) or an .xlsx workbook. Columns: "
+        "GBK/GB18030) or an .xlsx workbook, in this order: " + ", ".join(KINDS) + ". Columns: "
         "resources/templates/README.md. Nothing is stored unless every row is valid.",
     )
     p.add_argument("kind", choices=KINDS, help="what the file holds")
@@ -147,6 +150,8 @@ def print_result(source: Path, result: ImportResult, seconds: float) -> None:
             line += f"; 表箱 (meter boxes) created: {counts.boxes_created}"
         for what, created in counts.created:
             line += f"; {what} created: {created}"
+        for what, removed in counts.removed:
+            line += f"; {what} removed: {removed}"
         print(f"{line} in {seconds:.1f} s")
         if result.rejected_rows:
             print(f"rejected: {result.rejected_rows}")

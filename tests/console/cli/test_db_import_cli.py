@@ -249,6 +249,6 @@ def test_usage_errors_exit_2(
     )
     assert "not an Excel workbook" in capsys.readouterr().err
     with pytest.raises(SystemExit) as caught:
-        smc_import(db_url, "tariffs", tmp_path / "c.csv")
+        smc_import(db_url, "bills", tmp_path / "c.csv")
     assert caught.value.code == 2
-    assert "invalid choice: 'tariffs'" in capsys.readouterr().err
+    assert "invalid choice: 'bills'" in capsys.readouterr().err

@@ -120,13 +120,19 @@ def _line_name(record: TariffRecord) -> str:
     )
 
 
-def _field(name: str) -> Callable[[TariffRecord], object]:
-    return lambda record: getattr(record.tariff, name)
+def _field(name: str, names: dict[str, str] | None = None) -> Callable[[TariffRecord], str]:
+    """A tariff's field as a row gives it, by its Chinese name if it has one."""
+
+    def value(record: TariffRecord) -> str:
+        raw: str = getattr(record.tariff, name)
+        return names.get(raw, raw) if names else raw
+
+    return value
 
 
 def _disagreements(
     groups: dict[T, list[TariffRecord]],
-    value: Callable[[TariffRecord], object],
+    value: Callable[[TariffRecord], str],
     column: str,
     what: Callable[[T], str],
 ) -> list[Problem]:
@@ -140,7 +146,7 @@ def _disagreements(
         first = given[0]
         for r in given[1:]:
             if value(r) != value(first):
-                x, y = value(r) or "none", value(first) or "none"
+                x, y = value(r), value(first)
                 problems.append(
                     Problem(r.row, column, f"{what(group)} {x} here, not {y} as on row {first.row}")
                 )
@@ -168,19 +174,19 @@ def check(
     for r in records:
         tariffs.setdefault(r.tariff.code, []).append(r)
         schedules.setdefault(r.schedule, []).append(r)
-    for field, key in (
-        ("name", "tariff_name"),
-        ("kind", "tariff_kind"),
-        ("customer_class", "customer_class"),
+    for field, key, names in (
+        ("name", "tariff_name", None),
+        ("kind", "tariff_kind", KIND_NAMES),
+        ("customer_class", "customer_class", CLASS_NAMES),
     ):
         problems += _disagreements(
-            tariffs, _field(field), columns.name(key), lambda code: f"电价 {code} is"
+            tariffs, _field(field, names), columns.name(key), lambda code: f"电价 {code} is"
         )
     problems += _disagreements(
         schedules,
-        lambda r: r.valid_to or "",
+        lambda r: str(r.valid_to) if r.valid_to else "(empty)",
         columns.name("valid_to"),
-        lambda key: f"the prices of 电价 {key[0]} from {key[1]} end",
+        lambda key: f"the prices of 电价 {key[0]} from {key[1]} have 失效日期",
     )
     kinds = {code: rs[0].tariff.kind for code, rs in tariffs.items()}
     for (code, _valid_from), rs in schedules.items():
@@ -264,7 +270,7 @@ def _whole_schedule_problems(
             continue
         where = ", ".join(map(str, invalid))
         reason = f"the prices of 电价 {code} from {valid_from} are stored together: "
-        reason += f"row {where} is invalid"
+        reason += f"row {where} is invalid" if len(invalid) == 1 else f"rows {where} are invalid"
         out += [Problem(r.row, ROW, reason) for r in rs if r.row not in invalid]
     return out
 

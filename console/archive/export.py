@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
+from console.archive import tariffs
 from console.archive.schema import (
     AREA_CLASSES,
     COLUMNS,
@@ -162,9 +163,14 @@ def _formatted(
     return export
 
 
+def _tariffs(session: Session, _stations: Collection[int] | None) -> Iterator[Cells]:
+    return tariffs.export_rows(session)  # a county's tariffs belong to no one station
+
+
 EXPORTERS: dict[str, Exporter] = {
     "org": _formatted(q.org, _org),
     "concentrators": _formatted(q.concentrators, _concentrator),
+    "tariffs": _tariffs,
     "customers": _formatted(q.customers, _customer),
     "meters": _formatted(q.meters, _meter),
     "readings": _formatted(q.readings, _reading),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.archive import tariffs
+from console.archive.export import export_kind
 from console.archive.importer import import_file
 from console.archive.reader import TableFile
 from console.archive.schema import COLUMNS
@@ -254,3 +255,18 @@ def test_export_then_import_into_an_empty_database_exports_the_same_rows(
 )  # fmt: skip
 def test_an_exported_price_has_no_trailing_noise_but_two_decimals(price: str, text: str) -> None:
     assert price_text(Decimal(price)) == text
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_smc_db_export_writes_the_tariffs_an_import_reads_back_the_same(
+    run_import: Any, session_factory: sessionmaker[Session], tmp_path: Path, suffix: str
+) -> None:
+    assert run_import("tariffs", TEMPLATES / "tariffs.csv").problems == ()
+    path = tmp_path / f"tariffs{suffix}"
+    with session_factory() as session:
+        assert export_kind(session, "tariffs", path) == 12
+    other = make_session_factory(fresh_database(tmp_path / "other.db"))
+    with other() as session, session.begin():
+        result = import_file(session, "tariffs", TableFile(path), today=TODAY)
+    assert (result.problems, result.counts.new) == ((), 12)
+    assert exported(other) == exported(session_factory)

@@ -16,6 +16,7 @@ from console.archive.meters import link_url
 from console.archive.schema import ColumnMap
 from console.archive.store import StoreCounts, write_changes
 from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.core.i18n import translate
 from db.queries import archive as archive_q
 from db.queries import archive_org as q
 
@@ -38,7 +39,7 @@ _MANUFACTURER = v.text(50)
 def district_code(raw: str) -> str:
     """A1, the administrative district code: 4 digits as printed (BCD on the wire)."""
     if not (raw.isascii() and _DISTRICT.fullmatch(raw)):
-        raise v.CellError("expected 4 digits (行政区划码, e.g. 3301)")
+        raise v.CellError(translate("Archive", "expected 4 digits (行政区划码, e.g. 3301)"))
     return raw
 
 
@@ -51,9 +52,11 @@ def terminal_address(raw: str) -> int:
     elif raw.isascii() and raw.isdigit():
         value = int(raw)
     else:
-        raise v.CellError("expected a number 1-65535 (or hexadecimal 0x0001-0xFFFF)")
+        raise v.CellError(
+            translate("Archive", "expected a number 1-65535 (or hexadecimal 0x0001-0xFFFF)")
+        )
     if not 1 <= value <= 65535:
-        raise v.CellError("must be between 1 and 65535")
+        raise v.CellError(translate("Archive", "must be between 1 and 65535"))
     return value
 
 
@@ -82,7 +85,8 @@ def parse_row(cells: RowCells, today: date) -> ConcentratorRecord | None:
     manufacturer = cells.get("manufacturer", _MANUFACTURER)
     install_date = cells.get("install_date", v.day)
     if install_date is not None and install_date > today:
-        cells.problem("install_date", f"{install_date} is in the future")
+        future = translate("Archive", "{date} is in the future")
+        cells.problem("install_date", future.format(date=install_date))
     if asset_no is None:
         return None
     values = q.ConcentratorValues(
@@ -108,7 +112,9 @@ def check(
         ConcentratorRecord.address,
         lambda r: r.row,
         columns.name("terminal_address"),
-        lambda r: f"address {r.values.district_code}-{r.values.terminal_address:05d}",
+        lambda r: translate("Archive", "address {address}").format(
+            address=f"{r.values.district_code}-{r.values.terminal_address:05d}"
+        ),
     )
     areas = archive_q.area_ids(session, (r.area_code for r in records if r.area_code))
     taken = q.concentrator_addresses(session, {r.values.district_code for r in records})
@@ -121,24 +127,27 @@ def check(
     for r in records:
         area_id = areas.get(r.area_code) if r.area_code else None
         if r.area_code and area_id is None:
-            problem(r, "area_code", f"unknown 台区 {r.area_code} (import the org file first)")
+            reason = translate("Archive", "unknown 台区 {code} (import the org file first)")
+            problem(r, "area_code", reason.format(code=r.area_code))
         address = r.address()
         holder = taken.get(address) if address else None
         if address and holder is not None and holder != r.values.asset_no:
             # Even when the file moves the holder away: a swap would trip the unique address
             # halfway, so a freed address is given out by a second import.
-            reason = (
-                f"{address[0]}-{address[1]:05d} is concentrator {holder}'s in the database "
-                "(give that one its new address first, in a file of its own)"
-            )
+            reason = translate(
+                "Archive",
+                "{address} is concentrator {holder}'s in the database (give that one its new "
+                "address first, in a file of its own)",
+            ).format(address=f"{address[0]}-{address[1]:05d}", holder=holder)
             problem(r, "terminal_address", reason)
         behind = meter_areas.get(r.values.asset_no, {})
         elsewhere = sum(n for area, n in behind.items() if area != area_id)
         if area_id is not None and elsewhere:
-            reason = (
-                f"{elsewhere} meters behind concentrator {r.values.asset_no} are in another 台区 "
-                f"than {r.area_code}: move them with a meters import first"
-            )
+            reason = translate(
+                "Archive",
+                "{n} meters behind concentrator {asset_no} are in another 台区 than {code}: move "
+                "them with a meters import first",
+            ).format(n=elsewhere, asset_no=r.values.asset_no, code=r.area_code)
             problem(r, "area_code", reason)
         resolved.append(r._replace(values=r.values._replace(transformer_area_id=area_id or 0)))
     return resolved, problems

@@ -11,9 +11,16 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from console.archive import values as v
-from console.archive.schema import CUSTOMER_CLASSES, CUSTOMER_CLASSES_TEXT, ColumnMap
+from console.archive.schema import (
+    CUSTOMER_CLASS_NAMES,
+    CUSTOMER_CLASSES,
+    CUSTOMER_CLASSES_TEXT,
+    ColumnMap,
+    spoken,
+)
 from console.archive.store import StoreCounts, write_changes
 from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.core.i18n import translate
 from db.queries import archive as q
 
 # File column → customer field; 台区编号 is checked but not stored (a customer's 台区 is its
@@ -63,10 +70,13 @@ def parse_row(cells: RowCells, today: date) -> CustomerRecord | None:
     latitude = cells.get("latitude", _LATITUDE)
     opened_on = cells.get("opened_on", v.day)
     if opened_on is not None and opened_on > today:
-        cells.problem("opened_on", f"{opened_on} is in the future")
+        cells.problem(
+            "opened_on", translate("Archive", "{date} is in the future").format(date=opened_on)
+        )
     if (longitude is None) != (latitude is None) and cells.ok:
         missing = "latitude" if latitude is None else "longitude"
-        cells.problem(missing, "longitude and latitude go together: give both or neither")
+        reason = translate("Archive", "longitude and latitude go together: give both or neither")
+        cells.problem(missing, reason)
     if number is None:
         return None
     return CustomerRecord(
@@ -106,19 +116,28 @@ def check(
     resolved: list[CustomerRecord] = []
     for record in records:
         if record.area_code and record.area_code not in areas:
-            reason = f"unknown 台区 {record.area_code} (not in the database)"
+            reason = translate("Archive", "unknown 台区 {code} (not in the database)").format(
+                code=record.area_code
+            )
             problems.append(Problem(record.row, columns.name("area_code"), reason))
         if record.tariff_code:
             tariff = tariffs.get(record.tariff_code)
             if tariff is None:
-                reason = f"unknown tariff {record.tariff_code} (not in the database)"
+                reason = translate("Archive", "unknown tariff {code} (not in the database)").format(
+                    code=record.tariff_code
+                )
                 problems.append(Problem(record.row, columns.name("tariff_code"), reason))
                 continue
             tariff_id, tariff_class = tariff
             if record.values.customer_class not in ("", tariff_class):
-                reason = (
-                    f"tariff {record.tariff_code} is for {tariff_class} customers, "
-                    f"this customer is {record.values.customer_class}"
+                reason = translate(
+                    "Archive",
+                    "tariff {code} is for {tariff_class} customers, this customer is "
+                    "{customer_class}",
+                ).format(
+                    code=record.tariff_code,
+                    tariff_class=spoken(CUSTOMER_CLASS_NAMES, tariff_class),
+                    customer_class=spoken(CUSTOMER_CLASS_NAMES, record.values.customer_class),
                 )
                 problems.append(Problem(record.row, columns.name("tariff_code"), reason))
                 continue

@@ -13,9 +13,16 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from console.archive import values as v
-from console.archive.schema import EVENT_KINDS, EVENT_KINDS_TEXT, ColumnMap
+from console.archive.schema import (
+    EVENT_KIND_NAMES,
+    EVENT_KINDS,
+    EVENT_KINDS_TEXT,
+    ColumnMap,
+    spoken,
+)
 from console.archive.store import StoreCounts, batches
 from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.core.i18n import translate
 from db.ingest import EventRow, upsert_meter_events
 from db.queries import archive_measurements as q
 
@@ -51,9 +58,12 @@ def parse_row(cells: RowCells, today: date) -> EventRecord | None:
     end = cells.get("end", v.moment)
     for key, at in (("start", start), ("end", end)):
         if at is not None and at.date() > today:
-            cells.problem(key, f"{_when(at)} is in the future")
+            cells.problem(
+                key, translate("Archive", "{date} is in the future").format(date=_when(at))
+            )
     if start is not None and end is not None and end < start:
-        cells.problem("end", f"{_when(end)} is before the start {_when(start)}")
+        reason = translate("Archive", "{end} is before the start {start}")
+        cells.problem("end", reason.format(end=_when(end), start=_when(start)))
     if asset_no is None or kind is None or start is None:
         return None
     return EventRecord(cells.number, asset_no, kind, start, end, cells.ok)
@@ -71,11 +81,21 @@ def _overlaps(records: Sequence[EventRecord], columns: ColumnMap) -> list[Proble
             if before.started_at == after.started_at:
                 continue  # a duplicate, reported as such
             if before.ended_at is None or before.ended_at > after.started_at:
-                end = "has no end" if before.ended_at is None else f"ends {_when(before.ended_at)}"
-                reason = (
-                    f"{before.kind} of {before.asset_no} {end}, after the next one started "
-                    f"({_when(after.started_at)}, row {after.row})"
-                )
+                kind = spoken(EVENT_KIND_NAMES, before.kind)
+                if before.ended_at is None:
+                    reason = translate(
+                        "Archive",
+                        "{kind} of {asset_no} has no end, after the next one started ({start}, "
+                        "row {row})",
+                    ).format(kind=kind, asset_no=before.asset_no, start=_when(after.started_at),
+                             row=after.row)  # fmt: skip
+                else:
+                    reason = translate(
+                        "Archive",
+                        "{kind} of {asset_no} ends {end}, after the next one started ({start}, "
+                        "row {row})",
+                    ).format(kind=kind, asset_no=before.asset_no, end=_when(before.ended_at),
+                             start=_when(after.started_at), row=after.row)  # fmt: skip
                 problems.append(Problem(before.row, columns.name("end"), reason))
     return problems
 
@@ -89,13 +109,17 @@ def check(
         lambda r: (r.asset_no, r.kind, r.started_at),
         lambda r: r.row,
         columns.name("start"),
-        lambda r: f"{r.kind} of {r.asset_no} at {_when(r.started_at)}",
+        lambda r: translate("Archive", "{kind} of {asset_no} at {start}").format(
+            kind=spoken(EVENT_KIND_NAMES, r.kind), asset_no=r.asset_no, start=_when(r.started_at)
+        ),
     )
     problems += _overlaps(records, columns)
     meters = q.meter_phases(session, {r.asset_no for r in records})
     for r in records:
         if r.asset_no not in meters:
-            reason = f"unknown meter {r.asset_no} (import the meters first)"
+            reason = translate(
+                "Archive", "unknown meter {asset_no} (import the meters first)"
+            ).format(asset_no=r.asset_no)
             problems.append(Problem(r.row, columns.name("asset_no"), reason))
     bad = {p.row for p in problems}
     known = [r for r in records if r.complete and r.row not in bad]

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 
 from console.archive import tariffs
 from console.archive.schema import (
-    AREA_CLASSES,
+    AREA_CLASS_NAMES,
     COLUMNS,
-    CUSTOMER_CLASSES,
-    EVENT_KINDS,
+    CUSTOMER_CLASS_NAMES,
+    EVENT_KIND_NAMES,
     KINDS,
-    METER_ROLES,
-    PHASES,
+    METER_ROLE_NAMES,
+    PHASE_NAMES,
 )
 from db.queries import archive_export as q
 from db.queries.archive_org import UNNAMED_SUBSTATION
@@ -41,22 +41,6 @@ Exporter = Callable[[Session, Collection[int] | None], Iterable[Cells]]
 
 class ExportError(Exception):
     """The export cannot be written; the message says why and what to do. No file is left."""
-
-
-def _chinese_names(names: Mapping[str, str]) -> dict[str, str]:
-    """Stored value → its first Chinese spelling in an enumeration of the schema."""
-    out: dict[str, str] = {}
-    for spelling, value in names.items():
-        if not spelling.isascii():
-            out.setdefault(value, spelling)
-    return out
-
-
-AREA_CLASS_NAMES = _chinese_names(AREA_CLASSES)
-CUSTOMER_CLASS_NAMES = _chinese_names(CUSTOMER_CLASSES)
-METER_ROLE_NAMES = _chinese_names(METER_ROLES)
-PHASE_NAMES = _chinese_names(PHASES)
-EVENT_KIND_NAMES = _chinese_names(EVENT_KINDS)
 
 
 def text(value: object) -> str:

@@ -25,6 +25,7 @@ from console.archive.schema import (
 )
 from console.archive.store import StoreCounts, write_changes
 from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.core.i18n import translate
 from db.ingest import number_points
 from db.models import MeterRole
 from db.queries import archive as q
@@ -72,14 +73,15 @@ class MeterRecord(NamedTuple):
 def link_url(raw: str) -> str:
     """A link URL the collection can open: ``serial://``, ``tcp://`` or ``loop://``."""
     if len(raw) > 200:
-        raise v.CellError("longer than 200 characters")
+        raise v.CellError(translate("Archive", "longer than {n} characters").format(n=200))
     try:
         parsed = parse_link_url(raw)
     except LinkUrlError as err:
         raise v.CellError(str(err)) from None
     if parsed.scheme not in LINK_SCHEMES:
         known = ", ".join(f"{s}://" for s in LINK_SCHEMES)
-        raise v.CellError(f"unknown link scheme {parsed.scheme}:// (expected {known})")
+        reason = translate("Archive", "unknown link scheme {scheme}:// (expected {known})")
+        raise v.CellError(reason.format(scheme=parsed.scheme, known=known))
     return raw
 
 
@@ -100,13 +102,19 @@ def parse_row(cells: RowCells, today: date) -> MeterRecord | None:
     box_code = cells.get("meter_box_code", v.code)
     concentrator_no = cells.get("concentrator_asset_no", v.code)
     if not cells.raw("link_url") and concentrator_no is None:
-        cells.problem("link_url", "missing: a meter without a 集中器资产号 needs a link of its own")
+        reason = translate(
+            "Archive", "missing: a meter without a 集中器资产号 needs a link of its own"
+        )
+        cells.problem("link_url", reason)
     if install_date is not None and install_date > today:
-        cells.problem("install_date", f"{install_date} is in the future")
+        future = translate("Archive", "{date} is in the future")
+        cells.problem("install_date", future.format(date=install_date))
     if role == MeterRole.CUSTOMER.value and customer_number is None and cells.ok:
-        cells.problem("customer_number", "missing: a customer meter (用户表) bills a customer")
+        reason = translate("Archive", "missing: a customer meter (用户表) bills a customer")
+        cells.problem("customer_number", reason)
     if role == MeterRole.SUMMARY.value and customer_number is not None:
-        cells.problem("customer_number", "a summary meter (考核表) bills no customer: leave empty")
+        reason = translate("Archive", "a summary meter (考核表) bills no customer: leave empty")
+        cells.problem("customer_number", reason)
     if asset_no is None:
         return None
     values = q.MeterValues(
@@ -153,7 +161,9 @@ def _file_problems(records: Sequence[MeterRecord], columns: ColumnMap) -> list[P
         _place,
         lambda r: r.row,
         columns.name("comm_address"),
-        lambda r: f"通信地址 {r.values.comm_address} on {(_place(r) or ('', ''))[0]}",
+        lambda r: translate("Archive", "通信地址 {address} on {bus}").format(
+            address=r.values.comm_address, bus=(_place(r) or ("", ""))[0]
+        ),
     )
     box_area: dict[str, tuple[str, int]] = {}
     for r in records:
@@ -161,7 +171,9 @@ def _file_problems(records: Sequence[MeterRecord], columns: ColumnMap) -> list[P
             continue
         first = box_area.setdefault(r.box_code, (r.area_code, r.row))
         if first[0] != r.area_code:
-            reason = f"表箱 {r.box_code} is in 台区 {first[0]} on row {first[1]}"
+            reason = translate("Archive", "表箱 {box} is in 台区 {code} on row {row}").format(
+                box=r.box_code, code=first[0], row=first[1]
+            )
             problems.append(Problem(r.row, columns.name("meter_box_code"), reason))
     return problems
 
@@ -185,38 +197,46 @@ def check(
     for r in records:
         area_id = areas.get(r.area_code) if r.area_code else None
         if r.area_code and area_id is None:
-            problem(r, "area_code", f"unknown 台区 {r.area_code} (not in the database)")
+            reason = translate("Archive", "unknown 台区 {code} (not in the database)")
+            problem(r, "area_code", reason.format(code=r.area_code))
         customer_id = None
         if r.customer_number is not None:
             customer_id = customers.get(r.customer_number)
             if customer_id is None:
-                reason = f"unknown customer {r.customer_number} (import the customers first)"
+                reason = translate(
+                    "Archive", "unknown customer {number} (import the customers first)"
+                ).format(number=r.customer_number)
                 problem(r, "customer_number", reason)
         box_id = None
         if r.box_code is not None and r.box_code in boxes:
             box_id, box_area, box_area_code = boxes[r.box_code]
             if area_id is not None and box_area != area_id:
-                reason = f"表箱 {r.box_code} is in 台区 {box_area_code}, not {r.area_code}"
+                reason = translate("Archive", "表箱 {box} is in 台区 {stored}, not {code}").format(
+                    box=r.box_code, stored=box_area_code, code=r.area_code
+                )
                 problem(r, "meter_box_code", reason)
         hub_id = None
         if r.concentrator_no is not None:
             hub = hubs.get(r.concentrator_no)
             if hub is None:
-                reason = f"unknown concentrator {r.concentrator_no} (not in the database)"
+                reason = translate(
+                    "Archive", "unknown concentrator {asset_no} (not in the database)"
+                ).format(asset_no=r.concentrator_no)
                 problem(r, "concentrator_asset_no", reason)
             else:
                 hub_id, hub_area, hub_area_code = hub
                 if area_id is not None and hub_area != area_id:
-                    reason = (
-                        f"concentrator {r.concentrator_no} serves 台区 {hub_area_code}, "
-                        f"not {r.area_code}"
-                    )
+                    reason = translate(
+                        "Archive", "concentrator {asset_no} serves 台区 {stored}, not {code}"
+                    ).format(asset_no=r.concentrator_no, stored=hub_area_code, code=r.area_code)
                     problem(r, "concentrator_asset_no", reason)
         place = _place(r)
         holder = taken.get(place) if place else None
         # A holder that is in the file too moves away (or is a duplicate address in the file).
         if place and holder is not None and holder != r.values.asset_no and holder not in in_file:
-            reason = f"{place[1]} on {place[0]} is already meter {holder}'s (in the database)"
+            reason = translate(
+                "Archive", "{address} on {bus} is already meter {holder}'s (in the database)"
+            ).format(address=place[1], bus=place[0], holder=holder)
             problem(r, "comm_address", reason)
         values = r.values._replace(
             transformer_area_id=area_id or 0,

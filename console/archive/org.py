@@ -15,6 +15,7 @@ from console.archive import values as v
 from console.archive.schema import AREA_CLASSES, AREA_CLASSES_TEXT, ColumnMap
 from console.archive.store import StoreCounts, write_changes
 from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.core.i18n import translate
 from db.queries import archive_org as q
 
 FIELD_OF_COLUMN = {
@@ -38,9 +39,13 @@ def rated_kva(raw: str) -> int:
     try:
         value = int(raw.removesuffix(".0"))
     except ValueError:
-        raise v.CellError("expected a whole number of kVA (e.g. 400)") from None
+        raise v.CellError(
+            translate("Archive", "expected a whole number of kVA (e.g. 400)")
+        ) from None
     if not 1 <= value <= MAX_KVA:
-        raise v.CellError(f"must be between 1 and {MAX_KVA} kVA")
+        raise v.CellError(
+            translate("Archive", "must be between 1 and {limit} kVA").format(limit=MAX_KVA)
+        )
     return value
 
 
@@ -72,7 +77,8 @@ def parse_row(cells: RowCells, today: date) -> OrgRecord | None:
     latitude = cells.get("latitude", _LATITUDE)
     if (longitude is None) != (latitude is None) and cells.ok:
         missing = "latitude" if latitude is None else "longitude"
-        cells.problem(missing, "longitude and latitude go together: give both or neither")
+        reason = translate("Archive", "longitude and latitude go together: give both or neither")
+        cells.problem(missing, reason)
     if code is None:
         return None
     values = q.AreaValues(code, name or "", kva or 0, area_class or "", longitude, latitude)
@@ -97,9 +103,15 @@ class _Counties:
 
     def why(self) -> str:
         if not self.stored:
-            return "the database has no county yet: name it in 县公司 (county_name)"
+            return translate(
+                "Archive", "the database has no county yet: name it in 县公司 (county_name)"
+            )
         names = ", ".join(sorted(u.name for u in self.stored))
-        return f"the database has several counties ({names}): say which in 县公司 (county_name)"
+        reason = translate(
+            "Archive",
+            "the database has several counties ({names}): say which in 县公司 (county_name)",
+        )
+        return reason.format(names=names)
 
     def company_of_new(self, county: str, named: dict[str, str]) -> int | str | None:
         """The company a new county goes under: as a row of the file names it (found or to be
@@ -155,10 +167,18 @@ def check(
             company = counties.company_of_new(county, named)
             if company is None:
                 reason = (
-                    f"county {county} is not in the database and would be created: name its "
-                    "市公司 (company_name), the database has "
-                    + ("none" if not counties.companies else "several")
-                )
+                    translate(
+                        "Archive",
+                        "county {county} is not in the database and would be created: name its "
+                        "市公司 (company_name), the database has none",
+                    )
+                    if not counties.companies
+                    else translate(
+                        "Archive",
+                        "county {county} is not in the database and would be created: name its "
+                        "市公司 (company_name), the database has several",
+                    )
+                ).format(county=county)
                 problems.append(Problem(r.row, county_column, reason))
                 continue
         resolved.append(ResolvedOrg(r.row, r, OrgPlan(county, company)))
@@ -180,11 +200,17 @@ def _feeder_problems(
     feeder_column = columns.name("feeder_name")
 
     def conflict(
-        a: ResolvedOrg, b: ResolvedOrg, column: str, what: str, names: tuple[str, str]
+        a: ResolvedOrg, b: ResolvedOrg, column: str, says: str, names: tuple[str, str]
     ) -> None:
+        """``says``: a sentence with {feeder}, {here}, {there} and {row}."""
         x, y = names
-        problems.append(Problem(a.row, column, f"{what} {x} here, not {y} as on row {b.row}"))
-        problems.append(Problem(b.row, column, f"{what} {y} here, not {x} as on row {a.row}"))
+        feeder = a.record.feeder
+        problems.append(
+            Problem(a.row, column, says.format(feeder=feeder, here=x, there=y, row=b.row))
+        )
+        problems.append(
+            Problem(b.row, column, says.format(feeder=feeder, here=y, there=x, row=a.row))
+        )
 
     for r in resolved:
         county, feeder, station = r.plan.county, r.record.feeder, r.record.station
@@ -192,23 +218,26 @@ def _feeder_problems(
             continue  # a missing value, already a problem
         old = stored.get((county, feeder)) if isinstance(county, int) else None
         if old is not None and station_names[old.supply_station_id] != station:
-            reason = (
-                f"线路 {feeder} belongs to 供电所 {station_names[old.supply_station_id]} "
-                f"in the database, not {station}"
-            )
+            reason = translate(
+                "Archive", "线路 {feeder} belongs to 供电所 {stored} in the database, not {station}"
+            ).format(feeder=feeder, stored=station_names[old.supply_station_id], station=station)
             problems.append(Problem(r.row, feeder_column, reason))
         earlier = first.setdefault((county, feeder), r)
         if earlier.record.station != station:
-            what = f"线路 {feeder} is under 供电所"
-            conflict(r, earlier, feeder_column, what, (station, earlier.record.station))
+            says = translate(
+                "Archive", "线路 {feeder} is under 供电所 {here} here, not {there} as on row {row}"
+            )
+            conflict(r, earlier, feeder_column, says, (station, earlier.record.station))
         here = r.record.substation
         if here is None:
             continue
         named = first_named.setdefault((county, feeder), r)
         if named.record.substation is not None and named.record.substation != here:
-            what = f"线路 {feeder} is fed by 变电站"
+            says = translate(
+                "Archive", "线路 {feeder} is fed by 变电站 {here} here, not {there} as on row {row}"
+            )
             column = columns.name("substation_name")
-            conflict(r, named, column, what, (here, named.record.substation))
+            conflict(r, named, column, says, (here, named.record.substation))
     return problems
 
 

@@ -17,6 +17,7 @@ from console.archive import values as v
 from console.archive.schema import ColumnMap
 from console.archive.store import StoreCounts, batches, differs
 from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.core.i18n import translate
 from db.ingest import FreezeRow, upsert_daily_freezes
 from db.queries import archive as q
 
@@ -68,16 +69,20 @@ def parse_row(cells: RowCells, today: date) -> ReadingRecord | None:
     }
     collected_at = cells.get("collected_at", v.moment)
     if day is not None and day > today:
-        cells.problem("day", f"{day} is in the future")
+        cells.problem("day", translate("Archive", "{date} is in the future").format(date=day))
     if day is not None and collected_at is not None and collected_at.date() < day:
-        reason = f"{collected_at} is before the freeze itself (00:00 of {day})"
+        reason = translate(
+            "Archive", "{time} is before the freeze itself (00:00 of {date})"
+        ).format(time=collected_at, date=day)
         cells.problem("collected_at", reason)
     total = registers["forward_active_wh"]
     tariffs = [registers[REGISTERS[key]] for key in TARIFFS]
     present = [wh for wh in tariffs if wh is not None]
     if total is not None and present and sum(present) > total + ROUNDING_WH * len(present):
-        reason = f"the tariff registers add up to {kwh(sum(present))} kWh, more than the total"
-        cells.problem("forward_active_kwh", f"{reason} {kwh(total)} kWh")
+        reason = translate(
+            "Archive", "the tariff registers add up to {sum} kWh, more than the total {total} kWh"
+        ).format(sum=kwh(sum(present)), total=kwh(total))
+        cells.problem("forward_active_kwh", reason)
     if asset_no is None or day is None:
         return None
     return ReadingRecord(cells.number, asset_no, day, registers, collected_at, cells.ok)
@@ -124,11 +129,18 @@ def _decreases(
             if before is None or after is None or after >= before:
                 continue
             if isinstance(cur, ResolvedReading):
-                where = f"row {prev.row}" if isinstance(prev, ResolvedReading) else "stored"
-                reason = f"{kwh(after)} kWh is less than {kwh(before)} kWh of {prev_day} ({where})"
+                if isinstance(prev, ResolvedReading):
+                    where = translate("Archive", "row {row}").format(row=prev.row)
+                else:
+                    where = translate("Archive", "stored")
+                reason = translate(
+                    "Archive", "{after} kWh is less than {before} kWh of {date} ({where})"
+                ).format(after=kwh(after), before=kwh(before), date=prev_day, where=where)
                 problems.append(Problem(cur.row, columns.name(key), reason))
             elif isinstance(prev, ResolvedReading):
-                reason = f"{kwh(before)} kWh is more than the stored {kwh(after)} kWh of {day}"
+                reason = translate(
+                    "Archive", "{before} kWh is more than the stored {after} kWh of {date}"
+                ).format(before=kwh(before), after=kwh(after), date=day)
                 problems.append(Problem(prev.row, columns.name(key), reason))
     return problems
 
@@ -143,14 +155,18 @@ def check(
         lambda r: (r.asset_no, r.day),
         lambda r: r.row,
         columns.name("day"),
-        lambda r: f"freeze of {r.asset_no} on {r.day}",
+        lambda r: translate("Archive", "freeze of {asset_no} on {date}").format(
+            asset_no=r.asset_no, date=r.day
+        ),
     )
     repeated = {p.row for p in problems}
     meters = q.meter_ids(session, (r.asset_no for r in records))
     known = [r for r in records if r.asset_no in meters and r.row not in repeated and r.complete]
     for r in records:
         if r.asset_no not in meters:
-            reason = f"unknown meter {r.asset_no} (import the meters first)"
+            reason = translate(
+                "Archive", "unknown meter {asset_no} (import the meters first)"
+            ).format(asset_no=r.asset_no)
             problems.append(Problem(r.row, columns.name("asset_no"), reason))
     if not known:
         return [], problems

@@ -8,10 +8,11 @@ against them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from console.archive.values import normalise_word
+from console.core.i18n import language
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +281,28 @@ EVENT_KINDS_TEXT = (
     "潮流反向/reverse_energy, 断相/phase_loss, 失压/voltage_loss, 失流/current_loss, "
     "回路异常/loop_abnormal, 编程/programming, 电表清零/meter_clear"
 )
+
+
+def chinese_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Stored value → its first Chinese spelling in an enumeration of the schema."""
+    out: dict[str, str] = {}
+    for spelling, value in names.items():
+        if not spelling.isascii():
+            out.setdefault(value, spelling)
+    return out
+
+
+AREA_CLASS_NAMES = chinese_names(AREA_CLASSES)
+CUSTOMER_CLASS_NAMES = chinese_names(CUSTOMER_CLASSES)
+METER_ROLE_NAMES = chinese_names(METER_ROLES)
+PHASE_NAMES = chinese_names(PHASES)
+EVENT_KIND_NAMES = chinese_names(EVENT_KINDS)
+
+
+def spoken(names: Mapping[str, str], value: str) -> str:
+    """A stored enumeration value as the operator reads it: its Chinese name in a Chinese
+    session (``names``: one of the *_NAMES above), else the value itself."""
+    return names.get(value, value) if language() == "zh_CN" else value
 
 
 class HeaderError(Exception):

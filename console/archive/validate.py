@@ -11,6 +11,7 @@ from typing import TypeVar
 from console.archive.reader import SourceRow
 from console.archive.schema import ColumnMap
 from console.archive.values import CellError
+from console.core.i18n import translate
 
 T = TypeVar("T")
 ROW = "(row)"  # the column of a problem that concerns the whole row
@@ -24,8 +25,12 @@ class Problem:
 
     def __str__(self) -> str:
         if self.column == ROW:
-            return f"row {self.row}: {self.reason}"
-        return f"row {self.row}, {self.column}: {self.reason}"
+            return translate("Archive", "row {row}: {reason}").format(
+                row=self.row, reason=self.reason
+            )
+        return translate("Archive", "row {row}, {column}: {reason}").format(
+            row=self.row, column=self.column, reason=self.reason
+        )
 
 
 class RowCells:
@@ -39,7 +44,8 @@ class RowCells:
         extra = [i + 1 for i, v in enumerate(row.cells[columns.width :], columns.width) if v]
         if extra:
             where = ", ".join(str(i) for i in extra)
-            self.problem(ROW, f"values in column(s) {where}, which have no header")
+            reason = translate("Archive", "values in column(s) {columns}, which have no header")
+            self.problem(ROW, reason.format(columns=where))
 
     def raw(self, key: str) -> str:
         index = self.columns.index.get(key)
@@ -65,7 +71,7 @@ class RowCells:
     def need(self, key: str, parse: Callable[[str], T]) -> T | None:
         """As ``get``, and an empty cell is a problem too."""
         if not self.raw(key):
-            self.problem(key, "missing required value")
+            self.problem(key, translate("Archive", "missing required value"))
             return None
         return self.get(key, parse)
 
@@ -114,9 +120,14 @@ def duplicate_problems(
     for item in listed:
         number = row(item)
         if number in repeats:
-            reason = f"duplicate {describe(item)} (also on row {repeats[number]})"
-            problems.append(Problem(number, column, reason))
+            reason = translate("Archive", "duplicate {what} (also on row {row})")
+            problems.append(
+                Problem(number, column, reason.format(what=describe(item), row=repeats[number]))
+            )
         elif number in firsts:
             others = ", ".join(str(r) for r in later_by_first[number])
-            problems.append(Problem(number, column, f"{describe(item)} repeated on row {others}"))
+            reason = translate("Archive", "{what} repeated on row {rows}")
+            problems.append(
+                Problem(number, column, reason.format(what=describe(item), rows=others))
+            )
     return problems

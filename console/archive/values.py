@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from console.core.i18n import translate
+
 # A register of a county's biggest customer stays far below this; more is a column mix-up.
 MAX_KWH = Decimal("999999999.99")
 WH_PER_KWH = 1000
@@ -33,7 +35,11 @@ class CellError(ValueError):
 def text(max_length: int) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         if len(raw) > max_length:
-            raise CellError(f"longer than {max_length} characters ({len(raw)})")
+            raise CellError(
+                translate("Archive", "longer than {n} characters ({length})").format(
+                    n=max_length, length=len(raw)
+                )
+            )
         return raw
 
     return parse
@@ -45,7 +51,7 @@ def key_text(max_length: int) -> Callable[[str], str]:
 
     def parse(raw: str) -> str:
         if _SPACE.search(raw):
-            raise CellError("must not contain spaces")
+            raise CellError(translate("Archive", "must not contain spaces"))
         return plain(raw)
 
     return parse
@@ -59,9 +65,11 @@ def comm_address(raw: str) -> str:
     """A meter's communication address: up to 12 digits, zero-padded on the left (Excel drops
     the leading zeros of ``000000000001`` when the cell is a number)."""
     if not raw.isdigit() or not raw.isascii():
-        raise CellError("expected up to 12 digits (e.g. 000000000001)")
+        raise CellError(translate("Archive", "expected up to 12 digits (e.g. 000000000001)"))
     if len(raw) > 12:
-        raise CellError(f"expected up to 12 digits, got {len(raw)}")
+        raise CellError(
+            translate("Archive", "expected up to 12 digits, got {n}").format(n=len(raw))
+        )
     return raw.zfill(12)
 
 
@@ -71,9 +79,9 @@ def parse_decimal(raw: str) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise CellError("not a number") from None
+        raise CellError(translate("Archive", "not a number")) from None
     if not value.is_finite():
-        raise CellError("not a number")
+        raise CellError(translate("Archive", "not a number"))
     return value
 
 
@@ -81,12 +89,12 @@ def kwh_as_wh(raw: str) -> int:
     """kWh with at most three decimals (``1234.56``) as exact integer Wh (``1234560``)."""
     value = parse_decimal(raw)
     if value < 0:
-        raise CellError("must not be negative")
+        raise CellError(translate("Archive", "must not be negative"))
     if value > MAX_KWH:
-        raise CellError(f"more than {MAX_KWH} kWh")
+        raise CellError(translate("Archive", "more than {limit} kWh").format(limit=MAX_KWH))
     thousandths = value * 10**KWH_DECIMALS
     if thousandths != thousandths.to_integral_value():
-        raise CellError(f"more than {KWH_DECIMALS} decimals")
+        raise CellError(translate("Archive", "more than {n} decimals").format(n=KWH_DECIMALS))
     return int(value * WH_PER_KWH)  # exact: Decimal arithmetic, no binary float
 
 
@@ -98,7 +106,11 @@ def scaled(scale: int, low: float, high: float, unit: str) -> Callable[[str], in
     def parse(raw: str) -> int:
         value = float(parse_decimal(raw))
         if not low <= value <= high:
-            raise CellError(f"must be between {low:g} and {high:g}{unit}")
+            raise CellError(
+                translate("Archive", "must be between {low} and {high}{unit}").format(
+                    low=f"{low:g}", high=f"{high:g}", unit=unit
+                )
+            )
         return round(value * scale)
 
     return parse
@@ -110,7 +122,11 @@ def coordinate(low: int, high: int) -> Callable[[str], float]:
     def parse(raw: str) -> float:
         value = parse_decimal(raw)
         if not low <= value <= high:
-            raise CellError(f"must be between {low} and {high} degrees")
+            raise CellError(
+                translate("Archive", "must be between {low} and {high} degrees").format(
+                    low=low, high=high
+                )
+            )
         return float(value)
 
     return parse
@@ -122,15 +138,21 @@ def ratio(raw: str) -> int:
     if match is not None:
         primary, secondary = int(match[1]), int(match[2])
         if secondary == 0 or primary % secondary:
-            raise CellError("the nameplate ratio must divide to a whole number (e.g. 200/5)")
+            raise CellError(
+                translate(
+                    "Archive", "the nameplate ratio must divide to a whole number (e.g. 200/5)"
+                )
+            )
         value = primary // secondary
     else:
         number = parse_decimal(raw)
         if number != number.to_integral_value():
-            raise CellError("must be a whole number or a nameplate ratio like 200/5")
+            raise CellError(
+                translate("Archive", "must be a whole number or a nameplate ratio like 200/5")
+            )
         value = int(number)
     if value < 1:
-        raise CellError("must be 1 or more")
+        raise CellError(translate("Archive", "must be 1 or more"))
     return value
 
 
@@ -138,7 +160,9 @@ def _ymd(year: str, month: str, day: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise CellError(f"no such date {year}-{month}-{day}") from None
+        raise CellError(
+            translate("Archive", "no such date {date}").format(date=f"{year}-{month}-{day}")
+        ) from None
 
 
 def _split_date(raw: str) -> tuple[date, str]:
@@ -147,7 +171,7 @@ def _split_date(raw: str) -> tuple[date, str]:
         match = pattern.match(raw)
         if match is not None:
             return _ymd(match[1], match[2], match[3]), raw[match.end() :].strip().lstrip("T")
-    raise CellError("expected a date like 2026-11-21")
+    raise CellError(translate("Archive", "expected a date like 2026-11-21"))
 
 
 def day(raw: str) -> date:
@@ -155,7 +179,7 @@ def day(raw: str) -> date:
     date is accepted (Excel writes dates as date-times)."""
     value, rest = _split_date(raw)
     if rest and not _MIDNIGHT.fullmatch(rest):
-        raise CellError("expected a date without a time, like 2026-11-21")
+        raise CellError(translate("Archive", "expected a date without a time, like 2026-11-21"))
     return value
 
 
@@ -166,10 +190,10 @@ def moment(raw: str) -> datetime:
         return datetime(value.year, value.month, value.day)
     match = _TIME.fullmatch(rest)
     if match is None:
-        raise CellError("expected a date and time like 2026-11-21 00:15:08")
+        raise CellError(translate("Archive", "expected a date and time like 2026-11-21 00:15:08"))
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise CellError(f"no such time {rest}")
+        raise CellError(translate("Archive", "no such time {time}").format(time=rest))
     return datetime(value.year, value.month, value.day, hour, minute, second)
 
 
@@ -188,7 +212,11 @@ def choice(names: Mapping[str, str], expected: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = folded.get(normalise_word(raw))
         if value is None:
-            raise CellError(f"unknown value (expected {expected})")
+            raise CellError(
+                translate("Archive", "unknown value (expected {expected})").format(
+                    expected=expected
+                )
+            )
         return value
 
     return parse
@@ -211,14 +239,16 @@ _FLAGS = {
 def flag(raw: str) -> bool:
     value = _FLAGS.get(normalise_word(raw))
     if value is None:
-        raise CellError("expected 是/否 (yes/no, 1/0)")
+        raise CellError(translate("Archive", "expected 是/否 (yes/no, 1/0)"))
     return value
 
 
 def phone(raw: str) -> str:
     """Digits with the usual separators (``0571-8888 1234``, ``+86 138...``), at most 20."""
     if len(raw) > 20:
-        raise CellError("longer than 20 characters")
+        raise CellError(translate("Archive", "longer than {n} characters").format(n=20))
     if not all(ch.isdigit() or ch in "+-() " for ch in raw) or not any(ch.isdigit() for ch in raw):
-        raise CellError("expected a phone number (digits, spaces, + - and brackets)")
+        raise CellError(
+            translate("Archive", "expected a phone number (digits, spaces, + - and brackets)")
+        )
     return raw

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from console.archive.values import normalise_word
-from console.core.i18n import language
+from console.core.i18n import language, translate
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,28 +349,41 @@ def match_columns(kind: str, headers: Sequence[str]) -> ColumnMap:
     problems: list[str] = []
     for position, raw in enumerate(headers[:width]):
         name = raw.strip()
-        where = f"column {position + 1}"
         if not name:
-            problems.append(f"{where} has no header")
+            problems.append(translate("Archive", "column {n} has no header").format(n=position + 1))
             continue
         folded = normalise_word(name)
         if folded in ignored:
             continue
         key = spellings.get(folded)
         if key is None:
-            problems.append(f"unknown column {name!r} ({where})")
+            problems.append(
+                translate("Archive", "unknown column {name} (column {n})").format(
+                    name=repr(name), n=position + 1
+                )
+            )
         elif key in index:
-            problems.append(f"column {name!r} ({where}) repeats {header[key]!r}")
+            problems.append(
+                translate("Archive", "column {name} (column {n}) repeats {first}").format(
+                    name=repr(name), n=position + 1, first=repr(header[key])
+                )
+            )
         else:
             index[key] = position
             header[key] = name
     missing = [c.title for c in COLUMNS[kind] if c.required and c.key not in index]
     if missing:
-        problems.append("missing required columns: " + ", ".join(missing))
+        problems.append(
+            translate("Archive", "missing required columns: {columns}").format(
+                columns=", ".join(missing)
+            )
+        )
     if problems:
         known = ", ".join(c.zh for c in COLUMNS[kind])
-        raise HeaderError(
-            "; ".join(problems) + f". The {kind} columns are: {known} "
-            "(or their English names; see resources/templates/README.md)"
-        )
+        columns = translate(
+            "Archive",
+            "The {kind} columns are: {known} (or their English names; see "
+            "resources/templates/README.md)",
+        ).format(kind=kind, known=known)
+        raise HeaderError("; ".join(problems) + ". " + columns)
     return ColumnMap(kind, index, header, width)

@@ -29,6 +29,7 @@ from console.archive.schema import (
     METER_ROLE_NAMES,
     PHASE_NAMES,
 )
+from console.core.i18n import translate
 from db.queries import archive_export as q
 from db.queries.archive_org import UNNAMED_SUBSTATION
 
@@ -190,15 +191,24 @@ def export_kind(
     by its extension; the number of rows. The file appears whole or not at all."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ExportError(f"{path}: the name must end in .csv or .xlsx (the format to write)")
+        raise ExportError(
+            translate(
+                "Archive", "{path}: the name must end in .csv or .xlsx (the format to write)"
+            ).format(path=path)
+        )
     if path.is_dir():
-        raise ExportError(f"{path} is a folder: give the name of the file to write")
+        raise ExportError(
+            translate("Archive", "{path} is a folder: give the name of the file to write").format(
+                path=path
+            )
+        )
     rows = EXPORTERS[kind](session, stations)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as err:
-        raise ExportError(f"cannot write in {folder}: {err.strerror or err}") from err
+        reason = translate("Archive", "cannot write in {folder}: {reason}")
+        raise ExportError(reason.format(folder=folder, reason=err.strerror or err)) from err
     os.close(handle)
     try:
         if suffix == ".csv":
@@ -207,7 +217,8 @@ def export_kind(
             count = _write_xlsx(Path(temporary), kind, rows, excel_rows)
         os.replace(temporary, path)
     except OSError as err:
-        raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
+        reason = translate("Archive", "cannot write {path}: {reason}")
+        raise ExportError(reason.format(path=path, reason=err.strerror or err)) from err
     finally:
         Path(temporary).unlink(missing_ok=True)
     return count
@@ -244,8 +255,11 @@ def _write_xlsx(path: Path, kind: str, rows: Iterable[Cells], limit: int) -> int
             count += 1
             if count >= limit:
                 raise ExportError(
-                    f"{kind}: more rows than an Excel sheet holds ({limit - 1:,}); "
-                    "export to a .csv file instead"
+                    translate(
+                        "Archive",
+                        "{kind}: more rows than an Excel sheet holds ({limit}); export to a .csv "
+                        "file instead",
+                    ).format(kind=kind, limit=f"{limit - 1:,}")
                 )
             sheet.append([_number(c) if n else c for c, n in zip(row, numeric, strict=True)])
     except BaseException:

@@ -24,6 +24,7 @@ from console.core import paths
 from console.core.clock import SystemClock
 from console.core.config import LANGUAGES, ConfigError, Settings, load_settings
 from console.core.database import check_db_url, describe_db, resolve_db_url
+from console.core.i18n import translate
 from console.core.operator import NotPermittedError, Operator, acting_as
 from console.core.roles import Permission
 from db.engine import create_db_engine, make_session_factory
@@ -96,7 +97,7 @@ def upgraded_database(
 
 
 def report_error(err: DbToolError) -> int:
-    print(f"smc db: error: {err}", file=sys.stderr)
+    print(translate("SmcDb", "smc db: error: {reason}").format(reason=err), file=sys.stderr)
     return err.code
 
 

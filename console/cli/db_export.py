@@ -26,6 +26,7 @@ from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
 from console.core.clock import SystemClock
 from console.core.database import describe_db
+from console.core.i18n import translate
 from console.core.operator import NotPermittedError, Operator
 from console.core.roles import Permission
 from db.engine import create_db_engine, make_session_factory, sqlite_path
@@ -56,13 +57,18 @@ def _reading(url: str) -> Iterator[sessionmaker[Session]]:
     """The database at ``url`` as it is: an export writes nothing, not even a schema upgrade."""
     path = sqlite_path(url)
     if path is not None and not path.is_file():  # connecting would create an empty file
-        raise DbToolError(f"there is no database file at {path}")
+        raise DbToolError(
+            translate("SmcDb", "there is no database file at {path}").format(path=path)
+        )
     engine = create_db_engine(url)
     try:
         if current_revision(engine) != head_revision():
             raise DbToolError(
-                f"{describe_db(url)} has an older schema: open it with the console (or import "
-                "into it) once to upgrade it, then export"
+                translate(
+                    "SmcDb",
+                    "{database} has an older schema: open it with the console (or import into "
+                    "it) once to upgrade it, then export",
+                ).format(database=describe_db(url))
             )
         yield make_session_factory(engine)
     finally:
@@ -84,7 +90,9 @@ def _signed_in(
         return who
     if sqlite_path(url) is None and accounts.has_users():
         raise DbToolError(
-            f"{describe_db(url)} is shared and has accounts: sign in with --user NAME to export",
+            translate(
+                "SmcDb", "{database} is shared and has accounts: sign in with --user NAME to export"
+            ).format(database=describe_db(url)),
             EXIT_USAGE,
         )
     return None
@@ -107,6 +115,12 @@ def run(args: argparse.Namespace) -> int:
     except SQLAlchemyError as err:
         reason = getattr(err, "orig", None) or err
         raise DbToolError(f"{describe_db(url)}: {reason}", EXIT_FAILED) from err
-    scope = "" if stations is None else f" (the supply stations of {who.login if who else ''})"
-    print(f"{out}: {args.kind}, {rows} rows{scope} in {time.monotonic() - started:.1f} s")
+    seconds = f"{time.monotonic() - started:.1f}"
+    if who is None or stations is None:
+        line = translate("SmcDb", "{file}: {kind}, {rows} rows in {seconds} s")
+    else:
+        line = translate(
+            "SmcDb", "{file}: {kind}, {rows} rows (the supply stations of {user}) in {seconds} s"
+        )
+    print(line.format(file=out, kind=args.kind, rows=rows, user=who and who.login, seconds=seconds))
     return EXIT_OK

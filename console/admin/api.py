@@ -90,7 +90,12 @@ class ThresholdTable:
 
 
 class ImportDatabaseError(Exception):
-    """The database refused an import (locked, a constraint, gone): nothing was stored."""
+    """The database refused an import (locked, a constraint, gone): nothing was stored.
+    ``reason`` is the database's own word."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the database refused the import: {reason}")
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

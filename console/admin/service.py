@@ -153,6 +153,5 @@ class AdminService:
                 if progress is not None:  # the last moment a cancel leaves nothing stored
                     progress(ImportPhase.COMMITTING, result.rows_read)
         except SQLAlchemyError as err:
-            reason = getattr(err, "orig", None) or err
-            raise ImportDatabaseError(f"the database refused the import: {reason}") from err
+            raise ImportDatabaseError(str(getattr(err, "orig", None) or err)) from err
         return ImportOutcome(path, result, time.monotonic() - started)

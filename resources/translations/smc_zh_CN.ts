@@ -313,6 +313,10 @@
         <translation>Excel，工作表 {sheet}</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
         <source>Only administrators import the archive: sign in as one to import.</source>
         <translation>只有管理员可以导入档案：请以管理员身份登录后导入。</translation>
     </message>
@@ -468,7 +472,7 @@
         <translation>{file} 未保存任何数据：{rows} 行中有 {bad} 行无效。</translation>
     </message>
     <message>
-        <source>Fix them, or store the {valid} valid rows with “Store the valid rows, report the rest”.</source>
+        <source>Fix them, or store the {valid} valid rows with &apos;Store the valid rows, report the rest&apos;.</source>
         <translation>请修正后重新导入，或勾选“保存有效行，其余写入报告”保存其余 {valid} 行有效数据。</translation>
     </message>
     <message>

@@ -82,6 +82,7 @@ def test_rows_read_are_reported_every_so_many_rows(
     session_factory: sessionmaker[Session], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(importer, "PROGRESS_ROWS", 3)
+    monkeypatch.setattr(importer, "_CHUNK_ROWS", 1)
     phases: list[tuple[ImportPhase, int]] = []
     _service(session_factory, clock).import_archive(
         "org", ORG, progress=lambda phase, rows: phases.append((phase, rows))

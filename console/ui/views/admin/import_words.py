@@ -95,7 +95,8 @@ def source_text(source: str) -> str:
         sheet = source.removeprefix("Excel, sheet ")
         return translate("ArchiveImport", "Excel, sheet {sheet}").format(sheet=sheet)
     parts = [p.strip() for p in source.split(",")]
-    return "，".join(translate(CONTEXT, ENCODINGS[p]) if p in ENCODINGS else p for p in parts)
+    words = [translate(CONTEXT, ENCODINGS[p]) if p in ENCODINGS else p for p in parts]
+    return translate("ArchiveImport", ", ").join(words)
 
 
 def not_permitted_text() -> str:

@@ -292,8 +292,8 @@ class ArchiveImportPanel(QWidget):
             )
             if valid:
                 text += " " + self.tr(
-                    "Fix them, or store the {valid} valid rows with “Store the valid rows, "
-                    "report the rest”."
+                    "Fix them, or store the {valid} valid rows with 'Store the valid rows, "
+                    "report the rest'."
                 ).format(valid=_n(valid))
             return text
         if result.rejected_rows:

@@ -1,4 +1,5 @@
-"""What the administration view receives: plain data in, plain data out, no Qt."""
+"""What the administration view receives: plain data in, plain data out, no Qt. The archive
+import's types are re-exported here: the view gets its feature's API and nothing else."""
 
 from __future__ import annotations
 
@@ -8,22 +9,49 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
+from console.archive.importer import (
+    ImportCancelledError,
+    ImportPhase,
+    ImportResult,
+    NoRowsError,
+    Progress,
+)
+from console.archive.reader import ImportFileError
+from console.archive.report import ReportError, default_report_path
+from console.archive.schema import KINDS, HeaderError
+from console.archive.store import StoreCounts
+from console.archive.validate import ROW, Problem
 from console.core.jobs import JobState
 from console.core.thresholds import ThresholdDef, ThresholdValueError
 from db.queries.audit_log import AuditFilter, AuditPage, AuditRow
 from db.queries.thresholds import ThresholdKey, VersionConflictError, VersionRow
 
 __all__ = [
+    "KINDS",
+    "ROW",
     "AdminApi",
     "AuditFilter",
     "AuditPage",
     "AuditRow",
+    "HeaderError",
+    "ImportCancelledError",
+    "ImportDatabaseError",
+    "ImportFileError",
+    "ImportOutcome",
+    "ImportPhase",
+    "ImportResult",
+    "NoRowsError",
+    "Problem",
+    "Progress",
+    "ReportError",
     "Station",
+    "StoreCounts",
     "SystemInfo",
     "ThresholdTable",
     "ThresholdValueError",
     "VersionConflictError",
     "VersionRow",
+    "default_report_path",
 ]
 
 
@@ -61,6 +89,22 @@ class ThresholdTable:
     stations: tuple[Station, ...]
 
 
+class ImportDatabaseError(Exception):
+    """The database refused an import (locked, a constraint, gone): nothing was stored.
+    ``reason`` is the database's own word."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the database refused the import: {reason}")
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    file: Path
+    result: ImportResult
+    seconds: float  # from opening the file to the commit
+
+
 class AdminApi(Protocol):
     def info(self) -> SystemInfo: ...
 
@@ -92,4 +136,25 @@ class AdminApi(Protocol):
 
     def export_audit(self, f: AuditFilter, path: Path) -> int:
         """Write what ``f`` finds to ``path`` (.xlsx, or .csv by the name); the count."""
+        ...
+
+    def may_import_archive(self) -> bool:
+        """Whether the acting operator may import the archive (what the page offers)."""
+        ...
+
+    def import_archive(
+        self,
+        kind: str,
+        path: Path,
+        *,
+        sheet: str | None = None,
+        skip_invalid: bool = False,
+        report: Path | None = None,
+        progress: Progress | None = None,
+    ) -> ImportOutcome:
+        """Import ``path`` as a ``kind`` file in one transaction, audited in it, as
+        ``smc db import`` does. ``NotPermittedError`` without the import permission,
+        ``HeaderError`` (``NoRowsError``), ``ImportFileError``, ``ReportError`` or
+        ``ImportDatabaseError`` for a file that stored nothing; what ``progress`` raises
+        (``ImportCancelledError``) rolls the import back."""
         ...

@@ -2,14 +2,18 @@
 the file and the database, then store all of them, or (``skip_invalid``) only the valid ones.
 
 Everything runs in the caller's session and transaction: the caller commits, so a file is
-stored whole or not at all. Nothing is written while rows are being checked.
+stored whole or not at all. Nothing is written while rows are being checked. A ``progress``
+callback hears each phase and, while reading, the rows read so far; what it raises (a cancel)
+ends the import, and the caller's rollback then leaves nothing stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
 from console.archive.store import StoreCounts
 from console.archive.validate import Problem, RowCells
 from console.core.memory import postponed_full_collections
+from db import changes
 
 # All rows at once: (records, problems, rows read). For a kind whose files are large (curves).
 RowsParser = Callable[[Iterable[SourceRow], ColumnMap, date], tuple[list[Any], list[Problem], int]]
@@ -55,6 +60,30 @@ HANDLERS = {
     "events": KindHandler(events.parse_row, events.check, events.store),
 }
 assert tuple(HANDLERS) == KINDS
+# Kinds that change the archive itself (trees, scope lists); the others are measurements,
+# whose ingest path says what it stored.
+ARCHIVE_KINDS = frozenset({"org", "concentrators", "customers", "meters"})
+PROGRESS_ROWS = 50_000  # rows read between two progress reports
+_CHUNK_ROWS = 1_000  # rows counted at a time
+
+
+class ImportPhase(StrEnum):
+    READING = "reading"  # parsing the rows (reported every PROGRESS_ROWS rows)
+    CHECKING = "checking"  # against the file and the database
+    STORING = "storing"
+    REPORTING = "reporting"  # writing the rejected-rows report
+    COMMITTING = "committing"  # the caller's last step (import_file never reports it)
+
+
+Progress = Callable[[ImportPhase, int], None]  # (phase, rows read so far)
+
+
+class NoRowsError(HeaderError):
+    """The file has a header but no rows: nothing to store, which is said, not 'stored 0'."""
+
+
+class ImportCancelledError(Exception):
+    """For a ``progress`` callback to raise when the user cancels (nothing is stored)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,31 +131,42 @@ def import_file(
     today: date,
     skip_invalid: bool = False,
     report: Path | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Check ``table`` as a ``kind`` file and store it in ``session``'s transaction.
 
-    Raises ``HeaderError`` (nothing read) for unknown or missing columns and ``ImportFileError``
-    for an unreadable file. Invalid rows store nothing unless ``skip_invalid``; ``report``
-    receives the rejected rows and their reasons whenever there are any."""
+    Raises ``HeaderError`` (nothing read) for unknown or missing columns, ``NoRowsError`` for a
+    header without rows and ``ImportFileError`` for an unreadable file. Invalid rows store
+    nothing unless ``skip_invalid``; ``report`` receives the rejected rows and their reasons
+    whenever there are any."""
     handler = HANDLERS[kind]
     if not table.headers:
         raise HeaderError("the file is empty: no header row")
     columns = match_columns(kind, table.headers)
     parse = handler.parse_rows or _each_row(handler.parse_row)
+    tell = progress or _silent
+    tell(ImportPhase.READING, 0)
+    rows = table.rows() if progress is None else _counted(table.rows(), progress)
     # Millions of rows of a curve file are millions of live tuples: full collections would
     # walk them all again and again (a third of the import's time), and find no cycle.
     with postponed_full_collections():
-        records, problems, rows_read = parse(table.rows(), columns, today)
+        records, problems, rows_read = parse(rows, columns, today)
+        if rows_read == 0:
+            raise NoRowsError("the file has a header but no rows")
+        tell(ImportPhase.CHECKING, rows_read)
         resolved, more = handler.check(session, records, columns)
         del records  # what is still needed is in resolved
         problems = sorted(problems + more, key=lambda p: p.row)  # stable: file column order
         rejected = {p.row for p in problems}
         counts = None
         if not rejected or skip_invalid:
+            tell(ImportPhase.STORING, rows_read)
             valid = [r for r in resolved if r.row not in rejected] if rejected else resolved
             counts = handler.store(session, valid, columns)
+            _record_change(session, kind, counts)
     report_rows = 0
     if report is not None and rejected:
+        tell(ImportPhase.REPORTING, rows_read)
         report_rows = write_report(table, problems, report)
     return ImportResult(
         kind=kind,
@@ -139,3 +179,34 @@ def import_file(
         report=report if report is not None and rejected else None,
         report_rows=report_rows,
     )
+
+
+def _silent(_phase: ImportPhase, _rows: int) -> None:
+    pass
+
+
+def _counted(rows: Iterator[SourceRow], progress: Progress) -> Iterator[SourceRow]:
+    """``rows``, with ``progress(READING, n)`` after every ``PROGRESS_ROWS`` and at the end.
+    The rows pass in small lists through C iterators (no Python step per row); small, because
+    a list of ``PROGRESS_ROWS`` rows keeps 50,000 rows' cells alive that are otherwise freed,
+    and their memory reused while still in the cache, one by one."""
+
+    def chunks() -> Iterator[list[SourceRow]]:
+        read = reported = 0
+        while chunk := list(islice(rows, _CHUNK_ROWS)):
+            yield chunk
+            read += len(chunk)
+            if read - reported >= PROGRESS_ROWS:
+                progress(ImportPhase.READING, read)
+                reported = read
+        if read != reported:
+            progress(ImportPhase.READING, read)
+
+    return chain.from_iterable(chunks())
+
+
+def _record_change(session: Session, kind: str, counts: StoreCounts) -> None:
+    """Trees and scope lists read the archive again once the import commits."""
+    changed = counts.new + counts.updated + sum(n for _what, n in counts.created)
+    if kind in ARCHIVE_KINDS and changed:
+        changes.record(session, changes.ArchiveChanged((kind,), changed))

@@ -15,15 +15,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
+from console.archive.audit import record_import
 from console.archive.importer import ImportResult, import_file
 from console.archive.reader import ImportFileError, TableFile
 from console.archive.report import ReportError, default_report_path
 from console.archive.schema import KINDS, HeaderError
 from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
-from console.core import audit_trail, paths
+from console.core import operator, paths
 from console.core.database import describe_db
 from console.core.roles import Permission
 from db.errors import DatabaseError
@@ -90,12 +90,8 @@ def run(args: argparse.Namespace) -> int:
                 skip_invalid=args.skip_invalid,
                 report=report,
             )
-            if result.rows_read == 0:
-                raise DbToolError(
-                    f"{source}: the file has a header but no rows; nothing was stored"
-                )
             if result.counts is not None:  # in the import's transaction: stored, recorded
-                _audit(session, source, result)
+                record_import(session, operator.current(), source.name, result, datetime.now())
     except HeaderError as err:
         raise DbToolError(f"{source}: {err}; nothing was stored", EXIT_FAILED) from err
     except ImportFileError as err:
@@ -111,19 +107,6 @@ def run(args: argparse.Namespace) -> int:
         ) from err
     print_result(source, result, time.monotonic() - started)
     return EXIT_OK if result.complete else EXIT_FAILED
-
-
-def _audit(session: Session, source: Path, result: ImportResult) -> None:
-    counts = result.counts
-    assert counts is not None
-    audit_trail.record(
-        session, action="archive.import", object_kind="import",
-        object_id=result.kind, before=None,
-        after={"file": source.name, "rows": result.rows_read, "new": counts.new,
-               "updated": counts.updated, "unchanged": counts.unchanged,
-               "rejected": result.rejected_rows},
-        at=datetime.now(),
-    )  # fmt: skip
 
 
 def print_result(source: Path, result: ImportResult, seconds: float) -> None:

@@ -170,6 +170,10 @@
         <translation>审计日志</translation>
     </message>
     <message>
+        <source>Archive import</source>
+        <translation>档案导入</translation>
+    </message>
+    <message>
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
@@ -192,6 +196,312 @@
     <message>
         <source>The export failed: {error}</source>
         <translation>导出失败：{error}</translation>
+    </message>
+    <message>
+        <source>The import failed; nothing was stored: {reason}</source>
+        <translation>导入失败，未保存任何数据：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ArchiveImport</name>
+    <message>
+        <source>Transformer areas</source>
+        <translation>台区档案</translation>
+    </message>
+    <message>
+        <source>Concentrators</source>
+        <translation>集中器档案</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>客户档案</translation>
+    </message>
+    <message>
+        <source>Meters</source>
+        <translation>计量档案</translation>
+    </message>
+    <message>
+        <source>Daily freezes</source>
+        <translation>日冻结</translation>
+    </message>
+    <message>
+        <source>Load curves</source>
+        <translation>负荷曲线</translation>
+    </message>
+    <message>
+        <source>Meter events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>One row per transformer area with its supply station, substation and feeder; the units not in the database yet are created. Import it first.</source>
+        <translation>每行一个台区，含所属供电所、变电站和线路；库中没有的单位会自动创建。请最先导入。</translation>
+    </message>
+    <message>
+        <source>Concentrators with their transformer area and Q/GDW 1376.1 address; the areas must be imported already.</source>
+        <translation>集中器及其所在台区和 Q/GDW 1376.1 地址；须先导入台区档案。</translation>
+    </message>
+    <message>
+        <source>Customers by account number, with their class, tariff and transformer area.</source>
+        <translation>按户号导入客户，含用电类别、电价和所在台区。</translation>
+    </message>
+    <message>
+        <source>Meters by asset number, with their customer, concentrator and meter box; import the customers first.</source>
+        <translation>按表计资产号导入电能表，含所属客户、集中器和表箱；须先导入客户档案。</translation>
+    </message>
+    <message>
+        <source>Daily freeze registers (kWh) of each meter and day; import the meters first.</source>
+        <translation>每块表每天的日冻结电量（kWh）；须先导入计量档案。</translation>
+    </message>
+    <message>
+        <source>15-minute load curve points (power, voltage, current) of each meter; import the meters first.</source>
+        <translation>每块表的 15 分钟负荷曲线点（功率、电压、电流）；须先导入计量档案。</translation>
+    </message>
+    <message>
+        <source>Meter events (power off, cover open …) with their start and end; import the meters first.</source>
+        <translation>电能表事件（掉电、开盖……）及其发生和结束时间；须先导入计量档案。</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>读取中</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>校验中</translation>
+    </message>
+    <message>
+        <source>Storing</source>
+        <translation>保存中</translation>
+    </message>
+    <message>
+        <source>Writing the rejected rows</source>
+        <translation>写入拒绝行报告</translation>
+    </message>
+    <message>
+        <source>Committing</source>
+        <translation>提交中</translation>
+    </message>
+    <message>
+        <source>companies</source>
+        <translation>个市公司</translation>
+    </message>
+    <message>
+        <source>counties</source>
+        <translation>个县公司</translation>
+    </message>
+    <message>
+        <source>supply stations</source>
+        <translation>个供电所</translation>
+    </message>
+    <message>
+        <source>substations</source>
+        <translation>座变电站</translation>
+    </message>
+    <message>
+        <source>feeders</source>
+        <translation>条线路</translation>
+    </message>
+    <message>
+        <source>UTF-8 with BOM</source>
+        <translation>UTF-8（带字节序标记）</translation>
+    </message>
+    <message>
+        <source>tab-separated</source>
+        <translation>制表符分隔</translation>
+    </message>
+    <message>
+        <source>Excel, sheet {sheet}</source>
+        <translation>Excel，工作表 {sheet}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>Only administrators import the archive: sign in as one to import.</source>
+        <translation>只有管理员可以导入档案：请以管理员身份登录后导入。</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was stored.</source>
+        <translation>已取消：未保存任何数据。</translation>
+    </message>
+    <message>
+        <source>The file has a header but no rows; nothing was stored.</source>
+        <translation>文件只有表头没有数据行；未保存任何数据。</translation>
+    </message>
+    <message>
+        <source>The header does not fit {kind}; nothing was stored: {detail}</source>
+        <translation>表头与{kind}不符，未保存任何数据：{detail}</translation>
+    </message>
+    <message>
+        <source>The file cannot be read; nothing was stored: {detail}</source>
+        <translation>无法读取文件，未保存任何数据：{detail}</translation>
+    </message>
+    <message>
+        <source>The rejected-rows report cannot be written; nothing was stored: {detail}</source>
+        <translation>无法写入拒绝行报告，未保存任何数据：{detail}</translation>
+    </message>
+    <message>
+        <source>The database refused the import; nothing was stored: {detail}</source>
+        <translation>数据库拒绝了本次导入，未保存任何数据：{detail}</translation>
+    </message>
+</context>
+<context>
+    <name>ArchiveImportPanel</name>
+    <message>
+        <source>Import order: {order}</source>
+        <translation>导入顺序：{order}</translation>
+    </message>
+    <message>
+        <source>A CSV or Excel file (its encoding is found by itself)</source>
+        <translation>CSV 或 Excel 文件（自动识别编码）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>The first sheet</source>
+        <translation>第一个工作表</translation>
+    </message>
+    <message>
+        <source>Store the valid rows, report the rest</source>
+        <translation>保存有效行，其余写入报告</translation>
+    </message>
+    <message>
+        <source>Without it, nothing is stored while any row is invalid.</source>
+        <translation>不勾选时，只要有一行无效就不保存任何数据。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Sheet:</source>
+        <translation>工作表：</translation>
+    </message>
+    <message>
+        <source>Read as:</source>
+        <translation>文件格式：</translation>
+    </message>
+    <message>
+        <source>Columns:</source>
+        <translation>列：</translation>
+    </message>
+    <message>
+        <source>Rows read:</source>
+        <translation>读取行数：</translation>
+    </message>
+    <message>
+        <source>Stored:</source>
+        <translation>已保存：</translation>
+    </message>
+    <message>
+        <source>Created:</source>
+        <translation>新建单位：</translation>
+    </message>
+    <message>
+        <source>Rejected:</source>
+        <translation>已拒绝：</translation>
+    </message>
+    <message>
+        <source>Open its folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>Rejected rows:</source>
+        <translation>拒绝行报告：</translation>
+    </message>
+    <message>
+        <source>Choose the file to import</source>
+        <translation>选择要导入的文件</translation>
+    </message>
+    <message>
+        <source>Import files (*.csv *.xlsx *.xlsm);;All files (*)</source>
+        <translation>导入文件 (*.csv *.xlsx *.xlsm);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>{phase}… {rows} rows read</source>
+        <translation>{phase}… 已读取 {rows} 行</translation>
+    </message>
+    <message>
+        <source>{n} known columns</source>
+        <translation>识别 {n} 列</translation>
+    </message>
+    <message>
+        <source>{path} ({n} rows with their reasons)</source>
+        <translation>{path}（{n} 行及其原因）</translation>
+    </message>
+    <message>
+        <source>(whole row)</source>
+        <translation>（整行）</translation>
+    </message>
+    <message>
+        <source>The first {shown} of {total} problems are shown; the report has them all.</source>
+        <translation>共 {total} 个问题，仅显示前 {shown} 个；报告中列出全部。</translation>
+    </message>
+    <message>
+        <source>Nothing stored from {file}: {bad} of {rows} rows are invalid.</source>
+        <translation>{file} 未保存任何数据：{rows} 行中有 {bad} 行无效。</translation>
+    </message>
+    <message>
+        <source>Fix them, or store the {valid} valid rows with &apos;Store the valid rows, report the rest&apos;.</source>
+        <translation>请修正后重新导入，或勾选“保存有效行，其余写入报告”保存其余 {valid} 行有效数据。</translation>
+    </message>
+    <message>
+        <source>{file}: {stored} rows stored, {bad} rejected ({s} s).</source>
+        <translation>{file}：已保存 {stored} 行，拒绝 {bad} 行（{s} 秒）。</translation>
+    </message>
+    <message>
+        <source>{file}: every row stored, {stored} rows ({s} s).</source>
+        <translation>{file}：全部保存，共 {stored} 行（{s} 秒）。</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{stored} ({new} new, {updated} updated, {unchanged} unchanged)</source>
+        <translation>{stored} 行（新增 {new}，更新 {updated}，未变 {unchanged}）</translation>
+    </message>
+    <message>
+        <source>{n} {what}</source>
+        <translation>{n} {what}</translation>
+    </message>
+    <message>
+        <source>{n} meter boxes</source>
+        <translation>{n} 个表箱</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
 </context>
 <context>

@@ -104,6 +104,12 @@ class FakeAdmin:
         path.write_text("exported", encoding="utf-8")
         return 3
 
+    # The archive import: tests/console/ui/test_admin_import.py runs the real one.
+    may_import = True
+
+    def may_import_archive(self) -> bool:
+        return self.may_import
+
 
 @pytest.fixture
 def view(qtbot: QtBot, zh: None) -> Iterator[tuple[AdminView, FakeAdmin]]:

@@ -1,20 +1,35 @@
-"""系统管理: what this installation is, the thresholds in force and their history, and every job
-of the service in one list."""
+"""系统管理: what this installation is, the thresholds in force and their history, every job of
+the service in one list, the audit log, and the archive import."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from console.admin.api import AdminApi, AuditFilter, AuditPage, SystemInfo, ThresholdTable
+from console.admin.api import (
+    AdminApi,
+    AuditFilter,
+    AuditPage,
+    ImportCancelledError,
+    ImportOutcome,
+    ImportPhase,
+    SystemInfo,
+    ThresholdTable,
+    default_report_path,
+)
 from console.core.events import ThresholdsChanged
 from console.core.operator import NotPermittedError
+from console.ui.kit.failures import failure_text
 from console.ui.kit.jobs import JobsPanel
 from console.ui.kit.panels import label, named
 from console.ui.kit.tables import RowsModel, table_view
+from console.ui.kit.tasks import Control
 from console.ui.kit.view import BaseView, ViewKit
 from console.ui.views.admin.audit import AuditPanel
+from console.ui.views.admin.import_words import import_error_text
+from console.ui.views.admin.imports import PHASE_ORDER, ArchiveImportPanel
 from console.ui.views.admin.info import InfoPanel
 from console.ui.views.admin.thresholds import ThresholdEditor, save_error_text
 
@@ -51,6 +66,11 @@ class AdminView(BaseView):
         self.audit.search_requested.connect(self._search_audit)
         self.audit.export_requested.connect(self._export_audit)
         self.tabs.addTab(self.audit, self.tr("Audit log"))
+        self.imports = ArchiveImportPanel()
+        self.imports.import_requested.connect(self._import)
+        self.imports.cancel_requested.connect(self._cancel_import)
+        self.tabs.addTab(self.imports, self.tr("Archive import"))
+        self._import_control: Control | None = None
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -64,6 +84,7 @@ class AdminView(BaseView):
         self.tasks.run("info", self._api.info, self._show_info, self._info_failed)
         self._load_thresholds()
         self.jobs.reload()
+        self._check_import_allowed()
 
     def _show_info(self, info: SystemInfo) -> None:
         self.info.show_info(info)
@@ -112,6 +133,8 @@ class AdminView(BaseView):
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.audit:
             self._search_audit(self.audit.filter())
+        elif self.tabs.widget(index) is self.imports:
+            self._check_import_allowed()
 
     def _search_audit(self, f: AuditFilter) -> None:
         assert self.tasks is not None
@@ -149,3 +172,57 @@ class AdminView(BaseView):
                 self.tr("The export failed: {error}").format(error=err)
             ),
         )
+
+    # ------------------------------------------------------------------ the archive import
+    def _check_import_allowed(self) -> None:
+        assert self.tasks is not None
+        self.tasks.run(
+            "may_import", self._api.may_import_archive, self.imports.set_allowed,
+            lambda err: log.error("cannot tell whether the operator may import: %s", err),
+        )  # fmt: skip
+
+    def _import(self, kind: str, path: Path, sheet: str | None, skip_invalid: bool) -> None:
+        assert self.tasks is not None
+        api = self._api
+        report = default_report_path(path)  # written only when rows are rejected, as the CLI
+
+        def work(ctl: Control) -> ImportOutcome:
+            def progress(phase: ImportPhase, rows: int) -> None:
+                if ctl.cancelled:
+                    raise ImportCancelledError
+                ctl.progress(rows, PHASE_ORDER.index(phase))  # (done, total): rows, phase
+
+            return api.import_archive(
+                kind, path, sheet=sheet, skip_invalid=skip_invalid, report=report,
+                progress=progress,
+            )  # fmt: skip
+
+        self._import_control = self.tasks.run(
+            "import", work, self._imported, lambda err: self._import_failed(err, kind),
+            control=True,
+            on_progress=lambda rows, phase: self.imports.show_progress(PHASE_ORDER[phase], rows),
+        )  # fmt: skip
+
+    def _cancel_import(self) -> None:
+        # Not Tasks.cancel: the import's answer (cancelled, nothing stored) is still wanted.
+        if self._import_control is not None:
+            self._import_control.stop.set()
+
+    def _imported(self, outcome: ImportOutcome) -> None:
+        self._import_control = None
+        self.imports.show_outcome(outcome)
+        if outcome.result.counts is not None:
+            assert self.tasks is not None
+            self.tasks.run("info", self._api.info, self._show_info, self._info_failed)
+
+    def _import_failed(self, err: BaseException, kind: str) -> None:
+        self._import_control = None
+        text = import_error_text(err, kind)
+        if text is None:
+            log.error("the import failed", exc_info=(type(err), err, err.__traceback__))
+            text = self.tr("The import failed; nothing was stored: {reason}").format(
+                reason=failure_text(err)
+            )
+        elif isinstance(err, NotPermittedError):
+            self.imports.set_allowed(False)
+        self.imports.show_error(text)

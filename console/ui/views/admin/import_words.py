@@ -24,6 +24,7 @@ translate = QCoreApplication.translate
 KIND_NAMES = {
     "org": QT_TRANSLATE_NOOP("ArchiveImport", "Transformer areas"),
     "concentrators": QT_TRANSLATE_NOOP("ArchiveImport", "Concentrators"),
+    "tariffs": QT_TRANSLATE_NOOP("ArchiveImport", "Tariffs"),
     "customers": QT_TRANSLATE_NOOP("ArchiveImport", "Customers"),
     "meters": QT_TRANSLATE_NOOP("ArchiveImport", "Meters"),
     "readings": QT_TRANSLATE_NOOP("ArchiveImport", "Daily freezes"),
@@ -40,6 +41,11 @@ KIND_HINTS = {
         "ArchiveImport",
         "Concentrators with their transformer area and Q/GDW 1376.1 address; the areas "
         "must be imported already.",
+    ),
+    "tariffs": QT_TRANSLATE_NOOP(
+        "ArchiveImport",
+        "Electricity prices by tariff code and validity: flat, time-of-use periods with their "
+        "hours, residential tiers; import them before the customers that use them.",
     ),
     "customers": QT_TRANSLATE_NOOP(
         "ArchiveImport",
@@ -78,6 +84,10 @@ UNITS = {
     "供电所": QT_TRANSLATE_NOOP("ArchiveImport", "supply stations"),
     "变电站": QT_TRANSLATE_NOOP("ArchiveImport", "substations"),
     "线路": QT_TRANSLATE_NOOP("ArchiveImport", "feeders"),
+}
+# Stored lines a file replaced, as the archive names them (console.archive.tariffs).
+REMOVED = {
+    "电价明细 (price lines)": QT_TRANSLATE_NOOP("ArchiveImport", "{n} price lines removed"),
 }
 ENCODINGS = {
     "UTF-8 with BOM": QT_TRANSLATE_NOOP("ArchiveImport", "UTF-8 with BOM"),

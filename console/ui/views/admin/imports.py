@@ -31,6 +31,7 @@ from console.ui.views.admin.import_words import (
     CONTEXT,
     KIND_HINTS,
     PHASES,
+    REMOVED,
     UNITS,
     kind_name,
     not_permitted_text,
@@ -149,7 +150,7 @@ class ArchiveImportPanel(QWidget):
         for key, text in (
             ("source", self.tr("Read as:")), ("columns", self.tr("Columns:")),
             ("rows", self.tr("Rows read:")), ("stored", self.tr("Stored:")),
-            ("created", self.tr("Created:")), ("rejected", self.tr("Rejected:")),
+            ("created", self.tr("Created / removed:")), ("rejected", self.tr("Rejected:")),
         ):  # fmt: skip
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -326,6 +327,9 @@ class ArchiveImportPanel(QWidget):
         ]
         if counts.boxes_created:
             parts.append(self.tr("{n} meter boxes").format(n=_n(counts.boxes_created)))
+        for what, n in counts.removed:
+            words = translate(CONTEXT, REMOVED[what]) if what in REMOVED else f"{what}: {{n}}"
+            parts.append(words.format(n=_n(n)))
         return self.tr(", ").join(parts)
 
     def show_error(self, text: str) -> None:

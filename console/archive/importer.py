@@ -16,15 +16,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from console.archive import concentrators, curves, customers, events, meters, org, readings
-from console.archive.reader import SourceRow, TableFile
+from console.archive.reader import RowBlock, SourceRow, TableFile
 from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
 from console.archive.store import StoreCounts
 from console.archive.validate import Problem, RowCells
 from console.core.memory import postponed_full_collections
 
-# All rows at once: (records, problems, rows read). For a kind whose files are large (curves).
-RowsParser = Callable[[Iterable[SourceRow], ColumnMap, date], tuple[list[Any], list[Problem], int]]
+Parsed = tuple[list[Any], list[Problem], int]  # records, problems, rows read
+RowsParser = Callable[[Iterable[SourceRow], ColumnMap, date], Parsed]
+# All rows at once, a CSV file's in blocks (``TableFile.blocks``): for a kind whose files are
+# large (curves).
+BlocksParser = Callable[[Iterable[SourceRow | RowBlock], ColumnMap, date], Parsed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,7 @@ class KindHandler:
     parse_row: Callable[[RowCells, date], Any]
     check: Callable[[Session, Sequence[Any], ColumnMap], tuple[list[Any], list[Problem]]]
     store: Callable[[Session, Sequence[Any], ColumnMap], StoreCounts]
-    parse_rows: RowsParser | None = None
+    parse_rows: BlocksParser | None = None
 
 
 HANDLERS = {
@@ -66,9 +69,7 @@ class ImportResult:
 
 
 def _each_row(parse_row: Callable[[RowCells, date], Any]) -> RowsParser:
-    def parse(
-        rows: Iterable[SourceRow], columns: ColumnMap, today: date
-    ) -> tuple[list[Any], list[Problem], int]:
+    def parse(rows: Iterable[SourceRow], columns: ColumnMap, today: date) -> Parsed:
         problems: list[Problem] = []
         records: list[Any] = []
         count = 0
@@ -102,11 +103,14 @@ def import_file(
     if not table.headers:
         raise HeaderError("the file is empty: no header row")
     columns = match_columns(kind, table.headers)
-    parse = handler.parse_rows or _each_row(handler.parse_row)
     # Millions of rows of a curve file are millions of live tuples: full collections would
     # walk them all again and again (a third of the import's time), and find no cycle.
     with postponed_full_collections():
-        records, problems, rows_read = parse(table.rows(), columns, today)
+        if handler.parse_rows is not None:
+            records, problems, rows_read = handler.parse_rows(table.blocks(), columns, today)
+        else:
+            parse = _each_row(handler.parse_row)
+            records, problems, rows_read = parse(table.rows(), columns, today)
         resolved, more = handler.check(session, records, columns)
         del records  # what is still needed is in resolved
         problems = sorted(problems + more, key=lambda p: p.row)  # stable: file column order

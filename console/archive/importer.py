@@ -15,7 +15,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from console.archive import concentrators, curves, customers, events, meters, org, readings
+from console.archive import (
+    concentrators,
+    curve_store,
+    curves,
+    customers,
+    events,
+    meters,
+    org,
+    readings,
+)
 from console.archive.reader import RowBlock, SourceRow, TableFile
 from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
@@ -44,7 +53,9 @@ HANDLERS = {
     "customers": KindHandler(customers.parse_row, customers.check, customers.store),
     "meters": KindHandler(meters.parse_row, meters.check, meters.store),
     "readings": KindHandler(readings.parse_row, readings.check, readings.store),
-    "curves": KindHandler(curves.parse_row, curves.check, curves.store, curves.parse_rows),
+    "curves": KindHandler(
+        curves.parse_row, curve_store.check, curve_store.store, curves.parse_rows
+    ),
     "events": KindHandler(events.parse_row, events.check, events.store),
 }
 assert tuple(HANDLERS) == KINDS

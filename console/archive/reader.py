@@ -25,7 +25,7 @@ _CHUNK = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # CSV records handed on together by ``TableFile.blocks``: enough for a reader to work on
 # columns, few enough that a block's cells are still in the CPU cache then.
-BLOCK_ROWS = 1024
+BLOCK_ROWS = 512
 
 
 class ImportFileError(Exception):

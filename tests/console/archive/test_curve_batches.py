@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from console.archive import curves
+from console.archive import curve_store
 from db.ingest import IntervalRow
 
 
@@ -29,7 +29,7 @@ def by_day_reference(points: list[IntervalRow], at_least: int) -> list[list[Inte
 def test_batches_hold_whole_days_in_order_each_in_the_files_order(
     monkeypatch: pytest.MonkeyPatch, shuffled: bool, at_least: int
 ) -> None:
-    monkeypatch.setattr(curves, "STORE_BATCH", at_least)
+    monkeypatch.setattr(curve_store, "STORE_BATCH", at_least)
     start = datetime(2026, 11, 1)
     points = [
         IntervalRow(meter, start + timedelta(minutes=15 * k), k, None, start)
@@ -38,8 +38,8 @@ def test_batches_hold_whole_days_in_order_each_in_the_files_order(
     ]
     if shuffled:
         random.Random(4).shuffle(points)
-    batches = [list(b) for b in curves._day_batches(points)]
+    batches = [list(b) for b in curve_store._day_batches(points)]
     assert batches == by_day_reference(points, at_least)
     assert sum(map(len, batches)) == len(points)
     assert len(batches) == {1: 4, 5: 4, 96: 2, 1000: 1}[at_least]
-    assert list(curves._day_batches([])) == []
+    assert list(curve_store._day_batches([])) == []

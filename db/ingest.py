@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, text, update
@@ -127,13 +128,17 @@ def upsert_register_readings(session: Session, rows: Sequence[RegisterRow]) -> i
     return count
 
 
+# A batch is a county's quarter hours: C loops over it, not a generator step per point.
+_SLOT_START, _METER_ID = attrgetter("slot_start"), attrgetter("meter_id")
+
+
 def upsert_interval_readings(
     session: Session, rows: Sequence[IntervalRow], *, refresh: bool = True
 ) -> int:
     """Store curve points (newest read wins) and refresh the load rollups of their slots
     (``refresh=False``: see ``upsert_daily_freezes``). Points for slots that held none yet,
     the usual case of collection and bulk loads, update the rollups from the batch alone."""
-    appended = refresh and rollups.curve_slots_are_new(session, (r.slot_start for r in rows))
+    appended = refresh and rollups.curve_slots_are_new(session, map(_SLOT_START, rows))
     count = upsert_rows(
         session,
         table_of(IntervalReading),
@@ -143,9 +148,7 @@ def upsert_interval_readings(
         newer_column="read_at",
     )
     if count:
-        changes.record(
-            session, changes.curves((r.slot_start for r in rows), (r.meter_id for r in rows))
-        )
+        changes.record(session, changes.curves(map(_SLOT_START, rows), map(_METER_ID, rows)))
     if count and appended:
         rollups.merge_appended_curves(session, rows)
     elif count and refresh:

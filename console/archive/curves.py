@@ -1,6 +1,6 @@
 """Quarter-hour load curves (96 points a day) from a file: parsed into the units the database
-keeps, checked for plausibility, and stored through ``db.ingest.upsert_interval_readings``, the
-path collected curves take (so the load rollups and the change events follow).
+keeps and checked for plausibility (``console.archive.curve_store`` checks them against the
+file and the database and stores them).
 
 A curve file is large (a county's summary meters over a month are millions of rows), so
 ``parse_rows`` reads a row that is all good in one tight step and hands any other row to
@@ -11,25 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
+from itertools import groupby, repeat
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy.orm import Session
 
 from console.archive import values as v
-from console.archive.reader import SourceRow
+from console.archive.reader import RowBlock, SourceRow, clean_cell
 from console.archive.schema import ColumnMap
-from console.archive.store import StoreCounts
-from console.archive.validate import Problem, RowCells, duplicate_problems
-from db.ingest import IntervalRow, upsert_interval_readings
-from db.queries import archive_measurements as q
+from console.archive.validate import Problem, RowCells
 
 SLOT = timedelta(minutes=15)
-# A batch of whole days: batches then cover disjoint spans, so new slots take the rollups'
-# append path (figures from the batch itself) instead of re-reading the stored points.
-STORE_BATCH = 200_000
 # Rows whose values are checked and scaled in one numpy step: few enough that their cells are
 # still in the CPU cache then (a million rows read and parsed: 7.0 s in chunks of 65,536, 4.8 s
 # in chunks of 256).
@@ -69,12 +63,6 @@ class CurveRecord(NamedTuple):
     current_c_ma: int | None
     power_factor_milli: int | None
     complete: bool
-
-
-class ResolvedCurve(NamedTuple):
-    row: int
-    point: IntervalRow
-    stored: q.StoredPoint | None  # the same meter and slot as stored now
 
 
 def slot_time(raw: str) -> datetime:
@@ -163,12 +151,20 @@ class _Waiting:
 
 
 def parse_rows(
-    rows: Iterable[SourceRow], columns: ColumnMap, today: date
+    rows: Iterable[SourceRow | RowBlock], columns: ColumnMap, today: date
 ) -> tuple[list[CurveRecord], list[Problem], int]:
-    """Every row parsed: the fast way when all its cells are good, else by ``parse_row``
-    (which then says what is wrong). Returns the records, the problems and the rows read."""
+    """Every row parsed: the fast way when all its cells are good (a block of a CSV file
+    whose rows all are: column by column), else by ``parse_row`` (which then says what is
+    wrong). Returns the records, the problems and the rows read."""
     parser = _FastParser(columns, today)
-    count = parser.run(rows)
+    count = 0
+    for in_blocks, items in groupby(rows, lambda item: isinstance(item, RowBlock)):
+        if not in_blocks:
+            count += parser.run(cast(Iterable[SourceRow], items))
+            continue
+        for block in cast(Iterable[RowBlock], items):
+            taken = parser.take_columns(block)
+            count += parser.run(block.rows()) if taken is None else taken
     return parser.records, parser.problems, count
 
 
@@ -186,6 +182,14 @@ class _FastParser:
         self.records: list[CurveRecord] = []
         self.problems: list[Problem] = []
         self.waiting = _Waiting(self.keys)
+        # By the cell as read (before trimming): the meter's code or time, None if not good.
+        self.raw_codes: dict[str, str | None] = {}
+        self.raw_slots: dict[str, datetime | None] = {}
+        self.bounds = np.array(
+            [[MEASURES[k][2] for k in MEASURES], [MEASURES[k][3] for k in MEASURES],
+             [MEASURES[k][1] for k in MEASURES]],
+            dtype=np.float64,
+        )  # fmt: skip
 
     def slot_of(self, asset_no: str, raw_time: str) -> datetime:
         """The slot of a row whose meter and time are good (remembered), else ValueError."""
@@ -210,6 +214,55 @@ class _FastParser:
         cells = raw if len(self.keys) > 1 else (raw,)  # itemgetter of one gives the cell
         measured = _with_empty_cells(cells, self.places, MEASURES)
         return tuple.__new__(CurveRecord, (row.number, asset_no, slot, *measured, True))
+
+    def take_columns(self, block: RowBlock) -> int | None:
+        """The records of a block whose rows all have the same cells, a good meter and time
+        and every value given and good (or a column empty in every row): made column by
+        column, the numbers of each column converted in one step. Returns the rows taken,
+        or ``None`` (nothing taken) when any row is not like that."""
+        records = block.records
+        width = len(records[0])
+        if width < self.columns.width or any(len(r) != width for r in records):
+            return None
+        cells = list(zip(*records, strict=True))
+        if any(any(column) for column in cells[self.columns.width :]):
+            return None  # values without a header: each such row says so
+        codes = _judged(cells[self.columns.index["asset_no"]], self.raw_codes, _clean_code)
+        slots = _judged(cells[self.columns.index["time"]], self.raw_slots, self.clean_slot)
+        if codes is None or slots is None:
+            return None
+        given = [
+            (place, cells[self.columns.index[key]])
+            for place, key in zip(self.places, self.keys, strict=True)
+        ]
+        filled = [(place, column) for place, column in given if any(column)]
+        if not filled or filled[0][0] != 0:
+            return None  # no power in a row
+        try:
+            found = np.array([column for _place, column in filled], dtype=np.float64)
+        except ValueError:
+            return None  # an empty cell beside filled ones, or not a number
+        at = [place for place, _column in filled]
+        lows, highs, scales = (self.bounds[k][at, None] for k in range(3))
+        if not ((found >= lows) & (found <= highs)).all():
+            return None
+        # rint rounds half to even, as round() does: the same as the cell-by-cell path.
+        scaled = np.rint(found * scales).astype(np.int64).tolist()
+        measured: list[Iterable[int | None]] = [repeat(None)] * len(MEASURES)
+        for place, values in zip(at, scaled, strict=True):
+            measured[place] = values
+        numbers = range(block.first, block.first + len(records))
+        self.records.extend(
+            map(
+                tuple.__new__,
+                repeat(CurveRecord),
+                zip(numbers, codes, slots, *measured, repeat(True)),
+            )
+        )
+        return len(records)
+
+    def clean_slot(self, raw: str) -> datetime | None:
+        return _good_slot(clean_cell(raw), self.today)
 
     def run(self, rows: Iterable[SourceRow]) -> int:
         width = self.columns.width
@@ -252,6 +305,22 @@ class _FastParser:
         return count
 
 
+def _clean_code(raw: str) -> str | None:
+    code = clean_cell(raw)
+    return code if _good_code(code) else None
+
+
+def _judged(
+    column: Sequence[str], known: dict[str, Any], judge: Callable[[str], Any]
+) -> list[Any] | None:
+    """``judge`` of each cell of ``column`` (each distinct one judged once and remembered in
+    ``known``), or ``None`` when it judged any of them not good (``None``)."""
+    for raw in set(column).difference(known):
+        known[raw] = judge(raw)
+    values = list(map(known.__getitem__, column))
+    return None if None in values else values
+
+
 def _with_empty_cells(
     raw: Sequence[str], places: Sequence[int], measures: dict[str, tuple[str, int, int, int, str]]
 ) -> list[int | None]:
@@ -269,130 +338,3 @@ def _with_empty_cells(
     if out[0] is None:
         raise ValueError("no power")
     return out
-
-
-def _phase_problems(
-    records: Sequence[CurveRecord], meters: dict[str, q.MeterPhases], columns: ColumnMap
-) -> list[Problem]:
-    """Phases B and C on a single-phase meter: a file of another meter, or columns shifted."""
-    single = {asset_no for asset_no, meter in meters.items() if meter.phases == 1}
-    if not single or not any(columns.has(key) for key in PHASE_BC):
-        return []
-    fields = [(key, CurveRecord._fields.index(MEASURES[key][0])) for key in PHASE_BC]
-    problems: list[Problem] = []
-    for r in records:
-        if r.asset_no not in single:
-            continue
-        for key, at in fields:
-            if r[at] is not None:
-                reason = f"meter {r.asset_no} is single-phase: leave phases B and C empty"
-                problems.append(Problem(r.row, columns.name(key), reason))
-    return problems
-
-
-_ROW, _ASSET, _SLOT, _COMPLETE = 0, 1, 2, 11  # CurveRecord's fields by position
-
-
-def check(
-    session: Session, records: Sequence[CurveRecord], columns: ColumnMap
-) -> tuple[list[ResolvedCurve], list[Problem]]:
-    """Repeated (资产号, 时间), unknown meters and phases a single-phase meter lacks; each
-    good row becomes the point to store, with the stored values of columns the file lacks.
-    (A file has millions of rows: each pass over them is a C loop where it can be.)"""
-    problems: list[Problem] = []
-    assets = list(map(itemgetter(_ASSET), records))
-    slots = list(map(itemgetter(_SLOT), records))
-    if len(set(zip(assets, slots, strict=True))) < len(records):
-        problems += duplicate_problems(
-            records,
-            itemgetter(_ASSET, _SLOT),
-            itemgetter(_ROW),
-            columns.name("time"),
-            lambda r: f"point of {r.asset_no} at {r.slot_start:%Y-%m-%d %H:%M}",
-        )
-    meters = q.meter_phases(session, set(assets))
-    if not meters.keys() >= set(assets):
-        for r in records:
-            if r.asset_no not in meters:
-                reason = f"unknown meter {r.asset_no} (import the meters first)"
-                problems.append(Problem(r.row, columns.name("asset_no"), reason))
-    problems += _phase_problems(records, meters, columns)
-    known: Sequence[CurveRecord] = records
-    if problems or not all(map(itemgetter(_COMPLETE), records)):
-        bad = {p.row for p in problems}
-        known = [r for r in records if r.complete and r.row not in bad]
-    if not known:
-        return [], problems
-    ids = {asset_no: meter.id for asset_no, meter in meters.items()}
-    slots = list(map(itemgetter(_SLOT), known))
-    stored = q.stored_points(
-        session, {ids[a] for a in set(assets) if a in ids}, min(slots), max(slots)
-    )
-    # A new point's read time is its slot's end: the earliest it could have been read.
-    ends = {slot: slot + SLOT for slot in set(slots)}
-    new = tuple.__new__  # millions of rows: the named tuples' own __new__ costs a call each
-    if not stored:  # the usual case of an import: every point new
-        points = (
-            new(
-                IntervalRow,
-                (ids[r.asset_no], r.slot_start, r[3], None, ends[r.slot_start], *r[4:11]),
-            )
-            for r in known
-        )
-        return [
-            new(ResolvedCurve, (r[_ROW], point, None))
-            for r, point in zip(known, points, strict=True)
-        ], problems
-    resolved: list[ResolvedCurve] = []
-    for r in known:
-        meter_id = ids[r.asset_no]
-        old = stored.get((meter_id, r.slot_start))
-        if old is None:
-            values = (meter_id, r.slot_start, r[3], None, ends[r.slot_start], *r[4:11])
-            resolved.append(new(ResolvedCurve, (r.row, new(IntervalRow, values), old)))
-        else:
-            resolved.append(new(ResolvedCurve, (r.row, _merged(r, meter_id, old, columns), old)))
-    return resolved, problems
-
-
-def _merged(r: CurveRecord, meter_id: int, old: q.StoredPoint, columns: ColumnMap) -> IntervalRow:
-    """The point to store over a stored one: a column the file lacks keeps the stored value,
-    and the meter's register (never in a file) stays."""
-    values = list(r[4:11])
-    for at, key in enumerate(OPTIONAL):
-        if not columns.has(key):
-            values[at] = getattr(old, MEASURES[key][0])
-    # The stored read time: at least as new as the stored point, so the upsert takes it.
-    return IntervalRow._make(
-        (meter_id, r.slot_start, r[3], old.forward_active_wh, old.read_at, *values)
-    )
-
-
-def _day_batches(points: Sequence[IntervalRow]) -> Iterable[list[IntervalRow]]:
-    """The points by day, in batches of whole days and at least ``STORE_BATCH`` points, each
-    day in the file's order (usually a meter's points together: the upsert's key order)."""
-    by_day: dict[date, list[IntervalRow]] = {}
-    days = {slot: slot.date() for slot in {p.slot_start for p in points}}
-    for point in points:
-        day = days[point.slot_start]
-        same = by_day.get(day)
-        if same is None:
-            same = by_day[day] = []
-        same.append(point)
-    batch: list[IntervalRow] = []
-    for day in sorted(by_day):
-        batch += by_day.pop(day)
-        if len(batch) >= STORE_BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def store(session: Session, curves: Sequence[ResolvedCurve], columns: ColumnMap) -> StoreCounts:
-    """Upsert the points that are new or differ from the stored ones."""
-    changed = [c.point for c in curves if c.stored is None or c.point[2:] != c.stored]
-    new = sum(1 for c in curves if c.stored is None)
-    for batch in _day_batches(changed):
-        upsert_interval_readings(session, batch)
-    return StoreCounts(new=new, updated=len(changed) - new, unchanged=len(curves) - len(changed))

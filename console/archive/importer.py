@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from console.archive import (
     concentrators,
+    curve_store,
     curves,
     customers,
     events,
@@ -29,7 +30,7 @@ from console.archive import (
     readings,
     tariffs,
 )
-from console.archive.reader import SourceRow, TableFile
+from console.archive.reader import RowBlock, SourceRow, TableFile
 from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
 from console.archive.store import StoreCounts
@@ -37,8 +38,11 @@ from console.archive.validate import Problem, RowCells
 from console.core.memory import postponed_full_collections
 from db import changes
 
-# All rows at once: (records, problems, rows read). For a kind whose files are large (curves).
-RowsParser = Callable[[Iterable[SourceRow], ColumnMap, date], tuple[list[Any], list[Problem], int]]
+Parsed = tuple[list[Any], list[Problem], int]  # records, problems, rows read
+RowsParser = Callable[[Iterable[SourceRow], ColumnMap, date], Parsed]
+# All rows at once, a CSV file's in blocks (``TableFile.blocks``): for a kind whose files are
+# large (curves).
+BlocksParser = Callable[[Iterable[SourceRow | RowBlock], ColumnMap, date], Parsed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,7 @@ class KindHandler:
     parse_row: Callable[[RowCells, date], Any]
     check: Callable[[Session, Sequence[Any], ColumnMap], tuple[list[Any], list[Problem]]]
     store: Callable[[Session, Sequence[Any], ColumnMap], StoreCounts]
-    parse_rows: RowsParser | None = None
+    parse_rows: BlocksParser | None = None
 
 
 HANDLERS = {
@@ -56,7 +60,9 @@ HANDLERS = {
     "customers": KindHandler(customers.parse_row, customers.check, customers.store),
     "meters": KindHandler(meters.parse_row, meters.check, meters.store),
     "readings": KindHandler(readings.parse_row, readings.check, readings.store),
-    "curves": KindHandler(curves.parse_row, curves.check, curves.store, curves.parse_rows),
+    "curves": KindHandler(
+        curves.parse_row, curve_store.check, curve_store.store, curves.parse_rows
+    ),
     "events": KindHandler(events.parse_row, events.check, events.store),
 }
 assert tuple(HANDLERS) == KINDS
@@ -105,9 +111,7 @@ class ImportResult:
 
 
 def _each_row(parse_row: Callable[[RowCells, date], Any]) -> RowsParser:
-    def parse(
-        rows: Iterable[SourceRow], columns: ColumnMap, today: date
-    ) -> tuple[list[Any], list[Problem], int]:
+    def parse(rows: Iterable[SourceRow], columns: ColumnMap, today: date) -> Parsed:
         problems: list[Problem] = []
         records: list[Any] = []
         count = 0
@@ -143,14 +147,18 @@ def import_file(
     if not table.headers:
         raise HeaderError("the file is empty: no header row")
     columns = match_columns(kind, table.headers)
-    parse = handler.parse_rows or _each_row(handler.parse_row)
     tell = progress or _silent
     tell(ImportPhase.READING, 0)
-    rows = table.rows() if progress is None else _counted(table.rows(), progress)
     # Millions of rows of a curve file are millions of live tuples: full collections would
     # walk them all again and again (a third of the import's time), and find no cycle.
     with postponed_full_collections():
-        records, problems, rows_read = parse(rows, columns, today)
+        if handler.parse_rows is not None:
+            blocks = table.blocks()
+            source = blocks if progress is None else _counted_blocks(blocks, progress)
+            records, problems, rows_read = handler.parse_rows(source, columns, today)
+        else:
+            rows = table.rows() if progress is None else _counted(table.rows(), progress)
+            records, problems, rows_read = _each_row(handler.parse_row)(rows, columns, today)
         if rows_read == 0:
             raise NoRowsError("the file has a header but no rows")
         tell(ImportPhase.CHECKING, rows_read)
@@ -203,6 +211,22 @@ def _counted(rows: Iterator[SourceRow], progress: Progress) -> Iterator[SourceRo
             progress(ImportPhase.READING, read)
 
     return chain.from_iterable(chunks())
+
+
+def _counted_blocks(
+    items: Iterator[SourceRow | RowBlock], progress: Progress
+) -> Iterator[SourceRow | RowBlock]:
+    """``items`` of ``TableFile.blocks``, with ``progress(READING, n)`` as ``_counted`` gives
+    it (a block counts its records: a blank line among them too)."""
+    read = reported = 0
+    for item in items:
+        yield item
+        read += len(item.records) if isinstance(item, RowBlock) else 1
+        if read - reported >= PROGRESS_ROWS:
+            progress(ImportPhase.READING, read)
+            reported = read
+    if read != reported:
+        progress(ImportPhase.READING, read)
 
 
 def _record_change(session: Session, kind: str, counts: StoreCounts) -> None:

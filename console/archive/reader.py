@@ -11,8 +11,9 @@ from __future__ import annotations
 import codecs
 import csv
 import zipfile
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from datetime import date, datetime, time
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,6 +23,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _CHUNK = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# CSV records handed on together by ``TableFile.blocks``: enough for a reader to work on
+# columns, few enough that a block's cells are still in the CPU cache then.
+BLOCK_ROWS = 512
 
 
 class ImportFileError(Exception):
@@ -31,6 +35,20 @@ class ImportFileError(Exception):
 class SourceRow(NamedTuple):  # made for every row: 0.35 µs, a frozen dataclass 0.50
     number: int  # 1 is the header
     cells: tuple[str, ...]
+
+
+class RowBlock(NamedTuple):
+    """Consecutive records of a CSV file as the csv module split them, cells not yet cleaned;
+    the first is row ``first``. ``rows()`` gives the rows ``TableFile.rows`` gives for them."""
+
+    first: int
+    records: Sequence[Sequence[str]]
+
+    def rows(self) -> Iterator[SourceRow]:
+        for number, record in enumerate(self.records, start=self.first):
+            cells = _cleaned(record)
+            if any(cells):
+                yield SourceRow(number, cells)
 
 
 def clean_cell(value: Any) -> str:
@@ -56,6 +74,14 @@ def clean_cell(value: Any) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return clean_cell(str(value))
+
+
+def _cleaned(record: Sequence[str]) -> tuple[str, ...]:
+    # Most rows need no more than trimming: cleaned in C, not cell by cell.
+    joined = "".join(record)
+    if '="' in joined or "\ufeff" in joined:
+        return tuple(map(clean_cell, record))
+    return tuple(map(str.strip, record))
 
 
 def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
@@ -151,11 +177,32 @@ class TableFile:
 
     def rows(self) -> Iterator[SourceRow]:
         """The rows after the header that have any value, numbered from 2."""
-        raw = self._raw_rows()
-        next(raw, None)
-        for number, cells in enumerate(raw, start=2):
-            if any(cells):
-                yield SourceRow(number, cells)
+        for item in self.blocks():
+            if isinstance(item, RowBlock):
+                yield from item.rows()
+            else:
+                yield item
+
+    def blocks(self) -> Iterator[SourceRow | RowBlock]:
+        """The rows of ``rows()``, a CSV file's as blocks of records whose cells are not yet
+        cleaned (``RowBlock``): for a reader of large files that works on columns."""
+        if self.is_excel:
+            sheet = self._raw_rows()
+            next(sheet, None)
+            for number, cells in enumerate(sheet, start=2):
+                if any(cells):
+                    yield SourceRow(number, cells)
+            return
+        try:
+            with self.path.open(encoding=self.encoding, newline="") as stream:
+                records = csv.reader(stream, delimiter=self.delimiter)
+                next(records, None)
+                first = 2
+                while block := list(islice(records, BLOCK_ROWS)):
+                    yield RowBlock(first, block)
+                    first += len(block)
+        except csv.Error as err:
+            raise ImportFileError(f"{self.path}: not a readable CSV file: {err}") from err
 
     def _raw_rows(self) -> Generator[tuple[str, ...], None, None]:
         if self.is_excel:
@@ -164,12 +211,7 @@ class TableFile:
         try:
             with self.path.open(encoding=self.encoding, newline="") as stream:
                 for record in csv.reader(stream, delimiter=self.delimiter):
-                    # Most rows need no more than trimming: cleaned in C, not cell by cell.
-                    joined = "".join(record)
-                    if '="' in joined or "\ufeff" in joined:
-                        yield tuple(map(clean_cell, record))
-                    else:
-                        yield tuple(map(str.strip, record))
+                    yield _cleaned(record)
         except csv.Error as err:
             raise ImportFileError(f"{self.path}: not a readable CSV file: {err}") from err
 

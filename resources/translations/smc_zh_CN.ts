@@ -203,6 +203,337 @@
     </message>
 </context>
 <context>
+    <name>Archive</name>
+    <message>
+        <source>expected 4 digits (行政区划码, e.g. 3301)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a number 1-65535 (or hexadecimal 0x0001-0xFFFF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between 1 and 65535</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{date} is in the future</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>address {address}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown 台区 {code} (import the org file first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{address} is concentrator {holder}&apos;s in the database (give that one its new address first, in a file of its own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} meters behind concentrator {asset_no} are in another 台区 than {code}: move them with a meters import first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>longitude and latitude go together: give both or neither</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown 台区 {code} (not in the database)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown tariff {code} (not in the database)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tariff {code} is for {tariff_class} customers, this customer is {customer_class}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{end} is before the start {start}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} of {asset_no} has no end, after the next one started ({start}, row {row})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} of {asset_no} ends {end}, after the next one started ({start}, row {row})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} of {asset_no} at {start}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown meter {asset_no} (import the meters first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path}: the name must end in .csv or .xlsx (the format to write)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is a folder: give the name of the file to write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write in {folder}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind}: more rows than an Excel sheet holds ({limit}); export to a .csv file instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>longer than {n} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown link scheme {scheme}:// (expected {known})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: a meter without a 集中器资产号 needs a link of its own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: a customer meter (用户表) bills a customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a summary meter (考核表) bills no customer: leave empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>通信地址 {address} on {bus}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>表箱 {box} is in 台区 {code} on row {row}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown customer {number} (import the customers first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>表箱 {box} is in 台区 {stored}, not {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown concentrator {asset_no} (not in the database)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>concentrator {asset_no} serves 台区 {stored}, not {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{address} on {bus} is already meter {holder}&apos;s (in the database)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a whole number of kVA (e.g. 400)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between 1 and {limit} kVA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database has no county yet: name it in 县公司 (county_name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database has several counties ({names}): say which in 县公司 (county_name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>county {county} is not in the database and would be created: name its 市公司 (company_name), the database has none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>county {county} is not in the database and would be created: name its 市公司 (company_name), the database has several</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>线路 {feeder} belongs to 供电所 {stored} in the database, not {station}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>线路 {feeder} is under 供电所 {here} here, not {there} as on row {row}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>线路 {feeder} is fed by 变电站 {here} here, not {there} as on row {row}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time} is before the freeze itself (00:00 of {date})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tariff registers add up to {sum} kWh, more than the total {total} kWh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{after} kWh is less than {before} kWh of {date} ({where})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{before} kWh is more than the stored {after} kWh of {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>freeze of {asset_no} on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>column {n} has no header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown column {name} (column {n})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>column {name} (column {n}) repeats {first}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing required columns: {columns}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {kind} columns are: {known} (or their English names; see resources/templates/README.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row}, {column}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>values in column(s) {columns}, which have no header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing required value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>duplicate {what} (also on row {row})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what} repeated on row {rows}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>longer than {n} characters ({length})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not contain spaces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected up to 12 digits (e.g. 000000000001)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected up to 12 digits, got {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation type="unfinished">不是数字</translation>
+    </message>
+    <message>
+        <source>must not be negative</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>more than {limit} kWh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>more than {n} decimals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between {low} and {high}{unit}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between {low} and {high} degrees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the nameplate ratio must divide to a whole number (e.g. 200/5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a whole number or a nameplate ratio like 200/5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be 1 or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no such date {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a date like 2026-11-21</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a date without a time, like 2026-11-21</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a date and time like 2026-11-21 00:15:08</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no such time {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown value (expected {expected})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected 是/否 (yes/no, 1/0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a phone number (digits, spaces, + - and brackets)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ArchiveImport</name>
     <message>
         <source>Transformer areas</source>
@@ -211,6 +542,10 @@
     <message>
         <source>Concentrators</source>
         <translation>集中器档案</translation>
+    </message>
+    <message>
+        <source>Tariffs</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Customers</source>
@@ -239,6 +574,10 @@
     <message>
         <source>Concentrators with their transformer area and Q/GDW 1376.1 address; the areas must be imported already.</source>
         <translation>集中器及其所在台区和 Q/GDW 1376.1 地址；须先导入台区档案。</translation>
+    </message>
+    <message>
+        <source>Electricity prices by tariff code and validity: flat, time-of-use periods with their hours, residential tiers; import them before the customers that use them.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Customers by account number, with their class, tariff and transformer area.</source>
@@ -299,6 +638,10 @@
     <message>
         <source>feeders</source>
         <translation>条线路</translation>
+    </message>
+    <message>
+        <source>{n} price lines removed</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>UTF-8 with BOM</source>
@@ -420,12 +763,12 @@
         <translation>已保存：</translation>
     </message>
     <message>
-        <source>Created:</source>
-        <translation>新建单位：</translation>
-    </message>
-    <message>
         <source>Rejected:</source>
         <translation>已拒绝：</translation>
+    </message>
+    <message>
+        <source>Created / removed:</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Open its folder</source>
@@ -2678,6 +3021,33 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>SmcDb</name>
+    <message>
+        <source>smc db: error: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no database file at {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{database} has an older schema: open it with the console (or import into it) once to upgrade it, then export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{database} is shared and has accounts: sign in with --user NAME to export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}: {kind}, {rows} rows in {seconds} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}: {kind}, {rows} rows (the supply stations of {user}) in {seconds} s</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from test_bench_ingest import METERS, summary_meters
 
 from console import __main__ as cli
-from console.archive import curves
+from console.archive import curve_store, curves
 from console.archive.reader import TableFile
 from console.archive.schema import COLUMNS, match_columns
 from console.core.memory import postponed_full_collections
@@ -95,7 +95,7 @@ def _ingest_alone(tmp_path: Path, records: list[curves.CurveRecord]) -> float:
     gc.collect()
     started = time.perf_counter()
     with sf.begin() as session:
-        for batch in curves._day_batches(points):
+        for batch in curve_store._day_batches(points):
             upsert_interval_readings(session, batch)
     seconds = time.perf_counter() - started
     engine.dispose()
@@ -132,7 +132,7 @@ def test_curve_import_figures(tmp_path: Path) -> None:
         t0 = time.perf_counter()
         read = sum(1 for _ in table.rows())
         t1 = time.perf_counter()
-        records, problems, parsed = curves.parse_rows(table.rows(), columns, date(2026, 11, 21))
+        records, problems, parsed = curves.parse_rows(table.blocks(), columns, date(2026, 11, 21))
         t2 = time.perf_counter()
         assert read == parsed == len(records) == ROWS and not problems
         ingest_s = _ingest_alone(tmp_path, records)

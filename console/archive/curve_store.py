@@ -19,6 +19,7 @@ from console.archive.curves import MEASURES, OPTIONAL, PHASE_BC, SLOT, CurveReco
 from console.archive.schema import ColumnMap
 from console.archive.store import StoreCounts
 from console.archive.validate import Problem, duplicate_problems
+from console.core.i18n import translate
 from db.ingest import IntervalRow, upsert_interval_readings
 from db.queries import archive_measurements as q
 
@@ -47,7 +48,9 @@ def _phase_problems(
             continue
         for key, at in fields:
             if r[at] is not None:
-                reason = f"meter {r.asset_no} is single-phase: leave phases B and C empty"
+                reason = translate(
+                    "Archive", "meter {asset_no} is single-phase: leave phases B and C empty"
+                ).format(asset_no=r.asset_no)
                 problems.append(Problem(r.row, columns.name(key), reason))
     return problems
 
@@ -70,13 +73,17 @@ def check(
             itemgetter(_ASSET, _SLOT),
             itemgetter(_ROW),
             columns.name("time"),
-            lambda r: f"point of {r.asset_no} at {r.slot_start:%Y-%m-%d %H:%M}",
+            lambda r: translate("Archive", "point of {asset_no} at {time}").format(
+                asset_no=r.asset_no, time=f"{r.slot_start:%Y-%m-%d %H:%M}"
+            ),
         )
     meters = q.meter_phases(session, set(assets))
     if not meters.keys() >= set(assets):
         for r in records:
             if r.asset_no not in meters:
-                reason = f"unknown meter {r.asset_no} (import the meters first)"
+                reason = translate(
+                    "Archive", "unknown meter {asset_no} (import the meters first)"
+                ).format(asset_no=r.asset_no)
                 problems.append(Problem(r.row, columns.name("asset_no"), reason))
     problems += _phase_problems(records, meters, columns)
     known: Sequence[CurveRecord] = records

@@ -22,6 +22,7 @@ from console.archive import values as v
 from console.archive.reader import RowBlock, SourceRow, clean_cell
 from console.archive.schema import ColumnMap
 from console.archive.validate import Problem, RowCells
+from console.core.i18n import translate
 
 SLOT = timedelta(minutes=15)
 # Rows whose values are checked and scaled in one numpy step: few enough that their cells are
@@ -69,7 +70,11 @@ def slot_time(raw: str) -> datetime:
     """A curve point's time: on a quarter hour (the start of its 15-minute slot)."""
     at = v.moment(raw)
     if at.minute % 15 or at.second:
-        raise v.CellError("not on a quarter hour (curve points are at :00, :15, :30 and :45)")
+        raise v.CellError(
+            translate(
+                "Archive", "not on a quarter hour (curve points are at :00, :15, :30 and :45)"
+            )
+        )
     return at
 
 
@@ -79,7 +84,7 @@ def parse_row(cells: RowCells, today: date) -> CurveRecord | None:
     power = cells.need("active_power_kw", _PARSE["active_power_kw"])
     optional = [cells.get(key, _PARSE[key]) for key in OPTIONAL]
     if slot is not None and slot.date() > today:
-        cells.problem("time", f"{slot} is in the future")
+        cells.problem("time", translate("Archive", "{date} is in the future").format(date=slot))
     if asset_no is None or slot is None:
         return None
     return CurveRecord._make((cells.number, asset_no, slot, power, *optional, cells.ok))

@@ -35,6 +35,7 @@ from console.archive.report import write_report
 from console.archive.schema import KINDS, ColumnMap, HeaderError, match_columns
 from console.archive.store import StoreCounts
 from console.archive.validate import Problem, RowCells
+from console.core.i18n import translate
 from console.core.memory import postponed_full_collections
 from db import changes
 
@@ -145,7 +146,7 @@ def import_file(
     whenever there are any."""
     handler = HANDLERS[kind]
     if not table.headers:
-        raise HeaderError("the file is empty: no header row")
+        raise HeaderError(translate("Archive", "the file is empty: no header row"))
     columns = match_columns(kind, table.headers)
     tell = progress or _silent
     tell(ImportPhase.READING, 0)
@@ -160,7 +161,7 @@ def import_file(
             rows = table.rows() if progress is None else _counted(table.rows(), progress)
             records, problems, rows_read = _each_row(handler.parse_row)(rows, columns, today)
         if rows_read == 0:
-            raise NoRowsError("the file has a header but no rows")
+            raise NoRowsError(translate("Archive", "the file has a header but no rows"))
         tell(ImportPhase.CHECKING, rows_read)
         resolved, more = handler.check(session, records, columns)
         del records  # what is still needed is in resolved

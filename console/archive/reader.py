@@ -20,6 +20,8 @@ from typing import Any, NamedTuple
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from console.core.i18n import translate
+
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _CHUNK = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -112,12 +114,18 @@ def detect_encoding(path: Path) -> str:
         if bad is None:
             return "utf-8-sig"
         raise ImportFileError(
-            f"{path}: starts with a UTF-8 byte-order mark but byte 0x{bad[1]:02X} at offset "
-            f"{bad[0]} is not UTF-8"
+            translate(
+                "Archive",
+                "{path}: starts with a UTF-8 byte-order mark but byte {byte} at offset {offset} "
+                "is not UTF-8",
+            ).format(path=path, byte=f"0x{bad[1]:02X}", offset=bad[0])
         )
     if head.startswith(_UTF16_BOMS):
         raise ImportFileError(
-            f"{path}: is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx"
+            translate(
+                "Archive",
+                "{path}: is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx",
+            ).format(path=path)
         )
     utf8 = _first_bad_byte(path, "utf-8")
     if utf8 is None:
@@ -126,10 +134,15 @@ def detect_encoding(path: Path) -> str:
     if gb is None:
         return "gb18030"
     raise ImportFileError(
-        f"{path}: cannot be decoded: not UTF-8 (byte 0x{utf8[1]:02X} at offset {utf8[0]}) and "
-        f"not GBK/GB18030 (byte 0x{gb[1]:02X} at offset {gb[0]}); save it as 'CSV UTF-8' "
-        "or .xlsx"
-    )
+        translate(
+            "Archive",
+            "{path}: cannot be decoded: not UTF-8 (byte {utf8} at offset {utf8_offset}) and not "
+            "GBK/GB18030 (byte {gb} at offset {gb_offset}); save it as 'CSV UTF-8' or .xlsx",
+        ).format(
+            path=path, utf8=f"0x{utf8[1]:02X}", utf8_offset=utf8[0], gb=f"0x{gb[1]:02X}",
+            gb_offset=gb[0],
+        )
+    )  # fmt: skip
 
 
 ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
@@ -144,11 +157,19 @@ class TableFile:
         self.sheet = sheet
         self.is_excel = path.suffix.lower() in EXCEL_SUFFIXES
         if not path.is_file():
-            raise ImportFileError(f"{path}: no such file")
+            raise ImportFileError(translate("Archive", "{path}: no such file").format(path=path))
         if path.suffix.lower() == ".xls":
-            raise ImportFileError(f"{path}: the old .xls format is not read; save it as .xlsx")
+            raise ImportFileError(
+                translate(
+                    "Archive", "{path}: the old .xls format is not read; save it as .xlsx"
+                ).format(path=path)
+            )
         if sheet is not None and not self.is_excel:
-            raise ImportFileError(f"--sheet {sheet}: {path} is not an Excel workbook")
+            raise ImportFileError(
+                translate("Archive", "--sheet {sheet}: {path} is not an Excel workbook").format(
+                    sheet=sheet, path=path
+                )
+            )
         self.encoding = "" if self.is_excel else detect_encoding(path)
         self.delimiter = ","
         self.headers: tuple[str, ...] = ()
@@ -202,7 +223,11 @@ class TableFile:
                     yield RowBlock(first, block)
                     first += len(block)
         except csv.Error as err:
-            raise ImportFileError(f"{self.path}: not a readable CSV file: {err}") from err
+            raise ImportFileError(
+                translate("Archive", "{path}: not a readable CSV file: {reason}").format(
+                    path=self.path, reason=err
+                )
+            ) from err
 
     def _raw_rows(self) -> Generator[tuple[str, ...], None, None]:
         if self.is_excel:
@@ -213,13 +238,21 @@ class TableFile:
                 for record in csv.reader(stream, delimiter=self.delimiter):
                     yield _cleaned(record)
         except csv.Error as err:
-            raise ImportFileError(f"{self.path}: not a readable CSV file: {err}") from err
+            raise ImportFileError(
+                translate("Archive", "{path}: not a readable CSV file: {reason}").format(
+                    path=self.path, reason=err
+                )
+            ) from err
 
     def _excel_rows(self) -> Iterator[tuple[str, ...]]:
         try:
             book = load_workbook(self.path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as err:
-            raise ImportFileError(f"{self.path}: not a readable .xlsx workbook: {err}") from err
+            raise ImportFileError(
+                translate("Archive", "{path}: not a readable .xlsx workbook: {reason}").format(
+                    path=self.path, reason=err
+                )
+            ) from err
         try:
             if self.sheet is None:
                 sheet = book.worksheets[0]
@@ -228,7 +261,11 @@ class TableFile:
                 sheet = book[self.sheet]
             else:
                 names = ", ".join(book.sheetnames)
-                raise ImportFileError(f"{self.path}: no sheet {self.sheet!r} (sheets: {names})")
+                raise ImportFileError(
+                    translate("Archive", "{path}: no sheet {sheet} (sheets: {names})").format(
+                        path=self.path, sheet=repr(self.sheet), names=names
+                    )
+                )
             for values in sheet.iter_rows(values_only=True):
                 yield tuple(clean_cell(v) for v in values)
         finally:

@@ -14,6 +14,7 @@ from console.archive.reader import TableFile
 from console.archive.schema import REPORT_REASON, REPORT_ROW
 from console.archive.validate import Problem
 from console.archive.values import normalise_word
+from console.core.i18n import translate
 
 
 class ReportError(Exception):
@@ -41,7 +42,8 @@ def write_report(table: TableFile, problems: Iterable[Problem], path: Path) -> i
     try:
         return _write(table, reasons, keep, width, path)
     except OSError as err:
-        raise ReportError(f"cannot write the report {path}: {err.strerror or err}") from err
+        reason = translate("Archive", "cannot write the report {path}: {reason}")
+        raise ReportError(reason.format(path=path, reason=err.strerror or err)) from err
 
 
 def _write(

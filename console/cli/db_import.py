@@ -25,6 +25,7 @@ from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
 from console.core import operator, paths
 from console.core.database import describe_db
+from console.core.i18n import translate
 from console.core.roles import Permission
 from db.errors import DatabaseError
 
@@ -72,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
     if report is None and args.skip_invalid:
         report = default_report_path(source)
     if report is not None and report.resolve() == source.resolve():
-        raise DbToolError(f"--report {report}: that is the file being imported", EXIT_USAGE)
+        raise DbToolError(
+            translate("SmcDb", "--report {path}: that is the file being imported").format(
+                path=report
+            ),
+            EXIT_USAGE,
+        )
     url = db_common.database_url(args)
     started = time.monotonic()
     try:
@@ -93,50 +99,69 @@ def run(args: argparse.Namespace) -> int:
             if result.counts is not None:  # in the import's transaction: stored, recorded
                 record_import(session, operator.current(), source.name, result, datetime.now())
     except HeaderError as err:
-        raise DbToolError(f"{source}: {err}; nothing was stored", EXIT_FAILED) from err
-    except ImportFileError as err:
-        raise DbToolError(f"{err}; nothing was stored", EXIT_USAGE) from err
-    except ReportError as err:
-        raise DbToolError(f"{err}; nothing was stored", EXIT_USAGE) from err
+        reason = translate("SmcDb", "{file}: {reason}; nothing was stored")
+        raise DbToolError(reason.format(file=source, reason=err), EXIT_FAILED) from err
+    except (ImportFileError, ReportError) as err:
+        reason = translate("SmcDb", "{reason}; nothing was stored")
+        raise DbToolError(reason.format(reason=err), EXIT_USAGE) from err
     except DatabaseError as err:
         raise DbToolError(f"{describe_db(url)}: {err}", EXIT_FAILED) from err
     except SQLAlchemyError as err:
-        reason = getattr(err, "orig", None) or err
+        reason = translate("SmcDb", "{database} refused the import, nothing was stored: {reason}")
         raise DbToolError(
-            f"{describe_db(url)} refused the import, nothing was stored: {reason}", EXIT_FAILED
+            reason.format(database=describe_db(url), reason=getattr(err, "orig", None) or err),
+            EXIT_FAILED,
         ) from err
     print_result(source, result, time.monotonic() - started)
     return EXIT_OK if result.complete else EXIT_FAILED
 
 
 def print_result(source: Path, result: ImportResult, seconds: float) -> None:
-    print(f"{source}: {result.kind}, {result.source}, {result.columns} columns")
+    def say(text: str, **fields: object) -> None:
+        print(text.format(**fields))
+
+    say(
+        translate("SmcDb", "{file}: {kind}, {source}, {n} columns"),
+        file=source, kind=result.kind, source=result.source, n=result.columns,
+    )  # fmt: skip
     for problem in result.problems[:MAX_PRINTED]:
         print(f"  {problem}")
     if len(result.problems) > MAX_PRINTED:
-        print(f"  ... and {len(result.problems) - MAX_PRINTED} more")
-    print(f"rows read: {result.rows_read}")
+        say(translate("SmcDb", "  ... and {n} more"), n=len(result.problems) - MAX_PRINTED)
+    say(translate("SmcDb", "rows read: {n}"), n=result.rows_read)
     counts = result.counts
     if counts is None:
         valid = result.rows_read - result.rejected_rows
-        advice = f", or store the {valid} valid rows with --skip-invalid" if valid else ""
-        print(
-            f"nothing stored: {result.rejected_rows} of {result.rows_read} rows are invalid; "
-            f"fix them{advice}"
-        )
-    else:
-        line = (
-            f"stored: {counts.stored} ({counts.new} new, {counts.updated} updated, "
-            f"{counts.unchanged} unchanged)"
-        )
-        if counts.boxes_created:
-            line += f"; 表箱 (meter boxes) created: {counts.boxes_created}"
-        for what, created in counts.created:
-            line += f"; {what} created: {created}"
-        for what, removed in counts.removed:
-            line += f"; {what} removed: {removed}"
-        print(f"{line} in {seconds:.1f} s")
-        if result.rejected_rows:
-            print(f"rejected: {result.rejected_rows}")
+        if valid:
+            text = translate(
+                "SmcDb",
+                "nothing stored: {bad} of {rows} rows are invalid; fix them, or store the {valid} "
+                "valid rows with --skip-invalid",
+            )
+        else:
+            text = translate("SmcDb", "nothing stored: {bad} of {rows} rows are invalid; fix them")
+        say(text, bad=result.rejected_rows, rows=result.rows_read, valid=valid)
+        _print_report(result)
+        return
+    line = translate(
+        "SmcDb", "stored: {stored} ({new} new, {updated} updated, {unchanged} unchanged)"
+    ).format(
+        stored=counts.stored, new=counts.new, updated=counts.updated, unchanged=counts.unchanged
+    )
+    if counts.boxes_created:
+        more = translate("SmcDb", "; 表箱 (meter boxes) created: {n}")
+        line += more.format(n=counts.boxes_created)
+    for what, created in counts.created:
+        line += translate("SmcDb", "; {what} created: {n}").format(what=what, n=created)
+    for what, removed in counts.removed:
+        line += translate("SmcDb", "; {what} removed: {n}").format(what=what, n=removed)
+    say(translate("SmcDb", "{line} in {seconds} s"), line=line, seconds=f"{seconds:.1f}")
+    if result.rejected_rows:
+        say(translate("SmcDb", "rejected: {n}"), n=result.rejected_rows)
+    _print_report(result)
+
+
+def _print_report(result: ImportResult) -> None:
     if result.report is not None:
-        print(f"report: {result.report} ({result.report_rows} rows with their reasons)")
+        text = translate("SmcDb", "report: {path} ({n} rows with their reasons)")
+        print(text.format(path=result.report, n=result.report_rows))

@@ -100,9 +100,11 @@ def test_the_kinds_are_offered_in_the_import_order_with_what_each_holds(view: Ad
     page = view.imports
     assert view.tabs.tabText(view.tabs.indexOf(page)) == "档案导入"
     names = [page.kind.itemText(i) for i in range(page.kind.count())]
-    assert names == ["台区档案", "集中器档案", "客户档案", "计量档案", "日冻结", "负荷曲线", "事件"]
+    assert names == [
+        "台区档案", "集中器档案", "电价表", "客户档案", "计量档案", "日冻结", "负荷曲线", "事件",
+    ]  # fmt: skip
     assert "最先导入" in page.hint.text()
-    page.kind.setCurrentIndex(3)
+    page.kind.setCurrentIndex(4)
     assert "须先导入客户档案" in page.hint.text()
     assert page.order.text().startswith("导入顺序：台区档案 → 集中器档案")
     assert not page.import_button.isEnabled()  # no file yet

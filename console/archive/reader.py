@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from console.core.i18n import translate
+from console.core.i18n import QT_TRANSLATE_NOOP, translate
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _CHUNK = 1 << 20
@@ -145,7 +145,11 @@ def detect_encoding(path: Path) -> str:
     )  # fmt: skip
 
 
-ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
+ENCODING_NAMES = {
+    "utf-8-sig": QT_TRANSLATE_NOOP("Archive", "UTF-8 with BOM"),
+    "utf-8": "UTF-8",
+    "gb18030": "GBK/GB18030",
+}
 
 
 class TableFile:
@@ -187,10 +191,13 @@ class TableFile:
 
     @property
     def format(self) -> str:
+        """How the file was read, in the session's language: ``CSV, UTF-8 with BOM``."""
         if self.is_excel:
-            return f"Excel, sheet {self.sheet_title}"
-        separator = ", tab-separated" if self.delimiter == "\t" else ""
-        return f"CSV, {ENCODING_NAMES[self.encoding]}{separator}"
+            return translate("Archive", "Excel, sheet {sheet}").format(sheet=self.sheet_title)
+        encoding = translate("Archive", ENCODING_NAMES[self.encoding])
+        if self.delimiter == "\t":
+            return translate("Archive", "CSV, {encoding}, tab-separated").format(encoding=encoding)
+        return translate("Archive", "CSV, {encoding}").format(encoding=encoding)
 
     @property
     def sheet_title(self) -> str:

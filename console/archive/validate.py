@@ -65,7 +65,9 @@ class RowCells:
         try:
             return parse(raw)
         except CellError as err:
-            self.problem(key, f"{raw!r}: {err}")
+            self.problem(
+                key, translate("Archive", "{value}: {reason}").format(value=repr(raw), reason=err)
+            )
             return None
 
     def need(self, key: str, parse: Callable[[str], T]) -> T | None:

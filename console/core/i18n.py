@@ -47,6 +47,13 @@ def translate(context: str, text: str) -> str:
     return _catalog(_language).get((context, text), text)
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802: the name lupdate knows
+    """Marks ``text`` for the catalogue where it is defined (a table of names) and returns it
+    unchanged; ``translate`` it where it is shown."""
+    del context
+    return text
+
+
 def _catalog(lang: str) -> dict[tuple[str, str], str]:
     with _lock:
         found = _catalogs.get(lang)

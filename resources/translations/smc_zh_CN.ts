@@ -206,331 +206,411 @@
     <name>Archive</name>
     <message>
         <source>expected 4 digits (行政区划码, e.g. 3301)</source>
-        <translation type="unfinished"></translation>
+        <translation>应为 4 位数字（行政区划码，如 3301）</translation>
     </message>
     <message>
         <source>expected a number 1-65535 (or hexadecimal 0x0001-0xFFFF)</source>
-        <translation type="unfinished"></translation>
+        <translation>应为 1–65535 的数字（或十六进制 0x0001–0xFFFF）</translation>
     </message>
     <message>
         <source>must be between 1 and 65535</source>
-        <translation type="unfinished"></translation>
+        <translation>应在 1 到 65535 之间</translation>
     </message>
     <message>
         <source>{date} is in the future</source>
-        <translation type="unfinished"></translation>
+        <translation>{date} 晚于今天</translation>
     </message>
     <message>
         <source>address {address}</source>
-        <translation type="unfinished"></translation>
+        <translation>地址 {address}</translation>
     </message>
     <message>
         <source>unknown 台区 {code} (import the org file first)</source>
-        <translation type="unfinished"></translation>
+        <translation>台区 {code} 不存在（请先导入台区档案）</translation>
     </message>
     <message>
         <source>{address} is concentrator {holder}&apos;s in the database (give that one its new address first, in a file of its own)</source>
-        <translation type="unfinished"></translation>
+        <translation>地址 {address} 在数据库中属于集中器 {holder}（请先用单独的文件为其改址）</translation>
     </message>
     <message>
         <source>{n} meters behind concentrator {asset_no} are in another 台区 than {code}: move them with a meters import first</source>
-        <translation type="unfinished"></translation>
+        <translation>集中器 {asset_no} 下有 {n} 块表计不在台区 {code}：请先通过计量档案导入调整</translation>
     </message>
     <message>
         <source>longitude and latitude go together: give both or neither</source>
-        <translation type="unfinished"></translation>
+        <translation>经度和纬度须同时填写或同时留空</translation>
     </message>
     <message>
         <source>unknown 台区 {code} (not in the database)</source>
-        <translation type="unfinished"></translation>
+        <translation>台区 {code} 不存在（数据库中没有）</translation>
     </message>
     <message>
         <source>unknown tariff {code} (not in the database)</source>
-        <translation type="unfinished"></translation>
+        <translation>电价 {code} 不存在（数据库中没有）</translation>
     </message>
     <message>
         <source>tariff {code} is for {tariff_class} customers, this customer is {customer_class}</source>
-        <translation type="unfinished"></translation>
+        <translation>电价 {code} 适用于{tariff_class}客户，该客户为{customer_class}</translation>
     </message>
     <message>
         <source>{end} is before the start {start}</source>
-        <translation type="unfinished"></translation>
+        <translation>{end} 早于发生时间 {start}</translation>
     </message>
     <message>
         <source>{kind} of {asset_no} has no end, after the next one started ({start}, row {row})</source>
-        <translation type="unfinished"></translation>
+        <translation>{asset_no} 的{kind}事件没有结束时间，而下一次已于 {start} 发生（第 {row} 行）</translation>
     </message>
     <message>
         <source>{kind} of {asset_no} ends {end}, after the next one started ({start}, row {row})</source>
-        <translation type="unfinished"></translation>
+        <translation>{asset_no} 的{kind}事件于 {end} 结束，晚于下一次发生时间 {start}（第 {row} 行）</translation>
     </message>
     <message>
         <source>{kind} of {asset_no} at {start}</source>
-        <translation type="unfinished"></translation>
+        <translation>{asset_no} 于 {start} 的{kind}事件</translation>
+    </message>
+    <message>
+        <source>meter {asset_no} is single-phase: leave phases B and C empty</source>
+        <translation>表计 {asset_no} 为单相表：B、C 相请留空</translation>
+    </message>
+    <message>
+        <source>point of {asset_no} at {time}</source>
+        <translation>{asset_no} 在 {time} 的曲线点</translation>
     </message>
     <message>
         <source>unknown meter {asset_no} (import the meters first)</source>
-        <translation type="unfinished"></translation>
+        <translation>表计 {asset_no} 不存在（请先导入计量档案）</translation>
     </message>
     <message>
         <source>{path}: the name must end in .csv or .xlsx (the format to write)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：文件名须以 .csv 或 .xlsx 结尾（即导出格式）</translation>
     </message>
     <message>
         <source>{path} is a folder: give the name of the file to write</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 是文件夹：请给出要写入的文件名</translation>
     </message>
     <message>
         <source>cannot write in {folder}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法在 {folder} 中写入：{reason}</translation>
     </message>
     <message>
         <source>cannot write {path}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
         <source>{kind}: more rows than an Excel sheet holds ({limit}); export to a .csv file instead</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind}：行数超过 Excel 工作表上限（{limit} 行）；请改为导出 .csv 文件</translation>
     </message>
     <message>
         <source>longer than {n} characters</source>
-        <translation type="unfinished"></translation>
+        <translation>超过 {n} 个字符</translation>
     </message>
     <message>
         <source>unknown link scheme {scheme}:// (expected {known})</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的通道类型 {scheme}://（应为 {known}）</translation>
     </message>
     <message>
         <source>missing: a meter without a 集中器资产号 needs a link of its own</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少：没有集中器资产号的表计须有自己的通道</translation>
     </message>
     <message>
         <source>missing: a customer meter (用户表) bills a customer</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少：用户表须对应一个户号</translation>
     </message>
     <message>
         <source>a summary meter (考核表) bills no customer: leave empty</source>
-        <translation type="unfinished"></translation>
+        <translation>考核表不对应客户：请留空</translation>
     </message>
     <message>
         <source>通信地址 {address} on {bus}</source>
-        <translation type="unfinished"></translation>
+        <translation>{bus} 上的通信地址 {address}</translation>
     </message>
     <message>
         <source>表箱 {box} is in 台区 {code} on row {row}</source>
-        <translation type="unfinished"></translation>
+        <translation>表箱 {box} 在第 {row} 行属于台区 {code}</translation>
     </message>
     <message>
         <source>unknown customer {number} (import the customers first)</source>
-        <translation type="unfinished"></translation>
+        <translation>户号 {number} 不存在（请先导入客户档案）</translation>
     </message>
     <message>
         <source>表箱 {box} is in 台区 {stored}, not {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>表箱 {box} 属于台区 {stored}，而非 {code}</translation>
     </message>
     <message>
         <source>unknown concentrator {asset_no} (not in the database)</source>
-        <translation type="unfinished"></translation>
+        <translation>集中器 {asset_no} 不存在（数据库中没有）</translation>
     </message>
     <message>
         <source>concentrator {asset_no} serves 台区 {stored}, not {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>集中器 {asset_no} 服务于台区 {stored}，而非 {code}</translation>
     </message>
     <message>
         <source>{address} on {bus} is already meter {holder}&apos;s (in the database)</source>
-        <translation type="unfinished"></translation>
+        <translation>{bus} 上的地址 {address} 已被表计 {holder} 占用（数据库中）</translation>
     </message>
     <message>
         <source>expected a whole number of kVA (e.g. 400)</source>
-        <translation type="unfinished"></translation>
+        <translation>应为整数 kVA（如 400）</translation>
     </message>
     <message>
         <source>must be between 1 and {limit} kVA</source>
-        <translation type="unfinished"></translation>
+        <translation>应在 1 到 {limit} kVA 之间</translation>
     </message>
     <message>
         <source>the database has no county yet: name it in 县公司 (county_name)</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库中还没有县公司：请在“县公司”列中填写</translation>
     </message>
     <message>
         <source>the database has several counties ({names}): say which in 县公司 (county_name)</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库中有多个县公司（{names}）：请在“县公司”列中指明</translation>
     </message>
     <message>
         <source>county {county} is not in the database and would be created: name its 市公司 (company_name), the database has none</source>
-        <translation type="unfinished"></translation>
+        <translation>县公司 {county} 不在数据库中，将被新建：请填写其市公司（数据库中还没有市公司）</translation>
     </message>
     <message>
         <source>county {county} is not in the database and would be created: name its 市公司 (company_name), the database has several</source>
-        <translation type="unfinished"></translation>
+        <translation>县公司 {county} 不在数据库中，将被新建：请填写其市公司（数据库中有多个市公司）</translation>
     </message>
     <message>
         <source>线路 {feeder} belongs to 供电所 {stored} in the database, not {station}</source>
-        <translation type="unfinished"></translation>
+        <translation>线路 {feeder} 在数据库中属于供电所 {stored}，而非 {station}</translation>
     </message>
     <message>
         <source>线路 {feeder} is under 供电所 {here} here, not {there} as on row {row}</source>
-        <translation type="unfinished"></translation>
+        <translation>线路 {feeder} 在此属于供电所 {here}，与第 {row} 行的 {there} 不一致</translation>
     </message>
     <message>
         <source>线路 {feeder} is fed by 变电站 {here} here, not {there} as on row {row}</source>
-        <translation type="unfinished"></translation>
+        <translation>线路 {feeder} 在此由变电站 {here} 供电，与第 {row} 行的 {there} 不一致</translation>
     </message>
     <message>
         <source>{time} is before the freeze itself (00:00 of {date})</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} 早于冻结时刻（{date} 00:00）</translation>
     </message>
     <message>
         <source>the tariff registers add up to {sum} kWh, more than the total {total} kWh</source>
-        <translation type="unfinished"></translation>
+        <translation>尖峰平谷示值之和 {sum} kWh 大于总示值 {total} kWh</translation>
     </message>
     <message>
         <source>row {row}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行</translation>
     </message>
     <message>
         <source>stored</source>
-        <translation type="unfinished"></translation>
+        <translation>库中已有</translation>
     </message>
     <message>
         <source>{after} kWh is less than {before} kWh of {date} ({where})</source>
-        <translation type="unfinished"></translation>
+        <translation>{after} kWh 小于 {date} 的 {before} kWh（{where}）</translation>
     </message>
     <message>
         <source>{before} kWh is more than the stored {after} kWh of {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>{before} kWh 大于库中 {date} 的 {after} kWh</translation>
     </message>
     <message>
         <source>freeze of {asset_no} on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>{asset_no} 在 {date} 的冻结数据</translation>
     </message>
     <message>
         <source>column {n} has no header</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} 列没有表头</translation>
     </message>
     <message>
         <source>unknown column {name} (column {n})</source>
-        <translation type="unfinished"></translation>
+        <translation>未知列 {name}（第 {n} 列）</translation>
     </message>
     <message>
         <source>column {name} (column {n}) repeats {first}</source>
-        <translation type="unfinished"></translation>
+        <translation>列 {name}（第 {n} 列）与 {first} 重复</translation>
     </message>
     <message>
         <source>missing required columns: {columns}</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少必填列：{columns}</translation>
     </message>
     <message>
         <source>The {kind} columns are: {known} (or their English names; see resources/templates/README.md)</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind} 的列为：{known}（也可用英文列名；见 resources/templates/README.md）</translation>
     </message>
     <message>
         <source>row {row}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行：{reason}</translation>
     </message>
     <message>
         <source>row {row}, {column}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行，{column}：{reason}</translation>
     </message>
     <message>
         <source>values in column(s) {columns}, which have no header</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {columns} 列有数据但没有表头</translation>
+    </message>
+    <message>
+        <source>{value}: {reason}</source>
+        <translation>{value}：{reason}</translation>
     </message>
     <message>
         <source>missing required value</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少必填值</translation>
     </message>
     <message>
         <source>duplicate {what} (also on row {row})</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}重复（第 {row} 行也有）</translation>
     </message>
     <message>
         <source>{what} repeated on row {rows}</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}在第 {rows} 行重复出现</translation>
     </message>
     <message>
         <source>longer than {n} characters ({length})</source>
-        <translation type="unfinished"></translation>
+        <translation>超过 {n} 个字符（{length} 个）</translation>
     </message>
     <message>
         <source>must not contain spaces</source>
-        <translation type="unfinished"></translation>
+        <translation>不能包含空格</translation>
     </message>
     <message>
         <source>expected up to 12 digits (e.g. 000000000001)</source>
-        <translation type="unfinished"></translation>
+        <translation>应为不超过 12 位的数字（如 000000000001）</translation>
     </message>
     <message>
         <source>expected up to 12 digits, got {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>应不超过 12 位数字，实际 {n} 位</translation>
     </message>
     <message>
         <source>not a number</source>
-        <translation type="unfinished">不是数字</translation>
+        <translation>不是数字</translation>
     </message>
     <message>
         <source>must not be negative</source>
-        <translation type="unfinished"></translation>
+        <translation>不能为负数</translation>
     </message>
     <message>
         <source>more than {limit} kWh</source>
-        <translation type="unfinished"></translation>
+        <translation>超过 {limit} kWh</translation>
     </message>
     <message>
         <source>more than {n} decimals</source>
-        <translation type="unfinished"></translation>
+        <translation>小数超过 {n} 位</translation>
     </message>
     <message>
         <source>must be between {low} and {high}{unit}</source>
-        <translation type="unfinished"></translation>
+        <translation>应在 {low} 到 {high}{unit} 之间</translation>
     </message>
     <message>
         <source>must be between {low} and {high} degrees</source>
-        <translation type="unfinished"></translation>
+        <translation>应在 {low} 到 {high} 度之间</translation>
     </message>
     <message>
         <source>the nameplate ratio must divide to a whole number (e.g. 200/5)</source>
-        <translation type="unfinished"></translation>
+        <translation>铭牌变比须能整除（如 200/5）</translation>
     </message>
     <message>
         <source>must be a whole number or a nameplate ratio like 200/5</source>
-        <translation type="unfinished"></translation>
+        <translation>应为整数或铭牌变比，如 200/5</translation>
     </message>
     <message>
         <source>must be 1 or more</source>
-        <translation type="unfinished"></translation>
+        <translation>应不小于 1</translation>
     </message>
     <message>
         <source>no such date {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>日期 {date} 不存在</translation>
     </message>
     <message>
         <source>expected a date like 2026-11-21</source>
-        <translation type="unfinished"></translation>
+        <translation>应为日期，如 2026-11-21</translation>
     </message>
     <message>
         <source>expected a date without a time, like 2026-11-21</source>
-        <translation type="unfinished"></translation>
+        <translation>应为不含时间的日期，如 2026-11-21</translation>
     </message>
     <message>
         <source>expected a date and time like 2026-11-21 00:15:08</source>
-        <translation type="unfinished"></translation>
+        <translation>应为日期和时间，如 2026-11-21 00:15:08</translation>
     </message>
     <message>
         <source>no such time {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>时间 {time} 不存在</translation>
     </message>
     <message>
         <source>unknown value (expected {expected})</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的值（应为 {expected}）</translation>
     </message>
     <message>
         <source>expected 是/否 (yes/no, 1/0)</source>
-        <translation type="unfinished"></translation>
+        <translation>应为 是/否（yes/no、1/0）</translation>
     </message>
     <message>
         <source>expected a phone number (digits, spaces, + - and brackets)</source>
-        <translation type="unfinished"></translation>
+        <translation>应为电话号码（数字、空格、+、- 和括号）</translation>
+    </message>
+    <message>
+        <source>not on a quarter hour (curve points are at :00, :15, :30 and :45)</source>
+        <translation>不在整刻钟上（曲线点应在 :00、:15、:30、:45）</translation>
+    </message>
+    <message>
+        <source>the file is empty: no header row</source>
+        <translation>文件为空：没有表头行</translation>
+    </message>
+    <message>
+        <source>the file has a header but no rows</source>
+        <translation>文件只有表头，没有数据行</translation>
+    </message>
+    <message>
+        <source>{path}: starts with a UTF-8 byte-order mark but byte {byte} at offset {offset} is not UTF-8</source>
+        <translation>{path}：以 UTF-8 字节序标记开头，但偏移 {offset} 处的字节 {byte} 不是 UTF-8</translation>
+    </message>
+    <message>
+        <source>{path}: is UTF-16 text (Excel&apos;s &apos;Unicode text&apos;); save it as &apos;CSV UTF-8&apos; or .xlsx</source>
+        <translation>{path}：是 UTF-16 文本（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或 .xlsx</translation>
+    </message>
+    <message>
+        <source>{path}: cannot be decoded: not UTF-8 (byte {utf8} at offset {utf8_offset}) and not GBK/GB18030 (byte {gb} at offset {gb_offset}); save it as &apos;CSV UTF-8&apos; or .xlsx</source>
+        <translation>{path}：无法解码：不是 UTF-8（偏移 {utf8_offset} 处的字节 {utf8}），也不是 GBK/GB18030（偏移 {gb_offset} 处的字节 {gb}）；请另存为“CSV UTF-8”或 .xlsx</translation>
+    </message>
+    <message>
+        <source>UTF-8 with BOM</source>
+        <translation>UTF-8（带字节序标记）</translation>
+    </message>
+    <message>
+        <source>{path}: no such file</source>
+        <translation>{path}：文件不存在</translation>
+    </message>
+    <message>
+        <source>{path}: the old .xls format is not read; save it as .xlsx</source>
+        <translation>{path}：不支持旧的 .xls 格式；请另存为 .xlsx</translation>
+    </message>
+    <message>
+        <source>--sheet {sheet}: {path} is not an Excel workbook</source>
+        <translation>--sheet {sheet}：{path} 不是 Excel 工作簿</translation>
+    </message>
+    <message>
+        <source>Excel, sheet {sheet}</source>
+        <translation>Excel，工作表 {sheet}</translation>
+    </message>
+    <message>
+        <source>CSV, {encoding}, tab-separated</source>
+        <translation>CSV，{encoding}，制表符分隔</translation>
+    </message>
+    <message>
+        <source>CSV, {encoding}</source>
+        <translation>CSV，{encoding}</translation>
+    </message>
+    <message>
+        <source>{path}: not a readable CSV file: {reason}</source>
+        <translation>{path}：不是可读的 CSV 文件：{reason}</translation>
+    </message>
+    <message>
+        <source>{path}: not a readable .xlsx workbook: {reason}</source>
+        <translation>{path}：不是可读的 .xlsx 工作簿：{reason}</translation>
+    </message>
+    <message>
+        <source>{path}: no sheet {sheet} (sheets: {names})</source>
+        <translation>{path}：没有工作表 {sheet}（现有工作表：{names}）</translation>
+    </message>
+    <message>
+        <source>cannot write the report {path}: {reason}</source>
+        <translation>无法写入问题行报告 {path}：{reason}</translation>
     </message>
 </context>
 <context>
@@ -545,7 +625,7 @@
     </message>
     <message>
         <source>Tariffs</source>
-        <translation type="unfinished"></translation>
+        <translation>电价表</translation>
     </message>
     <message>
         <source>Customers</source>
@@ -577,7 +657,7 @@
     </message>
     <message>
         <source>Electricity prices by tariff code and validity: flat, time-of-use periods with their hours, residential tiers; import them before the customers that use them.</source>
-        <translation type="unfinished"></translation>
+        <translation>按电价代码和生效期的电价：单一制、峰谷时段及其时间、居民阶梯；须在使用它们的客户档案之前导入。</translation>
     </message>
     <message>
         <source>Customers by account number, with their class, tariff and transformer area.</source>
@@ -641,23 +721,7 @@
     </message>
     <message>
         <source>{n} price lines removed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>UTF-8 with BOM</source>
-        <translation>UTF-8（带字节序标记）</translation>
-    </message>
-    <message>
-        <source>tab-separated</source>
-        <translation>制表符分隔</translation>
-    </message>
-    <message>
-        <source>Excel, sheet {sheet}</source>
-        <translation>Excel，工作表 {sheet}</translation>
-    </message>
-    <message>
-        <source>, </source>
-        <translation>，</translation>
+        <translation>删除电价明细 {n} 条</translation>
     </message>
     <message>
         <source>Only administrators import the archive: sign in as one to import.</source>
@@ -768,7 +832,7 @@
     </message>
     <message>
         <source>Created / removed:</source>
-        <translation type="unfinished"></translation>
+        <translation>新建/删除：</translation>
     </message>
     <message>
         <source>Open its folder</source>
@@ -3027,27 +3091,91 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <name>SmcDb</name>
     <message>
         <source>smc db: error: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>smc db：错误：{reason}</translation>
     </message>
     <message>
         <source>there is no database file at {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 处没有数据库文件</translation>
     </message>
     <message>
         <source>{database} has an older schema: open it with the console (or import into it) once to upgrade it, then export</source>
-        <translation type="unfinished"></translation>
+        <translation>{database} 的结构版本较旧：请先用运营台打开一次（或向其导入）以完成升级，再导出</translation>
     </message>
     <message>
         <source>{database} is shared and has accounts: sign in with --user NAME to export</source>
-        <translation type="unfinished"></translation>
+        <translation>{database} 为共享数据库且已有账号：请用 --user 用户名 登录后导出</translation>
     </message>
     <message>
         <source>{file}: {kind}, {rows} rows in {seconds} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}：{kind}，{rows} 行，用时 {seconds} 秒</translation>
     </message>
     <message>
         <source>{file}: {kind}, {rows} rows (the supply stations of {user}) in {seconds} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}：{kind}，{rows} 行（{user} 所辖供电所），用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>--report {path}: that is the file being imported</source>
+        <translation>--report {path}：这正是要导入的文件</translation>
+    </message>
+    <message>
+        <source>{file}: {reason}; nothing was stored</source>
+        <translation>{file}：{reason}；未保存任何数据</translation>
+    </message>
+    <message>
+        <source>{reason}; nothing was stored</source>
+        <translation>{reason}；未保存任何数据</translation>
+    </message>
+    <message>
+        <source>{database} refused the import, nothing was stored: {reason}</source>
+        <translation>{database} 拒绝了本次导入，未保存任何数据：{reason}</translation>
+    </message>
+    <message>
+        <source>{file}: {kind}, {source}, {n} columns</source>
+        <translation>{file}：{kind}，{source}，{n} 列</translation>
+    </message>
+    <message>
+        <source>  ... and {n} more</source>
+        <translation>  …… 另有 {n} 个问题</translation>
+    </message>
+    <message>
+        <source>rows read: {n}</source>
+        <translation>读取行数：{n}</translation>
+    </message>
+    <message>
+        <source>nothing stored: {bad} of {rows} rows are invalid; fix them, or store the {valid} valid rows with --skip-invalid</source>
+        <translation>未保存任何数据：{rows} 行中有 {bad} 行无效；请修正，或用 --skip-invalid 保存其余 {valid} 行有效数据</translation>
+    </message>
+    <message>
+        <source>nothing stored: {bad} of {rows} rows are invalid; fix them</source>
+        <translation>未保存任何数据：{rows} 行中有 {bad} 行无效；请修正</translation>
+    </message>
+    <message>
+        <source>stored: {stored} ({new} new, {updated} updated, {unchanged} unchanged)</source>
+        <translation>已保存：{stored} 行（新增 {new}，更新 {updated}，未变 {unchanged}）</translation>
+    </message>
+    <message>
+        <source>; 表箱 (meter boxes) created: {n}</source>
+        <translation>；新建表箱：{n}</translation>
+    </message>
+    <message>
+        <source>; {what} created: {n}</source>
+        <translation>；新建{what}：{n}</translation>
+    </message>
+    <message>
+        <source>; {what} removed: {n}</source>
+        <translation>；删除{what}：{n}</translation>
+    </message>
+    <message>
+        <source>{line} in {seconds} s</source>
+        <translation>{line}，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>rejected: {n}</source>
+        <translation>拒收：{n} 行</translation>
+    </message>
+    <message>
+        <source>report: {path} ({n} rows with their reasons)</source>
+        <translation>问题行报告：{path}（{n} 行及其原因）</translation>
     </message>
 </context>
 <context>

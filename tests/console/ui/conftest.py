@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from console.core import i18n
 from console.core.clock import FixedClock
 from console.core.config import (
     CollectionSettings,
@@ -37,10 +38,12 @@ def themed_app(qapp: QApplication) -> QApplication:
 
 @pytest.fixture
 def zh(qapp: QApplication) -> Iterator[None]:
-    """The shipped zh_CN catalogue installed for the test."""
+    """The shipped zh_CN catalogue installed for the test, the domain's words in Chinese too
+    (as the window's install_translators does; the autouse fixture turns them back)."""
     translator = QTranslator()
     assert translator.load(str(resource("translations", "smc_zh_CN.qm")))
     QCoreApplication.installTranslator(translator)
+    i18n.set_language("zh_CN")
     yield
     QCoreApplication.removeTranslator(translator)
 

@@ -162,7 +162,7 @@ def test_an_invalid_file_shows_its_problems_and_where_the_rejected_rows_are(
 @pytest.mark.parametrize(
     ("content", "said"),
     [
-        ("户号,户名\n1,张\n", "表头与台区档案不符，未保存任何数据：unknown column '户号'"),
+        ("户号,户名\n1,张\n", "表头与台区档案不符，未保存任何数据：未知列 '户号'（第 1 列）"),
         (None, "文件只有表头没有数据行；未保存任何数据。"),
         (b"\xff\xfe\x00\x00garbage", "无法读取文件，未保存任何数据："),
     ],

@@ -1,5 +1,5 @@
 """档案导入's words: the kinds' names and what each holds, the phases, the units an org file
-creates, how a file was read, and why an import stored nothing — in the UI's language."""
+creates, and why an import stored nothing — in the UI's language."""
 
 from __future__ import annotations
 
@@ -89,24 +89,10 @@ UNITS = {
 REMOVED = {
     "电价明细 (price lines)": QT_TRANSLATE_NOOP("ArchiveImport", "{n} price lines removed"),
 }
-ENCODINGS = {
-    "UTF-8 with BOM": QT_TRANSLATE_NOOP("ArchiveImport", "UTF-8 with BOM"),
-    "tab-separated": QT_TRANSLATE_NOOP("ArchiveImport", "tab-separated"),
-}
 
 
 def kind_name(kind: str) -> str:
     return translate(CONTEXT, KIND_NAMES[kind])
-
-
-def source_text(source: str) -> str:
-    """How the file was read (``ImportResult.source``), in the UI's language."""
-    if source.startswith("Excel, sheet "):
-        sheet = source.removeprefix("Excel, sheet ")
-        return translate("ArchiveImport", "Excel, sheet {sheet}").format(sheet=sheet)
-    parts = [p.strip() for p in source.split(",")]
-    words = [translate(CONTEXT, ENCODINGS[p]) if p in ENCODINGS else p for p in parts]
-    return translate("ArchiveImport", ", ").join(words)
 
 
 def not_permitted_text() -> str:

@@ -35,7 +35,6 @@ from console.ui.views.admin.import_words import (
     UNITS,
     kind_name,
     not_permitted_text,
-    source_text,
     translate,
 )
 
@@ -252,7 +251,7 @@ class ArchiveImportPanel(QWidget):
         self.set_running(False)
         result = outcome.result
         self.summary.setText(self._headline(outcome))
-        self.fields["source"].setText(source_text(result.source))
+        self.fields["source"].setText(result.source)  # worded by the archive, in our language
         self.fields["columns"].setText(self.tr("{n} known columns").format(n=result.columns))
         self.fields["rows"].setText(_n(result.rows_read))
         self.fields["stored"].setText(self._stored(result))

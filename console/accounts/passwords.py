@@ -12,6 +12,8 @@ import hmac
 import os
 from dataclasses import dataclass
 
+from console.core.i18n import translate
+
 SCHEME = "scrypt"
 N, R, P = 2**14, 8, 1  # 16 MiB of memory, ~50 ms on a workstation: sign-in stays under 0.5 s
 KEY_BYTES = 32
@@ -83,9 +85,16 @@ def check_policy(password: str, login: str) -> None:
     """At least 8 characters, letters and digits, not the login name."""
     if len(password) < MIN_LENGTH:
         raise PasswordPolicyError(
-            f"the password must have at least {MIN_LENGTH} characters", "length"
+            translate("Accounts", "the password must have at least {n} characters").format(
+                n=MIN_LENGTH
+            ),
+            "length",
         )
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        raise PasswordPolicyError("the password must contain letters and digits", "mix")
+        raise PasswordPolicyError(
+            translate("Accounts", "the password must contain letters and digits"), "mix"
+        )
     if password.casefold() == login.casefold() or login.casefold() in password.casefold():
-        raise PasswordPolicyError("the password must not contain the login name", "login")
+        raise PasswordPolicyError(
+            translate("Accounts", "the password must not contain the login name"), "login"
+        )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.accounts.api import LOGIN, AccountError, SignInError, UserInfo
 from console.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
 from console.core.clock import Clock
+from console.core.i18n import translate
 from console.core.operator import NotPermittedError, Operator, this_workstation
 from console.core.roles import Permission, Role
 from db import audit
@@ -76,7 +77,7 @@ class Accounts:
     def _check(
         self, session: Session, login: str, password: str, workstation: str, now: datetime
     ) -> Operator | SignInError:
-        wrong = SignInError("wrong login name or password")
+        wrong = SignInError(translate("Accounts", "wrong login name or password"))
         user = session.scalar(select(User).where(User.login == login))
         if user is None or not user.active:
             # As long as a wrong password takes: the time must not tell which logins exist.
@@ -91,8 +92,11 @@ class Accounts:
                         after={"workstation": workstation, "reason": "locked"},
                         workstation=workstation)  # fmt: skip
             return SignInError(
-                f"the account is locked until {user.locked_until:%H:%M} after {MAX_FAILURES} "
-                "failed sign-ins; wait, or ask an administrator to unlock it",
+                translate(
+                    "Accounts",
+                    "the account is locked until {time} after {n} failed sign-ins; wait, or ask "
+                    "an administrator to unlock it",
+                ).format(time=f"{user.locked_until:%H:%M}", n=MAX_FAILURES),
                 user.locked_until,
             )
         if not verify_password(password, user.password_hash):
@@ -107,8 +111,9 @@ class Accounts:
                         workstation=workstation)  # fmt: skip
             if "locked_until" in after:
                 return SignInError(
-                    f"wrong password {MAX_FAILURES} times: the account is locked until "
-                    f"{user.locked_until:%H:%M}",
+                    translate(
+                        "Accounts", "wrong password {n} times: the account is locked until {time}"
+                    ).format(n=MAX_FAILURES, time=f"{user.locked_until:%H:%M}"),
                     user.locked_until,
                 )
             return wrong
@@ -141,12 +146,20 @@ class Accounts:
         users (no one to sign in as yet)."""
         role = Role(role)
         if not LOGIN.fullmatch(login):
-            raise AccountError(f"login name {login!r}: 2-64 letters, digits, '.', '_' or '-' only")
+            raise AccountError(
+                translate(
+                    "Accounts", "login name {login}: 2-64 letters, digits, '.', '_' or '-' only"
+                ).format(login=repr(login))
+            )
         check_policy(password, login)
         with self._sf.begin() as session:
             actor = self._manager(session, by, first_role=role)
             if session.scalar(select(User.id).where(User.login == login)) is not None:
-                raise AccountError(f"there is already a user {login!r}")
+                raise AccountError(
+                    translate("Accounts", "there is already a user {login}").format(
+                        login=repr(login)
+                    )
+                )
             station_ids = _station_ids(session, stations)
             now = self._clock.now()
             user = User(
@@ -169,7 +182,11 @@ class Accounts:
             user = _user(session, login)
             before = _public(_info(session, user))
             if not active and _is_last_administrator(session, user):
-                raise AccountError(f"{login} is the last active administrator")
+                raise AccountError(
+                    translate("Accounts", "{login} is the last active administrator").format(
+                        login=login
+                    )
+                )
             user.active = active
             if active:  # enabling also lifts a lockout
                 user.failed_signins, user.locked_until = 0, None
@@ -197,11 +214,16 @@ class Accounts:
         """The user's own change: the old password proves who asks."""
         check_policy(new, login)
         if new == old:
-            raise AccountError("the new password must differ from the old one", "same_password")
+            raise AccountError(
+                translate("Accounts", "the new password must differ from the old one"),
+                "same_password",
+            )
         with self._sf.begin() as session:
             user = _user(session, login)
             if not user.active or not verify_password(old, user.password_hash):
-                raise AccountError("the old password is wrong", "old_password")
+                raise AccountError(
+                    translate("Accounts", "the old password is wrong"), "old_password"
+                )
             user.password_hash = hash_password(new)
             user.password_changed_at = self._clock.now()
             user.must_change_password = False
@@ -216,9 +238,13 @@ class Accounts:
             by.require(Permission.MANAGE_USERS, "manage users")
             return by.login
         if session.scalar(select(func.count()).select_from(User)):
-            raise NotPermittedError("sign in as an administrator to manage users")
+            raise NotPermittedError(
+                translate("Accounts", "sign in as an administrator to manage users")
+            )
         if first_role is not Role.ADMINISTRATOR:
-            raise AccountError("the first user of a database must be an administrator")
+            raise AccountError(
+                translate("Accounts", "the first user of a database must be an administrator")
+            )
         return "setup"
 
     def _audit(
@@ -233,7 +259,9 @@ class Accounts:
 def _user(session: Session, login: str) -> User:
     user = session.scalar(select(User).where(User.login == login))
     if user is None:
-        raise AccountError(f"there is no user {login!r}")
+        raise AccountError(
+            translate("Accounts", "there is no user {login}").format(login=repr(login))
+        )
     return user
 
 
@@ -256,7 +284,11 @@ def _station_ids(session: Session, codes: Sequence[str]) -> list[int]:
             )
         )
         if found is None:
-            raise AccountError(f"there is no supply station {code!r} (give its code or name)")
+            raise AccountError(
+                translate(
+                    "Accounts", "there is no supply station {code} (give its code or name)"
+                ).format(code=repr(code))
+            )
         ids.append(found)
     return sorted(set(ids))
 

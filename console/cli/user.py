@@ -24,6 +24,7 @@ from console.cli.db_common import (
     secret,
 )
 from console.core.clock import SystemClock
+from console.core.i18n import translate
 from console.core.operator import NotPermittedError, Operator
 from console.core.roles import Role
 
@@ -71,16 +72,16 @@ def run(args: argparse.Namespace) -> int:
             code: int = args.user_run(args, accounts)
             return code
     except DbToolError as err:
-        print(f"smc user: error: {err}", file=sys.stderr)
+        print(translate("SmcUser", "smc user: error: {reason}").format(reason=err), file=sys.stderr)
         return err.code
     except (AccountError, PasswordPolicyError, SignInError, NotPermittedError) as err:
-        print(f"smc user: {err}", file=sys.stderr)
+        print(translate("SmcUser", "smc user: {reason}").format(reason=err), file=sys.stderr)
         return EXIT_FAILED
 
 
 # ---------------------------------------------------------------------------- passwords
 def _signed_in(args: argparse.Namespace, accounts: Accounts) -> Operator:
-    missing = "sign in with --user NAME (an administrator)"
+    missing = translate("SmcUser", "sign in with --user NAME (an administrator)")
     return db_common.sign_in_as_user(args, accounts, "smc user", missing)
 
 
@@ -88,10 +89,15 @@ def _signed_in(args: argparse.Namespace, accounts: Accounts) -> Operator:
 def _add(args: argparse.Namespace, accounts: Accounts) -> int:
     first = not accounts.has_users()
     by = None if first and not getattr(args, "user", None) else _signed_in(args, accounts)
-    password = secret(NEW_PASSWORD_ENV, f"new password of {args.login}: ", twice=True)
+    ask = translate("SmcUser", "new password of {login}: ").format(login=args.login)
+    password = secret(NEW_PASSWORD_ENV, ask, twice=True)
     info = accounts.add_user(by, args.login, name=args.display_name, role=Role(args.role),
                              stations=args.scope, password=password)  # fmt: skip
-    print(f"user {info.login} added: {_line(info)}")
+    print(
+        translate("SmcUser", "user {login} added: {line}").format(
+            login=info.login, line=_line(info)
+        )
+    )
     return EXIT_OK
 
 
@@ -108,7 +114,10 @@ def _list(args: argparse.Namespace, accounts: Accounts) -> int:
 def _set_active(active: bool) -> Callable[[argparse.Namespace, Accounts], int]:
     def action(args: argparse.Namespace, accounts: Accounts) -> int:
         info = accounts.set_active(_signed_in(args, accounts), args.login, active)
-        print(f"user {info.login}: {'enabled' if info.active else 'disabled'}")
+        if info.active:
+            print(translate("SmcUser", "user {login}: enabled").format(login=info.login))
+        else:
+            print(translate("SmcUser", "user {login}: disabled").format(login=info.login))
         return EXIT_OK
 
     return action
@@ -121,23 +130,31 @@ def _passwd(args: argparse.Namespace, accounts: Accounts) -> int:
     admin = getattr(args, "user", None)
     if admin and admin != args.login:  # an administrator resets someone else's
         by = _signed_in(args, accounts)
-        new = secret(NEW_PASSWORD_ENV, f"new password of {args.login}: ", twice=True)
+        ask = translate("SmcUser", "new password of {login}: ").format(login=args.login)
+        new = secret(NEW_PASSWORD_ENV, ask, twice=True)
         accounts.reset_password(by, args.login, new)
-        print(f"password of {args.login} reset: it must be changed at the next sign-in")
+        done = translate(
+            "SmcUser", "password of {login} reset: it must be changed at the next sign-in"
+        )
+        print(done.format(login=args.login))
         return EXIT_OK
-    old = secret(PASSWORD_ENV, f"current password of {args.login}: ")
-    new = secret(NEW_PASSWORD_ENV, "new password: ", twice=True)
+    ask = translate("SmcUser", "current password of {login}: ").format(login=args.login)
+    old = secret(PASSWORD_ENV, ask)
+    new = secret(NEW_PASSWORD_ENV, translate("SmcUser", "new password: "), twice=True)
     accounts.change_password(args.login, old, new)
-    print(f"password of {args.login} changed")
+    print(translate("SmcUser", "password of {login} changed").format(login=args.login))
     return EXIT_OK
 
 
 def _line(info: UserInfo) -> str:
-    scope = ", ".join(info.stations) or "whole county"
-    state = "active" if info.active else "disabled"
+    scope = ", ".join(info.stations) or translate("SmcUser", "whole county")
+    state = translate("SmcUser", "active") if info.active else translate("SmcUser", "disabled")
     if info.locked_until is not None:
-        state += f", locked until {info.locked_until:%Y-%m-%d %H:%M}"
-    return f"{info.role.value}; scope: {scope}; {state}"
+        state = translate("SmcUser", "{state}, locked until {time}").format(
+            state=state, time=f"{info.locked_until:%Y-%m-%d %H:%M}"
+        )
+    line = translate("SmcUser", "{role}; scope: {scope}; {state}")
+    return line.format(role=info.role.value, scope=scope, state=state)
 
 
 def _json(info: UserInfo) -> dict[str, object]:

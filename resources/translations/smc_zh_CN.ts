@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>the password must have at least {n} characters</source>
+        <translation>密码至少需要 {n} 个字符</translation>
+    </message>
+    <message>
+        <source>the password must contain letters and digits</source>
+        <translation>密码须同时包含字母和数字</translation>
+    </message>
+    <message>
+        <source>the password must not contain the login name</source>
+        <translation>密码不能包含登录名</translation>
+    </message>
+    <message>
+        <source>wrong login name or password</source>
+        <translation>登录名或密码错误</translation>
+    </message>
+    <message>
+        <source>the account is locked until {time} after {n} failed sign-ins; wait, or ask an administrator to unlock it</source>
+        <translation>连续 {n} 次登录失败，账号已锁定至 {time}；请稍候，或请管理员解锁</translation>
+    </message>
+    <message>
+        <source>wrong password {n} times: the account is locked until {time}</source>
+        <translation>密码错误 {n} 次：账号已锁定至 {time}</translation>
+    </message>
+    <message>
+        <source>login name {login}: 2-64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos; only</source>
+        <translation>登录名 {login}：只能是 2–64 个字母、数字、“.”、“_”或“-”</translation>
+    </message>
+    <message>
+        <source>there is already a user {login}</source>
+        <translation>用户 {login} 已存在</translation>
+    </message>
+    <message>
+        <source>{login} is the last active administrator</source>
+        <translation>{login} 是最后一个在用的管理员</translation>
+    </message>
+    <message>
+        <source>the new password must differ from the old one</source>
+        <translation>新密码不能与旧密码相同</translation>
+    </message>
+    <message>
+        <source>the old password is wrong</source>
+        <translation>旧密码不正确</translation>
+    </message>
+    <message>
+        <source>sign in as an administrator to manage users</source>
+        <translation>请以管理员身份登录后管理用户</translation>
+    </message>
+    <message>
+        <source>the first user of a database must be an administrator</source>
+        <translation>数据库的第一个用户必须是管理员</translation>
+    </message>
+    <message>
+        <source>there is no user {login}</source>
+        <translation>没有用户 {login}</translation>
+    </message>
+    <message>
+        <source>there is no supply station {code} (give its code or name)</source>
+        <translation>没有供电所 {code}（请给出其编号或名称）</translation>
+    </message>
+</context>
+<context>
     <name>AccountsView</name>
     <message>
         <source>Login</source>
@@ -3176,6 +3239,73 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>report: {path} ({n} rows with their reasons)</source>
         <translation>问题行报告：{path}（{n} 行及其原因）</translation>
+    </message>
+</context>
+<context>
+    <name>SmcUser</name>
+    <message>
+        <source>smc user: error: {reason}</source>
+        <translation>smc user：错误：{reason}</translation>
+    </message>
+    <message>
+        <source>smc user: {reason}</source>
+        <translation>smc user：{reason}</translation>
+    </message>
+    <message>
+        <source>sign in with --user NAME (an administrator)</source>
+        <translation>请用 --user 用户名 登录（管理员）</translation>
+    </message>
+    <message>
+        <source>new password of {login}: </source>
+        <translation>{login} 的新密码：</translation>
+    </message>
+    <message>
+        <source>user {login} added: {line}</source>
+        <translation>已添加用户 {login}：{line}</translation>
+    </message>
+    <message>
+        <source>user {login}: enabled</source>
+        <translation>用户 {login}：已启用</translation>
+    </message>
+    <message>
+        <source>user {login}: disabled</source>
+        <translation>用户 {login}：已停用</translation>
+    </message>
+    <message>
+        <source>password of {login} reset: it must be changed at the next sign-in</source>
+        <translation>{login} 的密码已重置：下次登录时须修改</translation>
+    </message>
+    <message>
+        <source>current password of {login}: </source>
+        <translation>{login} 的当前密码：</translation>
+    </message>
+    <message>
+        <source>new password: </source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <source>password of {login} changed</source>
+        <translation>{login} 的密码已修改</translation>
+    </message>
+    <message>
+        <source>whole county</source>
+        <translation>全县</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>{state}, locked until {time}</source>
+        <translation>{state}，锁定至 {time}</translation>
+    </message>
+    <message>
+        <source>{role}; scope: {scope}; {state}</source>
+        <translation>{role}；范围：{scope}；{state}</translation>
     </message>
 </context>
 <context>

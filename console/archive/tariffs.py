@@ -7,7 +7,7 @@ it lacks are removed). ``export_rows`` writes the stored tariffs back in the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -30,6 +30,7 @@ from console.archive.schema import (
 from console.archive.store import StoreCounts
 from console.archive.validate import ROW, Problem, RowCells, duplicate_problems
 from console.archive.values import normalise_word
+from console.core.i18n import translate
 from db.queries import archive_tariffs as q
 
 T = TypeVar("T")
@@ -90,8 +91,12 @@ def parse_row(cells: RowCells, today: date) -> TariffRecord | None:
     limit = cells.get("tier_limit_kwh", s.tier_limit)
     price = cells.need("price", s.price)
     if valid_from is not None and valid_to is not None and valid_to <= valid_from:
-        reason = f"{valid_to} is not after 生效日期 {valid_from} (失效日期 is the first day "
-        cells.problem("valid_to", reason + "the price no longer applies)")
+        reason = translate(
+            "Archive",
+            "{valid_to} is not after 生效日期 {valid_from} (失效日期 is the first day the price no "
+            "longer applies)",
+        )
+        cells.problem("valid_to", reason.format(valid_to=valid_to, valid_from=valid_from))
     line = None
     if period is not None and tier is not None and windows is not None:
         line = s.Line(cells.number, period, tier, limit, windows)
@@ -114,9 +119,15 @@ def _line_key(record: TariffRecord) -> tuple[str, date, str, int] | None:
 def _line_name(record: TariffRecord) -> str:
     line = record.line
     assert line is not None
-    tier = f" 第{line.tier}档" if line.tier else ""
-    return (
-        f"{PERIOD_NAMES[line.period]}{tier} of 电价 {record.tariff.code} from {record.valid_from}"
+    if line.tier:
+        name = translate("Archive", "{period} 第{tier}档 of 电价 {code} from {valid_from}")
+    else:
+        name = translate("Archive", "{period} of 电价 {code} from {valid_from}")
+    return name.format(
+        period=PERIOD_NAMES[line.period],
+        tier=line.tier,
+        code=record.tariff.code,
+        valid_from=record.valid_from,
     )
 
 
@@ -134,10 +145,12 @@ def _disagreements(
     groups: dict[T, list[TariffRecord]],
     value: Callable[[TariffRecord], str],
     column: str,
-    what: Callable[[T], str],
+    says: str,
+    fields: Callable[[T], Mapping[str, object]],
 ) -> list[Problem]:
     """Rows of a group whose ``value`` differs from the group's first row: both are wrong, as
-    the file does not say which one is right. Empty values (a problem already) are skipped."""
+    the file does not say which one is right. Empty values (a problem already) are skipped.
+    ``says``: a sentence with the group's ``fields``, {here}, {there} and {row}."""
     problems: list[Problem] = []
     for group, records in groups.items():
         given = [r for r in records if value(r) != ""]
@@ -146,12 +159,12 @@ def _disagreements(
         first = given[0]
         for r in given[1:]:
             if value(r) != value(first):
-                x, y = value(r), value(first)
+                x, y, named = value(r), value(first), fields(group)
                 problems.append(
-                    Problem(r.row, column, f"{what(group)} {x} here, not {y} as on row {first.row}")
+                    Problem(r.row, column, says.format(**named, here=x, there=y, row=first.row))
                 )
                 problems.append(
-                    Problem(first.row, column, f"{what(group)} {y} here, not {x} as on row {r.row}")
+                    Problem(first.row, column, says.format(**named, here=y, there=x, row=r.row))
                 )
     return problems
 
@@ -174,19 +187,26 @@ def check(
     for r in records:
         tariffs.setdefault(r.tariff.code, []).append(r)
         schedules.setdefault(r.schedule, []).append(r)
+    says = translate("Archive", "电价 {code} is {here} here, not {there} as on row {row}")
     for field, key, names in (
         ("name", "tariff_name", None),
         ("kind", "tariff_kind", KIND_NAMES),
         ("customer_class", "customer_class", CLASS_NAMES),
     ):
         problems += _disagreements(
-            tariffs, _field(field, names), columns.name(key), lambda code: f"电价 {code} is"
+            tariffs, _field(field, names), columns.name(key), says, lambda code: {"code": code}
         )
+    empty = translate("Archive", "(empty)")
     problems += _disagreements(
         schedules,
-        lambda r: str(r.valid_to) if r.valid_to else "(empty)",
+        lambda r: str(r.valid_to) if r.valid_to else empty,
         columns.name("valid_to"),
-        lambda key: f"the prices of 电价 {key[0]} from {key[1]} have 失效日期",
+        translate(
+            "Archive",
+            "the prices of 电价 {code} from {valid_from} have 失效日期 {here} here, not {there} "
+            "as on row {row}",
+        ),
+        lambda key: {"code": key[0], "valid_from": key[1]},
     )
     kinds = {code: rs[0].tariff.kind for code, rs in tariffs.items()}
     for (code, _valid_from), rs in schedules.items():
@@ -216,16 +236,23 @@ def _stored_problems(
         new = rs[0].tariff
         others = {c: n for c, n in users.get(id_, {}).items() if c != new.customer_class}
         if new.customer_class not in ("", old.customer_class) and others:
-            held = ", ".join(f"{n} {CLASS_NAMES[c]}" for c, n in sorted(others.items()))
-            reason = f"电价 {code} is the tariff of {held} customers: give them another first"
+            count = translate("Archive", "{count} {customer_class}")
+            held = ", ".join(
+                count.format(count=n, customer_class=CLASS_NAMES[c])
+                for c, n in sorted(others.items())
+            )
+            reason = translate(
+                "Archive", "电价 {code} is the tariff of {held} customers: give them another first"
+            ).format(code=code, held=held)
             problems += [Problem(r.row, columns.name("customer_class"), reason) for r in rs]
         kept = sorted(d for i, d in stored_schedules if i == id_ and (code, d) not in schedules)
         if new.kind and new.kind != old.kind and kept:
-            reason = (
-                f"电价 {code} is stored as {KIND_NAMES[old.kind]} with prices from "
-                f"{', '.join(map(str, kept))} that this file does not replace: a tariff keeps "
-                "its type (replace those prices too, or give the new one another 电价代码)"
-            )
+            reason = translate(
+                "Archive",
+                "电价 {code} is stored as {kind} with prices from {dates} that this file does not "
+                "replace: a tariff keeps its type (replace those prices too, or give the new one "
+                "another 电价代码)",
+            ).format(code=code, kind=KIND_NAMES[old.kind], dates=", ".join(map(str, kept)))
             problems += [Problem(r.row, columns.name("tariff_kind"), reason) for r in rs]
     # Two schedules of one tariff valid at once leave the price of a day in doubt.
     spans: dict[str, list[tuple[date, date | None, list[TariffRecord]]]] = {}
@@ -243,16 +270,34 @@ def _stored_problems(
             if end is not None and end <= after:
                 continue
             if rs:
-                whose = "" if later else "stored "
-                reason = f"the prices from {start} must end by {after}, when the {whose}prices "
-                reason += f"from {after} start (失效日期 {after})"
+                reason = (
+                    translate(
+                        "Archive",
+                        "the prices from {start} must end by {after}, when the prices from "
+                        "{after} start (失效日期 {after})",
+                    )
+                    if later
+                    else translate(
+                        "Archive",
+                        "the prices from {start} must end by {after}, when the stored prices "
+                        "from {after} start (失效日期 {after})",
+                    )
+                ).format(start=start, after=after)
                 problems += [Problem(r.row, columns.name("valid_to"), reason) for r in rs]
             elif later:
-                until = f"until {end}" if end else "without 失效日期"
                 reason = (
-                    f"the stored prices of 电价 {code} from {start} run {until}: add them to "
-                    f"this file with 失效日期 {after}"
-                )
+                    translate(
+                        "Archive",
+                        "the stored prices of 电价 {code} from {start} run until {end}: add them "
+                        "to this file with 失效日期 {after}",
+                    )
+                    if end
+                    else translate(
+                        "Archive",
+                        "the stored prices of 电价 {code} from {start} run without 失效日期: add "
+                        "them to this file with 失效日期 {after}",
+                    )
+                ).format(code=code, start=start, end=end, after=after)
                 problems += [Problem(r.row, columns.name("valid_from"), reason) for r in later]
     return problems
 
@@ -268,9 +313,21 @@ def _whole_schedule_problems(
         invalid = sorted({r.row for r in rs if r.row in bad or not r.complete})
         if not invalid:
             continue
-        where = ", ".join(map(str, invalid))
-        reason = f"the prices of 电价 {code} from {valid_from} are stored together: "
-        reason += f"row {where} is invalid" if len(invalid) == 1 else f"rows {where} are invalid"
+        reason = (
+            translate(
+                "Archive",
+                "the prices of 电价 {code} from {valid_from} are stored together: row {row} is "
+                "invalid",
+            )
+            if len(invalid) == 1
+            else translate(
+                "Archive",
+                "the prices of 电价 {code} from {valid_from} are stored together: rows {rows} are "
+                "invalid",
+            )
+        ).format(
+            code=code, valid_from=valid_from, row=invalid[0], rows=", ".join(map(str, invalid))
+        )
         out += [Problem(r.row, ROW, reason) for r in rs if r.row not in invalid]
     return out
 

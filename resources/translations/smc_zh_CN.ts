@@ -545,7 +545,87 @@
     </message>
     <message>
         <source>must not be negative</source>
-        <translation>不能为负数</translation>
+        <translation>不得为负数</translation>
+    </message>
+    <message>
+        <source>{limit} 元/kWh or more: is it in 分 or per MWh?</source>
+        <translation>达到或超过 {limit} 元/kWh：单位是否误为分或元/MWh？</translation>
+    </message>
+    <message>
+        <source>expected 0 (not tiered) or a tier 1 to {last}</source>
+        <translation>应为 0（不分档）或第 1 至 {last} 档</translation>
+    </message>
+    <message>
+        <source>expected whole kWh a year, 1 to {limit}</source>
+        <translation>应为整数年电量（kWh），范围 1 至 {limit}</translation>
+    </message>
+    <message>
+        <source>no such time in {window}</source>
+        <translation>{window} 含无效时刻</translation>
+    </message>
+    <message>
+        <source>{window} is not a time window: expected e.g. 08:00-11:00;18:00-21:00</source>
+        <translation>{window} 不是有效的时间段：格式如 08:00-11:00;18:00-21:00</translation>
+    </message>
+    <message>
+        <source>{window}: a window cannot start at 24:00</source>
+        <translation>{window}：时间段不能从 24:00 开始</translation>
+    </message>
+    <message>
+        <source>{window} is empty</source>
+        <translation>{window} 起止时刻相同，时长为零</translation>
+    </message>
+    <message>
+        <source>a 分时 tariff prices 尖, 峰, 平 or 谷, not 全天</source>
+        <translation>分时电价按尖、峰、平、谷时段计价，不能填全天</translation>
+    </message>
+    <message>
+        <source>a {kind} tariff has one period, 全天</source>
+        <translation>{kind}电价只有一个时段：全天</translation>
+    </message>
+    <message>
+        <source>a 阶梯 tariff&apos;s lines are tiers 1 to {last}</source>
+        <translation>阶梯电价的明细须为第 1 至 {last} 档</translation>
+    </message>
+    <message>
+        <source>only a 阶梯 tariff has tiers, this is {kind}</source>
+        <translation>只有阶梯电价分档，本电价为{kind}电价</translation>
+    </message>
+    <message>
+        <source>only the tiers of a 阶梯 tariff have a limit</source>
+        <translation>只有阶梯电价的各档才有档上限</translation>
+    </message>
+    <message>
+        <source>only a 分时 tariff has 时间段</source>
+        <translation>只有分时电价才有时间段</translation>
+    </message>
+    <message>
+        <source>tier {tiers} is missing: tiers are 1 to {last} without a gap</source>
+        <translation>缺少第 {tiers} 档：档位须从 1 至 {last} 连续</translation>
+    </message>
+    <message>
+        <source>the last tier ({tier}) is open: no 档上限</source>
+        <translation>最后一档（第 {tier} 档）不封顶：不填档上限</translation>
+    </message>
+    <message>
+        <source>tier {tier} needs a 档上限 (only the last tier, {last}, is open)</source>
+        <translation>第 {tier} 档须填档上限（仅最后一档即第 {last} 档不封顶）</translation>
+    </message>
+    <message>
+        <source>{limit} kWh is not above tier {tier}&apos;s {floor} kWh (row {row})</source>
+        <translation>{limit} kWh 未高于第 {tier} 档的 {floor} kWh（第 {row} 行）</translation>
+    </message>
+    <message>
+        <source>a 分时 tariff needs 时间段 that cover the whole day (00:00-24:00)</source>
+        <translation>分时电价须填写覆盖全天（00:00-24:00）的时间段</translation>
+    </message>
+    <message>
+        <source>nothing covers {gap}: the 时间段 of a 分时 tariff cover the whole day exactly once</source>
+        <translation>{gap} 未被任何时间段覆盖：分时电价的时间段须覆盖全天且互不重叠</translation>
+    </message>
+    <message>
+        <source>{overlap} is also in {window} of row {row}</source>
+        <translation>{overlap} 与第 {row} 行的 {window} 重叠</translation>
     </message>
     <message>
         <source>more than {limit} kWh</source>
@@ -674,6 +754,66 @@
     <message>
         <source>cannot write the report {path}: {reason}</source>
         <translation>无法写入问题行报告 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>{valid_to} is not after 生效日期 {valid_from} (失效日期 is the first day the price no longer applies)</source>
+        <translation>失效日期 {valid_to} 不晚于生效日期 {valid_from}（失效日期为电价停止执行的第一天）</translation>
+    </message>
+    <message>
+        <source>{period} 第{tier}档 of 电价 {code} from {valid_from}</source>
+        <translation>电价 {code}（{valid_from} 起）{period}第{tier}档</translation>
+    </message>
+    <message>
+        <source>{period} of 电价 {code} from {valid_from}</source>
+        <translation>电价 {code}（{valid_from} 起）{period}时段</translation>
+    </message>
+    <message>
+        <source>电价 {code} is {here} here, not {there} as on row {row}</source>
+        <translation>电价 {code} 此处为 {here}，与第 {row} 行的 {there} 不一致</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>the prices of 电价 {code} from {valid_from} have 失效日期 {here} here, not {there} as on row {row}</source>
+        <translation>电价 {code}（{valid_from} 起）的失效日期此处为 {here}，与第 {row} 行的 {there} 不一致</translation>
+    </message>
+    <message>
+        <source>{count} {customer_class}</source>
+        <translation>{count} 户{customer_class}</translation>
+    </message>
+    <message>
+        <source>电价 {code} is the tariff of {held} customers: give them another first</source>
+        <translation>电价 {code} 仍有 {held}用户在用：请先为这些用户改用其他电价</translation>
+    </message>
+    <message>
+        <source>电价 {code} is stored as {kind} with prices from {dates} that this file does not replace: a tariff keeps its type (replace those prices too, or give the new one another 电价代码)</source>
+        <translation>电价 {code} 已存档为{kind}电价，其 {dates} 起的电价未被本文件替换：电价类型不可变更（请一并替换这些电价，或为新电价另设电价代码）</translation>
+    </message>
+    <message>
+        <source>the prices from {start} must end by {after}, when the prices from {after} start (失效日期 {after})</source>
+        <translation>{start} 起的电价最迟须于 {after} 失效：{after} 起的电价自该日执行（失效日期填 {after}）</translation>
+    </message>
+    <message>
+        <source>the prices from {start} must end by {after}, when the stored prices from {after} start (失效日期 {after})</source>
+        <translation>{start} 起的电价最迟须于 {after} 失效：已存档的 {after} 起电价自该日执行（失效日期填 {after}）</translation>
+    </message>
+    <message>
+        <source>the stored prices of 电价 {code} from {start} run until {end}: add them to this file with 失效日期 {after}</source>
+        <translation>已存档的电价 {code}（{start} 起）失效日期为 {end}：请将其加入本文件，失效日期填 {after}</translation>
+    </message>
+    <message>
+        <source>the stored prices of 电价 {code} from {start} run without 失效日期: add them to this file with 失效日期 {after}</source>
+        <translation>已存档的电价 {code}（{start} 起）未设失效日期：请将其加入本文件，失效日期填 {after}</translation>
+    </message>
+    <message>
+        <source>the prices of 电价 {code} from {valid_from} are stored together: row {row} is invalid</source>
+        <translation>电价 {code}（{valid_from} 起）的各条电价须一并入库：第 {row} 行无效</translation>
+    </message>
+    <message>
+        <source>the prices of 电价 {code} from {valid_from} are stored together: rows {rows} are invalid</source>
+        <translation>电价 {code}（{valid_from} 起）的各条电价须一并入库：第 {rows} 行无效</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,16 @@ KINDS = (
     "curves",
     "events",
 )  # the order to import
+KIND_TITLES = {
+    "org": "台区档案",
+    "concentrators": "集中器档案",
+    "tariffs": "电价表",
+    "customers": "客户档案",
+    "meters": "计量档案",
+    "readings": "日冻结",
+    "curves": "负荷曲线",
+    "events": "事件",
+}  # what a Chinese session calls each kind (spoken)
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "org": (
@@ -372,18 +382,21 @@ def match_columns(kind: str, headers: Sequence[str]) -> ColumnMap:
             index[key] = position
             header[key] = name
     missing = [c.title for c in COLUMNS[kind] if c.required and c.key not in index]
+    comma = translate("Archive", ", ")
     if missing:
         problems.append(
             translate("Archive", "missing required columns: {columns}").format(
-                columns=", ".join(missing)
+                columns=comma.join(missing)
             )
         )
     if problems:
-        known = ", ".join(c.zh for c in COLUMNS[kind])
+        known = comma.join(c.zh for c in COLUMNS[kind])
         columns = translate(
             "Archive",
             "The {kind} columns are: {known} (or their English names; see "
             "resources/templates/README.md)",
-        ).format(kind=kind, known=known)
-        raise HeaderError("; ".join(problems) + ". " + columns)
+        ).format(kind=spoken(KIND_TITLES, kind), known=known)
+        said = translate("Archive", "{problems}. {columns}")
+        raise HeaderError(said.format(problems=translate("Archive", "; ").join(problems),
+                                      columns=columns))  # fmt: skip
     return ColumnMap(kind, index, header, width)

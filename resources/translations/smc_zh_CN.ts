@@ -488,12 +488,24 @@
         <translation>列 {name}（第 {n} 列）与 {first} 重复</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
         <source>missing required columns: {columns}</source>
         <translation>缺少必填列：{columns}</translation>
     </message>
     <message>
         <source>The {kind} columns are: {known} (or their English names; see resources/templates/README.md)</source>
-        <translation>{kind} 的列为：{known}（也可用英文列名；见 resources/templates/README.md）</translation>
+        <translation>{kind}的列为：{known}（也可用英文列名；见 resources/templates/README.md）</translation>
+    </message>
+    <message>
+        <source>{problems}. {columns}</source>
+        <translation>{problems}。{columns}</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
     </message>
     <message>
         <source>row {row}: {reason}</source>
@@ -1084,6 +1096,10 @@
     <message>
         <source>Fix them, or store the {valid} valid rows with &apos;Store the valid rows, report the rest&apos;.</source>
         <translation>请修正后重新导入，或勾选“保存有效行，其余写入报告”保存其余 {valid} 行有效数据。</translation>
+    </message>
+    <message>
+        <source>{sentence} {advice}</source>
+        <translation>{sentence}{advice}</translation>
     </message>
     <message>
         <source>{file}: {stored} rows stored, {bad} rejected ({s} s).</source>

@@ -64,8 +64,15 @@ def main(lang: str, theme_name: str, out: Path) -> None:
         page.import_button.click()
         wait_until(lambda: not tasks.running("import"))
 
-    run("org", resource("templates", "org.csv"))
-    run("customers", resource("templates", "customers.csv"))
+    def template(kind: str) -> Path:
+        """A copy of the shipped template in the work folder: reports are written beside it."""
+        copy = work / f"{kind}.csv"
+        copy.write_bytes(resource("templates", f"{kind}.csv").read_bytes())
+        return copy
+
+    run("org", template("org"))
+    run("tariffs", template("tariffs"))
+    run("customers", template("customers"))
     grab(window, out / f"{stem}-stored.png")
     org = resource("templates", "org.csv").read_text(encoding="utf-8-sig")
     bad = work / "台区档案-有误.csv"
@@ -75,7 +82,7 @@ def main(lang: str, theme_name: str, out: Path) -> None:
     )
     run("org", bad)
     grab(window, out / f"{stem}-invalid.png")
-    run("meters", resource("templates", "customers.csv"))
+    run("meters", template("customers"))
     grab(window, out / f"{stem}-header.png")
     slow = SlowImport()
     running = AdminView(slow, kit)

@@ -291,10 +291,11 @@ class ArchiveImportPanel(QWidget):
                 file=name, bad=_n(result.rejected_rows), rows=_n(result.rows_read)
             )
             if valid:
-                text += " " + self.tr(
+                advice = self.tr(
                     "Fix them, or store the {valid} valid rows with 'Store the valid rows, "
                     "report the rest'."
                 ).format(valid=_n(valid))
+                text = self.tr("{sentence} {advice}").format(sentence=text, advice=advice)
             return text
         if result.rejected_rows:
             return self.tr("{file}: {stored} rows stored, {bad} rejected ({s} s).").format(

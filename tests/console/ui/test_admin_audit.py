@@ -29,7 +29,7 @@ def test_the_audit_tab_shows_who_did_what_in_chinese(
     _open(qtbot, widget)
     model = widget.audit.model
     assert model.rowCount() == 3
-    assert [model.text(r, 2) for r in range(3)] == ["ws-01", "ws-07", ""]
+    assert [model.text(r, 2) for r in range(3)] == ["ws-01", "ws-07", "—"]  # — : not recorded
     assert [model.text(r, 3) for r in range(3)] == ["添加用户", "登录被拒", "登录"]
     assert model.text(1, 1) == "zhang" and "ws-07" in model.text(1, 6)
     assert model.text(0, 4) == "用户 zhang"

@@ -174,7 +174,7 @@ class AuditPanel(QWidget):
         kind = OBJECT_KINDS.get(row.object_kind)
         shown = translate("AuditActions", kind) if kind else row.object_kind
         obj = f"{shown} {row.object_id}".strip()
-        return [f"{row.at:%Y-%m-%d %H:%M:%S}", row.actor, row.workstation or "",
+        return [f"{row.at:%Y-%m-%d %H:%M:%S}", row.actor, row.workstation or "—",
                 action_name(row.action), obj, _short(row.before), _short(row.after)]  # fmt: skip
 
     def _ask_export(self) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from console.archive.curves import MEASURES, OPTIONAL, PHASE_BC, SLOT, CurveRecord
 from console.archive.schema import ColumnMap
 from console.archive.store import StoreCounts
-from console.archive.validate import Problem, duplicate_problems
+from console.archive.validate import Problem, duplicate_problems, unknown_meter_problems
 from console.core.i18n import translate
 from db.ingest import IntervalRow, upsert_interval_readings
 from db.queries import archive_measurements as q
@@ -79,12 +79,7 @@ def check(
         )
     meters = q.meter_phases(session, set(assets))
     if not meters.keys() >= set(assets):
-        for r in records:
-            if r.asset_no not in meters:
-                reason = translate(
-                    "Archive", "unknown meter {asset_no} (import the meters first)"
-                ).format(asset_no=r.asset_no)
-                problems.append(Problem(r.row, columns.name("asset_no"), reason))
+        problems += unknown_meter_problems(records, meters, columns)
     problems += _phase_problems(records, meters, columns)
     known: Sequence[CurveRecord] = records
     if problems or not all(map(itemgetter(_COMPLETE), records)):

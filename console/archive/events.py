@@ -21,7 +21,12 @@ from console.archive.schema import (
     spoken,
 )
 from console.archive.store import StoreCounts, batches
-from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.archive.validate import (
+    Problem,
+    RowCells,
+    duplicate_problems,
+    unknown_meter_problems,
+)
 from console.core.i18n import translate
 from db.ingest import EventRow, upsert_meter_events
 from db.queries import archive_measurements as q
@@ -115,12 +120,7 @@ def check(
     )
     problems += _overlaps(records, columns)
     meters = q.meter_phases(session, {r.asset_no for r in records})
-    for r in records:
-        if r.asset_no not in meters:
-            reason = translate(
-                "Archive", "unknown meter {asset_no} (import the meters first)"
-            ).format(asset_no=r.asset_no)
-            problems.append(Problem(r.row, columns.name("asset_no"), reason))
+    problems += unknown_meter_problems(records, meters, columns)
     bad = {p.row for p in problems}
     known = [r for r in records if r.complete and r.row not in bad]
     if not known:

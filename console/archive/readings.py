@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from console.archive import values as v
 from console.archive.schema import ColumnMap
 from console.archive.store import StoreCounts, batches, differs
-from console.archive.validate import Problem, RowCells, duplicate_problems
+from console.archive.validate import (
+    Problem,
+    RowCells,
+    duplicate_problems,
+    unknown_meter_problems,
+)
 from console.core.i18n import translate
 from db.ingest import FreezeRow, upsert_daily_freezes
 from db.queries import archive as q
@@ -162,12 +167,7 @@ def check(
     repeated = {p.row for p in problems}
     meters = q.meter_ids(session, (r.asset_no for r in records))
     known = [r for r in records if r.asset_no in meters and r.row not in repeated and r.complete]
-    for r in records:
-        if r.asset_no not in meters:
-            reason = translate(
-                "Archive", "unknown meter {asset_no} (import the meters first)"
-            ).format(asset_no=r.asset_no)
-            problems.append(Problem(r.row, columns.name("asset_no"), reason))
+    problems += unknown_meter_problems(records, meters, columns)
     if not known:
         return [], problems
     stored = q.freezes_around(

@@ -4,9 +4,9 @@ column, reason), reading typed values out of a row, and duplicate keys within a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Container, Hashable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from console.archive.reader import SourceRow
 from console.archive.schema import ColumnMap
@@ -133,3 +133,23 @@ def duplicate_problems(
                 Problem(number, column, reason.format(what=describe(item), rows=others))
             )
     return problems
+
+
+class _MeterRow(Protocol):
+    @property
+    def row(self) -> int: ...
+    @property
+    def asset_no(self) -> str: ...
+
+
+def unknown_meter_problems(
+    records: Iterable[_MeterRow], known: Container[str], columns: ColumnMap
+) -> list[Problem]:
+    """A problem for every row whose 表计资产号 is not in ``known`` (the stored meters)."""
+    reason = translate("Archive", "unknown meter {asset_no} (import the meters first)")
+    column = columns.name("asset_no")
+    return [
+        Problem(r.row, column, reason.format(asset_no=r.asset_no))
+        for r in records
+        if r.asset_no not in known
+    ]

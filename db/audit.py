@@ -182,12 +182,23 @@ def record(
     return entry
 
 
+class ChainFault(Enum):
+    """How the first broken entry breaks the chain (``VerifyResult.problem`` says it in
+    English; a tool words it in the operator's language from this and the ids)."""
+
+    NOT_FROM_GENESIS = "not_from_genesis"  # the first entry does not follow GENESIS
+    LINK = "link"  # prev_hash is not the hash of the entry before it (previous_id)
+    FIELDS = "fields"  # entry_hash is not the hash of its own fields
+
+
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
     checked: int  # entries found intact (before the broken one, if any)
     head: str  # entry_hash of the last intact entry (GENESIS for an empty log)
     broken_id: int | None = None
     problem: str | None = None
+    fault: ChainFault | None = None
+    previous_id: int | None = None  # the intact entry before the broken one
 
     @property
     def ok(self) -> bool:
@@ -216,6 +227,7 @@ def verify_chain(session: Session) -> VerifyResult:
     checked, expected_prev, prev_id = 0, GENESIS, None
     for row in rows:
         if row.prev_hash != expected_prev:
+            fault = ChainFault.LINK if prev_id is not None else ChainFault.NOT_FROM_GENESIS
             if prev_id is None:
                 problem = (
                     "it is the first entry but does not follow the genesis hash (64 zeros): "
@@ -227,7 +239,7 @@ def verify_chain(session: Session) -> VerifyResult:
                     "entry between them was deleted or inserted, entries were reordered, or "
                     f"entry {prev_id} was changed and hashed again"
                 )
-            return VerifyResult(checked, expected_prev, row.id, problem)
+            return VerifyResult(checked, expected_prev, row.id, problem, fault, prev_id)
         computed = entry_hash(
             row.prev_hash,
             at=row.at,
@@ -244,7 +256,7 @@ def verify_chain(session: Session) -> VerifyResult:
                 "its entry_hash does not match its fields: a field (time, actor, workstation, "
                 "action, object, before or after) was changed after it was written"
             )
-            return VerifyResult(checked, expected_prev, row.id, problem)
+            return VerifyResult(checked, expected_prev, row.id, problem, ChainFault.FIELDS, prev_id)
         checked += 1
         expected_prev, prev_id = row.entry_hash, row.id
     return VerifyResult(checked, expected_prev)
@@ -261,23 +273,22 @@ class Checkpoint:
     at: datetime
 
 
+class CheckpointFault(Enum):
+    """How an intact chain disagrees with a checkpoint noted earlier."""
+
+    CUT = "cut"  # fewer entries than noted: entries were removed from its end
+    REWRITTEN = "rewritten"  # the entry at the noted count is not the noted head
+
+
 def compare_with_checkpoint(
     session: Session, result: VerifyResult, point: Checkpoint
-) -> str | None:
+) -> CheckpointFault | None:
     """What is wrong with an intact chain ``result`` against an earlier ``point``, or None."""
     if result.checked < point.count:
-        return (
-            f"the log has {result.checked} entries but had {point.count} on "
-            f"{point.at:%Y-%m-%d %H:%M}: entries were removed from its end"
-        )
+        return CheckpointFault.CUT
     if point.count == 0:
         return None
     then = session.scalar(
         select(AuditEntry.entry_hash).order_by(AuditEntry.id).offset(point.count - 1).limit(1)
     )
-    if then != point.head:
-        return (
-            f"entry {point.count} of the log is not the one noted on {point.at:%Y-%m-%d %H:%M}: "
-            "the log was rewritten since"
-        )
-    return None
+    return CheckpointFault.REWRITTEN if then != point.head else None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from console.cli import db_common
 from console.cli.db_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, DbToolError
-from console.core.database import describe_db
+from console.core.i18n import translate
 from console.core.roles import Permission
 from console.maintenance import checkpoints
 from console.maintenance.backups import (
@@ -79,11 +79,7 @@ def _db_file(url: str, hint: str | None = None) -> Path:
     try:
         return database_file(url)
     except NotSqliteFileError as err:
-        raise DbToolError(f"{describe_db(url)}: {hint or err}", EXIT_USAGE) from err
-
-
-def _size(n: int) -> str:
-    return f"{n:,} bytes ({n / 2**20:.1f} MiB)"
+        raise DbToolError(db_common.failed(url, hint or err), EXIT_USAGE) from err
 
 
 def run_backup(args: argparse.Namespace) -> int:
@@ -101,22 +97,34 @@ def run_backup(args: argparse.Namespace) -> int:
     now = datetime.now()
     audit_file(db_file, "database.backup", path.name, now, {"file": str(path)})
     checkpoints.note_file(db_file, now)
-    print(f"backup: {path}")
-    print(f"size: {_size(path.stat().st_size)}")
-    print("integrity check: ok")
+    size = path.stat().st_size
+    print(translate("SmcDb", "backup: {path}").format(path=path))
+    print(
+        translate("SmcDb", "size: {bytes} bytes ({mib} MiB)").format(
+            bytes=f"{size:,}", mib=f"{size / 2**20:.1f}"
+        )
+    )
+    print(translate("SmcDb", "integrity check: ok"))
     return EXIT_OK
 
 
 def _confirmed(db_file: Path, source: Path, backup_dir: Path) -> bool:
     if not sys.stdin.isatty():
-        raise DbToolError(
-            f"restoring replaces the database {db_file}; pass --yes to confirm "
-            "(standard input is not a terminal to ask on)",
-            EXIT_USAGE,
+        reason = translate(
+            "SmcDb",
+            "restoring replaces the database {path}; pass --yes to confirm (standard input is "
+            "not a terminal to ask on)",
         )
+        raise DbToolError(reason.format(path=db_file), EXIT_USAGE)
+    print(
+        translate("SmcDb", "Replace the database {path} with {source}?").format(
+            path=db_file, source=source
+        )
+    )
     answer = input(
-        f"Replace the database {db_file} with {source}?\n"
-        f"The current database is kept in {backup_dir} first. [y/N] "
+        translate("SmcDb", "The current database is kept in {directory} first. [y/N] ").format(
+            directory=backup_dir
+        )
     )
     return answer.strip().lower() in ("y", "yes")
 
@@ -127,43 +135,57 @@ def run_restore(args: argparse.Namespace) -> int:
     source: Path = args.file.expanduser()
     backup_dir = _backup_dir(args)
     if not args.yes and not _confirmed(db_file, source, backup_dir):
-        print("nothing was restored")
+        print(translate("SmcDb", "nothing was restored"))
         return EXIT_FAILED
-    with db_common.signed_in(args, url, Permission.BACKUP, "restore a backup", unreadable_ok=True):
+    missing = translate(
+        "SmcDb", "this database has accounts: sign in with --user NAME to restore a backup"
+    )
+    with db_common.signed_in(
+        args, url, Permission.BACKUP, "restore a backup", missing=missing, unreadable_ok=True
+    ):
         try:
             result = restore_database(db_file, source, backup_dir=backup_dir, now=datetime.now())
         except BackupError as err:
-            raise DbToolError(f"{err}; nothing was restored") from err
-    print(f"restored: {source} -> {db_file} (schema revision {result.revision})")
+            reason = translate("SmcDb", "{reason}; nothing was restored")
+            raise DbToolError(reason.format(reason=err)) from err
+    done = translate("SmcDb", "restored: {source} -> {path} (schema revision {revision})")
+    print(done.format(source=source, path=db_file, revision=result.revision))
     if result.safety_copy is not None:
-        print(f"the previous database is kept as {result.safety_copy}")
+        kept = translate("SmcDb", "the previous database is kept as {path}")
+        print(kept.format(path=result.safety_copy))
     head = head_revision()
     if result.revision != head:
-        print(
-            f"schema revision {result.revision} is older than this program's {head}: the "
-            "console upgrades it when it next opens the database"
+        older = translate(
+            "SmcDb",
+            "schema revision {revision} is older than this program's {head}: the console "
+            "upgrades it when it next opens the database",
         )
+        print(older.format(revision=result.revision, head=head))
     return EXIT_OK
 
 
 def run_check(args: argparse.Namespace) -> int:
     url = db_common.database_url(args)
-    server = "a PostgreSQL server checks its own storage; pg_amcheck checks its indexes"
+    server = translate(
+        "SmcDb", "a PostgreSQL server checks its own storage; pg_amcheck checks its indexes"
+    )
     db_file = _db_file(url, server if url.startswith("postgresql") else None)
     try:
         problems = check_database(db_file)
     except BackupError as err:
         raise DbToolError(str(err)) from err
     if is_intact(problems):
-        print(f"integrity check of {db_file}: ok")
+        print(translate("SmcDb", "integrity check of {path}: ok").format(path=db_file))
         return EXIT_OK
-    print(f"integrity check of {db_file}: DAMAGED")
-    for line in problems:
+    print(translate("SmcDb", "integrity check of {path}: DAMAGED").format(path=db_file))
+    for line in problems:  # SQLite's own words
         print(f"  {line}")
     newest = newest_backup(_backup_dir(args), db_file.stem)
     if newest is None:
-        print("no backup of it was found in the backup directory")
+        print(translate("SmcDb", "no backup of it was found in the backup directory"))
     else:
-        print(f"newest backup: {newest.path} ({newest.taken_at:%Y-%m-%d %H:%M})")
-        print(f"restore it with: smc db restore {newest.path}")
+        line = translate("SmcDb", "newest backup: {path} ({time})")
+        print(line.format(path=newest.path, time=f"{newest.taken_at:%Y-%m-%d %H:%M}"))
+        line = translate("SmcDb", "restore it with: smc db restore {path}")
+        print(line.format(path=newest.path))
     return EXIT_FAILED

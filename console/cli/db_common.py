@@ -96,6 +96,13 @@ def upgraded_database(
         engine.dispose()
 
 
+def failed(url: str, reason: object) -> str:
+    """What went wrong with the database at ``url``, naming it."""
+    return translate("SmcDb", "{database}: {reason}").format(
+        database=describe_db(url), reason=reason
+    )
+
+
 def report_error(err: DbToolError) -> int:
     print(translate("SmcDb", "smc db: error: {reason}").format(reason=err), file=sys.stderr)
     return err.code
@@ -108,28 +115,31 @@ def signed_in(
     permission: Permission,
     what: str,
     *,
+    missing: str,
     unreadable_ok: bool = False,
 ) -> Iterator[Operator]:
     """Act as the operator ``--user`` names (signed in, the sign-in audited), who must be
-    allowed ``permission``; on a database without accounts, as the workstation's user.
-    ``unreadable_ok``: a database that cannot be opened (the damaged one a restore replaces)
-    has no accounts to check either."""
+    allowed ``permission`` to do ``what``; on a database without accounts, as the workstation's
+    user. ``missing``: the refusal without ``--user`` on a database with accounts, a whole
+    sentence in the operator's language. ``unreadable_ok``: a database that cannot be opened
+    (the damaged one a restore replaces) has no accounts to check either."""
     try:
-        who = _sign_in(args, url, permission, what)
+        who = _sign_in(args, url, permission, what, missing)
     except (SQLAlchemyError, DatabaseError) as err:
         if not unreadable_ok:
-            raise DbToolError(f"{describe_db(url)}: {err}") from err
+            raise DbToolError(failed(url, err)) from err
         who = Operator.workstation_user()
     with acting_as(who):
         yield who
 
 
-def _sign_in(args: argparse.Namespace, url: str, permission: Permission, what: str) -> Operator:
+def _sign_in(
+    args: argparse.Namespace, url: str, permission: Permission, what: str, missing: str
+) -> Operator:
     with upgraded_database(url) as sf:
         accounts = Accounts(sf, SystemClock())
         if not accounts.has_users():
             return Operator.workstation_user()
-        missing = f"this database has accounts: sign in with --user NAME to {what}"
         try:
             who = sign_in_as_user(args, accounts, "smc db", missing)
             who.require(permission, what)
@@ -146,7 +156,7 @@ def sign_in_as_user(
     login = getattr(args, "user", None)
     if not login:
         raise DbToolError(missing, EXIT_USAGE)
-    password = secret(PASSWORD_ENV, f"password of {login}: ")
+    password = secret(PASSWORD_ENV, translate("SmcDb", "password of {login}: ").format(login=login))
     return accounts.sign_in(login, password, f"{socket.gethostname()} ({tool})")
 
 
@@ -155,8 +165,9 @@ def secret(env: str, prompt: str, *, twice: bool = False) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise DbToolError(f"no password: set {env} or run on a terminal", EXIT_USAGE)
+        reason = translate("SmcDb", "no password: set {variable} or run on a terminal")
+        raise DbToolError(reason.format(variable=env), EXIT_USAGE)
     first = getpass.getpass(prompt)
-    if twice and getpass.getpass("again: ") != first:
-        raise DbToolError("the two passwords differ")
+    if twice and getpass.getpass(translate("SmcDb", "again: ")) != first:
+        raise DbToolError(translate("SmcDb", "the two passwords differ"))
     return first

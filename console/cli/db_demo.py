@@ -13,12 +13,18 @@ from datetime import datetime
 from console.cli import db_common
 from console.cli.db_common import EXIT_OK, DbToolError
 from console.core.database import describe_db
-from console.demo.generator import DemoError, generate_demo_county
+from console.core.i18n import QT_TRANSLATE_NOOP, translate
+from console.demo.generator import DemoError, DemoStage, generate_demo_county
 from console.demo.profiles import PROFILES
 from db.errors import DatabaseError
 
 DEFAULT_DAYS = 60
 DEFAULT_SEED = 20261121
+STAGE_NAMES: dict[str, str] = {
+    DemoStage.TOPOLOGY: QT_TRANSLATE_NOOP("SmcDb", "topology"),
+    DemoStage.HISTORY: QT_TRANSLATE_NOOP("SmcDb", "history"),
+    DemoStage.SAVING: QT_TRANSLATE_NOOP("SmcDb", "saving"),
+}
 
 
 def add_parsers(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,7 +69,9 @@ class _Progress:
             return
         self._shown = now
         pct = 100 * done // max(total, 1)
-        line = f"{now - self._started:6.1f} s  {stage:<9} {pct:3d} %"
+        known = STAGE_NAMES.get(stage)
+        name = translate("SmcDb", known) if known else stage
+        line = f"{now - self._started:6.1f} s  {name:<9} {pct:3d} %"
         if self._tty:
             print(f"\r{line}", end="" if done < total else "\n", file=sys.stderr, flush=True)
         elif stage != self._stage or done >= total or now - self._logged >= 30:
@@ -74,14 +82,26 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     if args.days < 1:
-        raise DbToolError("--days must be at least 1", db_common.EXIT_USAGE)
+        raise DbToolError(translate("SmcDb", "--days must be at least 1"), db_common.EXIT_USAGE)
     if not 0 <= args.dead_meter_ratio < 0.5:
-        raise DbToolError("--dead-meter-ratio must be in [0, 0.5)", db_common.EXIT_USAGE)
+        raise DbToolError(
+            translate("SmcDb", "--dead-meter-ratio must be in [0, 0.5)"), db_common.EXIT_USAGE
+        )
     url = db_common.database_url(args)
     profile = PROFILES[args.profile]
+    start = translate(
+        "SmcDb",
+        "generating the {profile} county ({meters} meters, {areas} 台区, {days} days) into "
+        "{database}",
+    )
     print(
-        f"generating the {profile.name} county ({profile.meters:,} meters, {profile.areas:,} 台区, "
-        f"{args.days} days) into {describe_db(url)}",
+        start.format(
+            profile=profile.name,
+            meters=f"{profile.meters:,}",
+            areas=f"{profile.areas:,}",
+            days=args.days,
+            database=describe_db(url),
+        ),
         file=sys.stderr,
     )
     started = time.monotonic()
@@ -98,10 +118,21 @@ def run(args: argparse.Namespace) -> int:
             )
     except (DemoError, DatabaseError) as err:
         raise DbToolError(str(err)) from err
+    done = translate(
+        "SmcDb",
+        "done in {seconds} s: {stations} supply stations, {feeders} feeders, {areas} 台区, "
+        "{customers} customers, {meters} meters, {freezes} daily freezes, {points} curve points",
+    )
     print(
-        f"done in {time.monotonic() - started:.1f} s: {county.stations} supply stations, "
-        f"{county.feeders} feeders, {county.areas:,} 台区, {county.customers:,} customers, "
-        f"{county.meters:,} meters, {county.freezes:,} daily freezes, "
-        f"{county.curve_points:,} curve points"
+        done.format(
+            seconds=f"{time.monotonic() - started:.1f}",
+            stations=county.stations,
+            feeders=county.feeders,
+            areas=f"{county.areas:,}",
+            customers=f"{county.customers:,}",
+            meters=f"{county.meters:,}",
+            freezes=f"{county.freezes:,}",
+            points=f"{county.curve_points:,}",
+        )
     )
     return EXIT_OK

@@ -80,10 +80,15 @@ def run(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     url = db_common.database_url(args)
+    missing = translate(
+        "SmcDb", "this database has accounts: sign in with --user NAME to import {kind}"
+    ).format(kind=args.kind)
     started = time.monotonic()
     try:
         with (
-            db_common.signed_in(args, url, Permission.IMPORT_ARCHIVE, f"import {args.kind}"),
+            db_common.signed_in(
+                args, url, Permission.IMPORT_ARCHIVE, f"import {args.kind}", missing=missing
+            ),
             db_common.upgraded_database(url, backup_dir=paths.backup_dir()) as session_factory,
             session_factory() as session,
             session.begin(),

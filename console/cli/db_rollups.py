@@ -13,6 +13,7 @@ import time
 from console.cli import db_common
 from console.cli.db_common import EXIT_OK, DbToolError
 from console.core.database import describe_db
+from console.core.i18n import translate
 from db import rollups
 from db.errors import DatabaseError
 
@@ -37,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
             rollups.recompute_all(session)
     except DatabaseError as err:
         raise DbToolError(str(err)) from err
+    done = translate("SmcDb", "rollups of {database} rebuilt in {seconds} s")
     print(
-        f"rollups of {describe_db(url)} rebuilt in {time.monotonic() - started:.1f} s",
+        done.format(database=describe_db(url), seconds=f"{time.monotonic() - started:.1f}"),
         file=sys.stderr,
     )
     return EXIT_OK

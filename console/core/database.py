@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from console.core import paths
 from console.core.config import ConfigError, Settings
+from console.core.i18n import translate
 from db.engine import sqlite_path, sqlite_url
 
 SUPPORTED = ("sqlite", "postgresql")
@@ -22,19 +23,28 @@ def check_db_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ConfigError(f"--db {url!r} is not a database URL (e.g. {EXAMPLES})") from None
+        reason = translate("SmcDb", "--db {url} is not a database URL (e.g. {examples})")
+        raise ConfigError(reason.format(url=repr(url), examples=EXAMPLES)) from None
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED:
+        reason = translate(
+            "SmcDb",
+            "--db {database}: the console keeps its data in SQLite or PostgreSQL, not {backend} "
+            "(e.g. {examples})",
+        )
         raise ConfigError(
-            f"--db {describe_db(url)}: the console keeps its data in SQLite or PostgreSQL, "
-            f"not {backend!r} (e.g. {EXAMPLES})"
+            reason.format(database=describe_db(url), backend=repr(backend), examples=EXAMPLES)
         )
     try:
         parsed.get_dialect()
     except NoSuchModuleError:
+        reason = translate(
+            "SmcDb",
+            "--db {database}: the driver {driver} is not installed (PostgreSQL needs the "
+            "postgres extra: postgresql+psycopg://...)",
+        )
         raise ConfigError(
-            f"--db {describe_db(url)}: the driver {parsed.drivername!r} is not installed "
-            "(PostgreSQL needs the postgres extra: postgresql+psycopg://...)"
+            reason.format(database=describe_db(url), driver=repr(parsed.drivername))
         ) from None
     return url
 

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.core.i18n import translate
 from console.core.memory import paused_gc
 from console.demo import extras, names
 from console.demo.profiles import (
@@ -204,16 +205,26 @@ def _refuse_a_county(session: Session) -> None:
         return
     if generation_unfinished(session):
         path = sqlite_path(session.get_bind().engine.url.render_as_string(hide_password=False))
-        what = (
-            "the database (drop it and create it again)"
-            if path is None
-            else f"the file {path} (and its -wal and -shm files)"
+        if path is None:
+            reason = translate(
+                "SmcDb",
+                "an earlier generation of the demo county into this database did not finish (it "
+                "was interrupted) and left a partial county; delete the database (drop it and "
+                "create it again) and generate again",
+            )
+        else:
+            reason = translate(
+                "SmcDb",
+                "an earlier generation of the demo county into this database did not finish (it "
+                "was interrupted) and left a partial county; delete the file {path} (and its -wal "
+                "and -shm files) and generate again",
+            )
+        raise DemoError(reason.format(path=path))
+    raise DemoError(
+        translate(
+            "SmcDb", "the database already holds a county; the demo county needs an empty one"
         )
-        raise DemoError(
-            "an earlier generation of the demo county into this database did not finish "
-            f"(it was interrupted) and left a partial county; delete {what} and generate again"
-        )
-    raise DemoError("the database already holds a county; the demo county needs an empty one")
+    )
 
 
 Transaction = Callable[[], AbstractContextManager[Session]]

@@ -8,16 +8,12 @@ from pathlib import Path
 
 from console.core import audit_trail
 from console.core.config import BackupSettings
+from console.core.i18n import translate
 from console.maintenance import checkpoints
 from db.backup import OK, RestoreResult, integrity_check, restore_sqlite
 from db.engine import create_db_engine, make_session_factory, sqlite_path, sqlite_url
 from db.errors import BackupError
 from db.migrate import is_known_revision
-
-PG_BACKUP_HINT = (
-    "back up a PostgreSQL database with pg_dump (e.g. pg_dump -Fc -f smc.dump DBNAME) and "
-    "restore it with pg_restore"
-)
 
 
 class NotSqliteFileError(BackupError):
@@ -34,15 +30,24 @@ def database_file(url: str) -> Path:
     path = sqlite_path(url)
     if path is None:
         if url.startswith("sqlite"):
-            raise NotSqliteFileError("an in-memory database has no file to back up or restore")
-        raise NotSqliteFileError(f"the database is not a SQLite file: {PG_BACKUP_HINT}")
+            raise NotSqliteFileError(
+                translate("SmcDb", "an in-memory database has no file to back up or restore")
+            )
+        raise NotSqliteFileError(
+            translate(
+                "SmcDb",
+                "the database is not a SQLite file: back up a PostgreSQL database with pg_dump "
+                "(e.g. pg_dump -Fc -f smc.dump DBNAME) and restore it with pg_restore",
+            )
+        )
     return path
 
 
 def check_database(db_file: Path) -> list[str]:
     """The full integrity check: ``["ok"]``, or the problems found."""
     if not db_file.is_file():
-        raise BackupError(f"there is no database file at {db_file}")
+        reason = translate("SmcDb", "there is no database file at {path}")
+        raise BackupError(reason.format(path=db_file))
     return integrity_check(db_file)
 
 

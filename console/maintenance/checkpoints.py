@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from console.core.database import describe_db
+from console.core.i18n import translate
 from console.core.paths import user_config_dir
 from db.audit import Checkpoint, verify_chain
 from db.engine import create_db_engine, sqlite_url
@@ -30,7 +31,8 @@ def _read(path: Path) -> dict[str, dict[str, object]]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as err:
-        raise ValueError(f"{path}: the audit checkpoints cannot be read ({err})") from err
+        reason = translate("SmcDb", "{path}: the audit checkpoints cannot be read ({reason})")
+        raise ValueError(reason.format(path=path, reason=err)) from err
     return data if isinstance(data, dict) else {}
 
 

@@ -33,7 +33,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import inspect, null, select, text
 from sqlalchemy.orm import Session
 
 from db.errors import DatabaseError
@@ -205,6 +205,15 @@ class VerifyResult:
         return self.broken_id is None
 
 
+def _workstation_column(session: Session) -> Any:
+    """The workstation column, or NULL for a log written before revision 0010 added it (a
+    backup or a database the program has not upgraded yet: its entries are smc-audit-1)."""
+    names = {c["name"] for c in inspect(session.connection()).get_columns("audit_entry")}
+    if "workstation" in names:
+        return AuditEntry.workstation
+    return null().label("workstation")
+
+
 def verify_chain(session: Session) -> VerifyResult:
     """Walk the log in id order and stop at the first entry whose hash or link is wrong."""
     rows = session.execute(
@@ -219,7 +228,7 @@ def verify_chain(session: Session) -> VerifyResult:
             AuditEntry.after,
             AuditEntry.prev_hash,
             AuditEntry.entry_hash,
-            AuditEntry.workstation,
+            _workstation_column(session),
         )
         .order_by(AuditEntry.id)
         .execution_options(yield_per=VERIFY_BATCH)

@@ -65,6 +65,8 @@ def _verify(url: str) -> tuple[VerifyResult, str | None]:
             return result, None if fault is None else _against(fault, result, point)
     except SQLAlchemyError as err:
         raise DbToolError(db_common.failed(url, err)) from err
+    except checkpoints.CheckpointFileError as err:
+        raise DbToolError(_unreadable_checkpoints(err)) from err
     finally:
         engine.dispose()
 
@@ -123,10 +125,21 @@ def run_verify(args: argparse.Namespace) -> int:
         line = translate("SmcDb", "audit log of {database}: {n} entries checked, OK")
         print(line.format(database=database, n=result.checked))
         print(translate("SmcDb", "head: {hash}").format(hash=result.head))
-        checkpoints.note(database, Checkpoint(result.checked, result.head, datetime.now()))
+        try:
+            checkpoints.note(database, Checkpoint(result.checked, result.head, datetime.now()))
+        except (checkpoints.CheckpointFileError, OSError) as err:
+            raise DbToolError(_unreadable_checkpoints(err)) from err
         return EXIT_OK
     line = translate("SmcDb", "audit log of {database}: entry {id} is broken: {problem}")
     print(line.format(database=database, id=result.broken_id, problem=_broken(result)))
     line = translate("SmcDb", "entries intact before it: {n}")
     print(line.format(n=result.checked))
     return EXIT_FAILED
+
+
+def _unreadable_checkpoints(err: Exception) -> str:
+    return translate(
+        "SmcDb",
+        "{reason}: fix the file, or move it away (the next verification or backup starts a new "
+        "one, and a log cut off before then is not seen)",
+    ).format(reason=err)

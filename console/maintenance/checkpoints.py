@@ -5,6 +5,7 @@ so that ``smc db verify-audit`` sees a log whose newest entries were cut off."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from datetime import datetime
@@ -18,7 +19,12 @@ from console.core.paths import user_config_dir
 from db.audit import Checkpoint, verify_chain
 from db.engine import create_db_engine, sqlite_url
 
+log = logging.getLogger(__name__)
 FILE_NAME = "audit-checkpoints.json"
+
+
+class CheckpointFileError(ValueError):
+    """The checkpoints file exists but cannot be read (the message names it and why)."""
 
 
 def checkpoint_file() -> Path:
@@ -32,7 +38,7 @@ def _read(path: Path) -> dict[str, dict[str, object]]:
         return {}
     except (OSError, ValueError) as err:
         reason = translate("SmcDb", "{path}: the audit checkpoints cannot be read ({reason})")
-        raise ValueError(reason.format(path=path, reason=err)) from err
+        raise CheckpointFileError(reason.format(path=path, reason=err)) from err
     return data if isinstance(data, dict) else {}
 
 
@@ -77,4 +83,8 @@ def note_file(db_file: Path, at: datetime, *, replace: bool = False) -> None:
     finally:
         engine.dispose()
     if result.ok:
-        note(describe_db(url), Checkpoint(result.checked, result.head, at), replace=replace)
+        try:
+            note(describe_db(url), Checkpoint(result.checked, result.head, at), replace=replace)
+        except (CheckpointFileError, OSError) as err:
+            # The backup or restore itself is done; verify-audit says what is wrong with the file.
+            log.warning("audit checkpoint not noted: %s", err)

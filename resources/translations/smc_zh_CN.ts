@@ -3309,12 +3309,80 @@ Restore it (the damaged file is kept in the backup directory), open another data
 <context>
     <name>SmcDb</name>
     <message>
+        <source>{database}: {reason}</source>
+        <translation>{database}：{reason}</translation>
+    </message>
+    <message>
         <source>smc db: error: {reason}</source>
         <translation>smc db：错误：{reason}</translation>
     </message>
     <message>
+        <source>password of {login}: </source>
+        <translation>{login} 的密码：</translation>
+    </message>
+    <message>
+        <source>no password: set {variable} or run on a terminal</source>
+        <translation>没有密码：请设置 {variable}，或在终端中运行</translation>
+    </message>
+    <message>
+        <source>again: </source>
+        <translation>再次输入：</translation>
+    </message>
+    <message>
+        <source>the two passwords differ</source>
+        <translation>两次输入的密码不一致</translation>
+    </message>
+    <message>
         <source>there is no database file at {path}</source>
         <translation>{path} 处没有数据库文件</translation>
+    </message>
+    <message>
+        <source>{database} has no audit log yet (an older schema): open it with the console once to upgrade it</source>
+        <translation>{database} 还没有审计日志（结构版本较旧）：请先用运营台打开一次以完成升级</translation>
+    </message>
+    <message>
+        <source>the log has {n} entries but had {count} on {date}: entries were removed from its end</source>
+        <translation>审计日志现有 {n} 条记录，但 {date} 时有 {count} 条：末尾的记录已被删除</translation>
+    </message>
+    <message>
+        <source>entry {count} of the log is not the one noted on {date}: the log was rewritten since</source>
+        <translation>审计日志第 {count} 条记录与 {date} 记下的不同：此后日志被改写过</translation>
+    </message>
+    <message>
+        <source>it is the first entry but does not follow the genesis hash (64 zeros): entries before it were deleted</source>
+        <translation>它是第一条记录，却未接在创世哈希（64 个 0）之后：此前的记录已被删除</translation>
+    </message>
+    <message>
+        <source>its prev_hash does not match the hash of entry {previous} before it: an entry between them was deleted or inserted, entries were reordered, or entry {previous} was changed and hashed again</source>
+        <translation>其 prev_hash 与前一条记录 {previous} 的哈希不符：两者之间有记录被删除或插入，记录顺序被调换，或记录 {previous} 被修改后重新计算了哈希</translation>
+    </message>
+    <message>
+        <source>its entry_hash does not match its fields: a field (time, actor, workstation, action, object, before or after) was changed after it was written</source>
+        <translation>其 entry_hash 与字段内容不符：某个字段（时间、操作人、工作站、操作、对象、修改前或修改后）在写入后被修改过</translation>
+    </message>
+    <message>
+        <source>audit log of {database}: {problem}</source>
+        <translation>{database} 的审计日志：{problem}</translation>
+    </message>
+    <message>
+        <source>checkpoint: {path}</source>
+        <translation>检查点：{path}</translation>
+    </message>
+    <message>
+        <source>audit log of {database}: {n} entries checked, OK</source>
+        <translation>{database} 的审计日志：已校验 {n} 条记录，完好</translation>
+    </message>
+    <message>
+        <source>head: {hash}</source>
+        <translation>链头哈希：{hash}</translation>
+    </message>
+    <message>
+        <source>audit log of {database}: entry {id} is broken: {problem}</source>
+        <translation>{database} 的审计日志：记录 {id} 已损坏：{problem}</translation>
+    </message>
+    <message>
+        <source>entries intact before it: {n}</source>
+        <translation>其之前完好的记录：{n} 条</translation>
     </message>
     <message>
         <source>{database} has an older schema: open it with the console (or import into it) once to upgrade it, then export</source>
@@ -3335,6 +3403,10 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>--report {path}: that is the file being imported</source>
         <translation>--report {path}：这正是要导入的文件</translation>
+    </message>
+    <message>
+        <source>this database has accounts: sign in with --user NAME to import {kind}</source>
+        <translation>此数据库已有账号：请用 --user 用户名 登录后导入 {kind}</translation>
     </message>
     <message>
         <source>{file}: {reason}; nothing was stored</source>
@@ -3395,6 +3467,146 @@ Restore it (the damaged file is kept in the backup directory), open another data
     <message>
         <source>report: {path} ({n} rows with their reasons)</source>
         <translation>问题行报告：{path}（{n} 行及其原因）</translation>
+    </message>
+    <message>
+        <source>backup: {path}</source>
+        <translation>备份：{path}</translation>
+    </message>
+    <message>
+        <source>size: {bytes} bytes ({mib} MiB)</source>
+        <translation>大小：{bytes} 字节（{mib} MiB）</translation>
+    </message>
+    <message>
+        <source>integrity check: ok</source>
+        <translation>完整性检查：正常</translation>
+    </message>
+    <message>
+        <source>restoring replaces the database {path}; pass --yes to confirm (standard input is not a terminal to ask on)</source>
+        <translation>恢复将替换数据库 {path}；请加 --yes 确认（标准输入不是终端，无法询问）</translation>
+    </message>
+    <message>
+        <source>Replace the database {path} with {source}?</source>
+        <translation>用 {source} 替换数据库 {path}？</translation>
+    </message>
+    <message>
+        <source>The current database is kept in {directory} first. [y/N] </source>
+        <translation>当前数据库会先保存到 {directory}。[y/N] </translation>
+    </message>
+    <message>
+        <source>nothing was restored</source>
+        <translation>未进行恢复</translation>
+    </message>
+    <message>
+        <source>this database has accounts: sign in with --user NAME to restore a backup</source>
+        <translation>此数据库已有账号：请用 --user 用户名 登录后恢复备份</translation>
+    </message>
+    <message>
+        <source>{reason}; nothing was restored</source>
+        <translation>{reason}；未进行恢复</translation>
+    </message>
+    <message>
+        <source>restored: {source} -&gt; {path} (schema revision {revision})</source>
+        <translation>已恢复：{source} -&gt; {path}（结构版本 {revision}）</translation>
+    </message>
+    <message>
+        <source>the previous database is kept as {path}</source>
+        <translation>原数据库已保存为 {path}</translation>
+    </message>
+    <message>
+        <source>schema revision {revision} is older than this program&apos;s {head}: the console upgrades it when it next opens the database</source>
+        <translation>结构版本 {revision} 早于本程序的 {head}：运营台下次打开该数据库时会自动升级</translation>
+    </message>
+    <message>
+        <source>a PostgreSQL server checks its own storage; pg_amcheck checks its indexes</source>
+        <translation>PostgreSQL 服务器自行检查其存储；索引可用 pg_amcheck 检查</translation>
+    </message>
+    <message>
+        <source>integrity check of {path}: ok</source>
+        <translation>{path} 完整性检查：正常</translation>
+    </message>
+    <message>
+        <source>integrity check of {path}: DAMAGED</source>
+        <translation>{path} 完整性检查：已损坏</translation>
+    </message>
+    <message>
+        <source>no backup of it was found in the backup directory</source>
+        <translation>备份目录中没有找到它的备份</translation>
+    </message>
+    <message>
+        <source>newest backup: {path} ({time})</source>
+        <translation>最新备份：{path}（{time}）</translation>
+    </message>
+    <message>
+        <source>restore it with: smc db restore {path}</source>
+        <translation>恢复命令：smc db restore {path}</translation>
+    </message>
+    <message>
+        <source>topology</source>
+        <translation>拓扑</translation>
+    </message>
+    <message>
+        <source>history</source>
+        <translation>历史数据</translation>
+    </message>
+    <message>
+        <source>saving</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>--days must be at least 1</source>
+        <translation>--days 至少为 1</translation>
+    </message>
+    <message>
+        <source>--dead-meter-ratio must be in [0, 0.5)</source>
+        <translation>--dead-meter-ratio 须在 [0, 0.5) 范围内</translation>
+    </message>
+    <message>
+        <source>generating the {profile} county ({meters} meters, {areas} 台区, {days} days) into {database}</source>
+        <translation>正在向 {database} 生成演示县（方案 {profile}：电能表 {meters} 块、台区 {areas} 个、历史 {days} 天）</translation>
+    </message>
+    <message>
+        <source>done in {seconds} s: {stations} supply stations, {feeders} feeders, {areas} 台区, {customers} customers, {meters} meters, {freezes} daily freezes, {points} curve points</source>
+        <translation>完成，用时 {seconds} 秒：供电所 {stations} 个、线路 {feeders} 条、台区 {areas} 个、用户 {customers} 户、电能表 {meters} 块、日冻结 {freezes} 条、曲线点 {points} 个</translation>
+    </message>
+    <message>
+        <source>rollups of {database} rebuilt in {seconds} s</source>
+        <translation>{database} 的汇总已重建，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>--db {url} is not a database URL (e.g. {examples})</source>
+        <translation>--db {url} 不是数据库 URL（例如 {examples}）</translation>
+    </message>
+    <message>
+        <source>--db {database}: the console keeps its data in SQLite or PostgreSQL, not {backend} (e.g. {examples})</source>
+        <translation>--db {database}：运营台的数据只能存放在 SQLite 或 PostgreSQL 中，不支持 {backend}（例如 {examples}）</translation>
+    </message>
+    <message>
+        <source>--db {database}: the driver {driver} is not installed (PostgreSQL needs the postgres extra: postgresql+psycopg://...)</source>
+        <translation>--db {database}：未安装驱动 {driver}（PostgreSQL 需要安装 postgres 扩展：postgresql+psycopg://...）</translation>
+    </message>
+    <message>
+        <source>an earlier generation of the demo county into this database did not finish (it was interrupted) and left a partial county; delete the database (drop it and create it again) and generate again</source>
+        <translation>此前向该数据库生成演示县的过程未完成（被中断），留下了不完整的县数据；请删除该数据库（删除后重新创建）再重新生成</translation>
+    </message>
+    <message>
+        <source>an earlier generation of the demo county into this database did not finish (it was interrupted) and left a partial county; delete the file {path} (and its -wal and -shm files) and generate again</source>
+        <translation>此前向该数据库生成演示县的过程未完成（被中断），留下了不完整的县数据；请删除文件 {path}（及其 -wal 和 -shm 文件）再重新生成</translation>
+    </message>
+    <message>
+        <source>the database already holds a county; the demo county needs an empty one</source>
+        <translation>数据库中已有县数据；演示县需要空数据库</translation>
+    </message>
+    <message>
+        <source>an in-memory database has no file to back up or restore</source>
+        <translation>内存数据库没有可备份或恢复的文件</translation>
+    </message>
+    <message>
+        <source>the database is not a SQLite file: back up a PostgreSQL database with pg_dump (e.g. pg_dump -Fc -f smc.dump DBNAME) and restore it with pg_restore</source>
+        <translation>该数据库不是 SQLite 文件：PostgreSQL 数据库请用 pg_dump 备份（例如 pg_dump -Fc -f smc.dump DBNAME），用 pg_restore 恢复</translation>
+    </message>
+    <message>
+        <source>{path}: the audit checkpoints cannot be read ({reason})</source>
+        <translation>{path}：无法读取审计检查点（{reason}）</translation>
     </message>
 </context>
 <context>

@@ -8,13 +8,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from console import __main__ as cli
 from console.maintenance import checkpoints
-from db.audit import record
+from db.audit import GENESIS, entry_hash, record
 from db.engine import create_db_engine, make_session_factory, sqlite_url
-from db.migrate import upgrade
+from db.migrate import alembic_config, upgrade
+from tests.console.audit_rows import audit_rows
 
 Capture = pytest.CaptureFixture[str]
 
@@ -74,3 +76,64 @@ def test_a_backup_notes_the_checkpoint_and_a_restore_follows_the_restored_log(
                      "--config", str(config)]) == 0  # fmt: skip
     assert cli.main(["db", "verify-audit", "--db", url]) == 0
     assert "3 entries checked, OK" in capsys.readouterr().out  # the backup's two, the restore
+
+
+def _db_at_0009_with_entries(path: Path, n: int) -> str:
+    """A database as the program before the workstation column left it, with its entries."""
+    url = sqlite_url(path)
+    engine = create_db_engine(url)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0009")
+    with engine.begin() as conn:
+        previous = GENESIS
+        for i in range(n):
+            at = datetime(2026, 12, 1, 9, i)
+            digest = entry_hash(previous, at=at, actor="zhang", action="job.run_now",
+                                object_kind="job", object_id=f"j{i}", before=None, after=None,
+                                workstation=None)  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO audit_entry (at, actor, action, object_kind, object_id, "
+                    "prev_hash, entry_hash) VALUES (:at, 'zhang', 'job.run_now', 'job', :oid, "
+                    ":prev, :hash)"
+                ),
+                {"at": at.isoformat(sep=" "), "oid": f"j{i}", "prev": previous, "hash": digest},
+            )
+            previous = digest
+    engine.dispose()
+    return url
+
+
+def test_a_log_from_before_the_workstation_verifies_and_a_backup_continues_it(
+    tmp_path: Path, capsys: Capture
+) -> None:
+    url = _db_at_0009_with_entries(tmp_path / "old.db", 2)
+    assert cli.main(["db", "verify-audit", "--db", url]) == 0
+    assert "2 entries checked, OK" in capsys.readouterr().out
+    assert cli.main(["db", "backup", "--db", url, "--to", str(tmp_path / "bk") + "/"]) == 0
+    capsys.readouterr()
+    assert cli.main(["db", "verify-audit", "--db", url]) == 0  # smc-audit-1, then -2
+    assert "3 entries checked, OK" in capsys.readouterr().out
+    rows = audit_rows(url)
+    assert [r.workstation for r in rows[:2]] == [None, None]
+    assert rows[2].action == "database.backup" and rows[2].workstation
+
+
+def test_an_unreadable_checkpoints_file_is_named_not_a_traceback(
+    tmp_path: Path, capsys: Capture
+) -> None:
+    url = _db_with_entries(tmp_path / "county.db", 1)
+    damaged = checkpoints.checkpoint_file()
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_text("{not json", encoding="utf-8")
+    try:
+        assert cli.main(["db", "verify-audit", "--db", url]) == 1
+        err = capsys.readouterr().err
+        assert "the audit checkpoints cannot be read" in err and str(damaged) in err
+        assert "move it away" in err and "Traceback" not in err
+        assert cli.main(["db", "backup", "--db", url, "--to", str(tmp_path / "bk") + "/"]) == 0
+        assert "backup:" in capsys.readouterr().out  # made; the checkpoint is verify's to fix
+    finally:
+        damaged.unlink()

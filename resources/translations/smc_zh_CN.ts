@@ -3385,6 +3385,10 @@ Restore it (the damaged file is kept in the backup directory), open another data
         <translation>其之前完好的记录：{n} 条</translation>
     </message>
     <message>
+        <source>{reason}: fix the file, or move it away (the next verification or backup starts a new one, and a log cut off before then is not seen)</source>
+        <translation>{reason}：请修复该文件，或将其移走（下次校验或备份会重新建立检查点，但在此之前被截掉的日志将无法发现）</translation>
+    </message>
+    <message>
         <source>{database} has an older schema: open it with the console (or import into it) once to upgrade it, then export</source>
         <translation>{database} 的结构版本较旧：请先用运营台打开一次（或向其导入）以完成升级，再导出</translation>
     </message>

@@ -7,6 +7,10 @@ in WAL mode, durable at each checkpoint) and a busy timeout; PostgreSQL is the s
 from __future__ import annotations
 
 import os
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +100,55 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class WriteTurns:
+    """Writers of one process take their turns in the order they asked. SQLite's busy handler
+    is not fair: a writer that commits batch after batch (a concentrator pass) takes the lock
+    back before a waiting one (the meters' own-link pass) wakes, which then gives up after the
+    busy timeout. With turns, a waiting writer goes after the batch in progress."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0  # the ticket the next writer gets
+        self._serving = 0  # the ticket whose turn it is
+
+    @property
+    def asked(self) -> int:
+        """Writers holding or waiting for a turn."""
+        with self._cond:
+            return self._next - self._serving
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            self._cond.wait_for(lambda: self._serving == ticket)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._serving += 1
+                self._cond.notify_all()
+
+
+_turns: weakref.WeakKeyDictionary[Engine, WriteTurns] = weakref.WeakKeyDictionary()
+_turns_lock = threading.Lock()
+
+
+def write_turns(engine: Engine) -> WriteTurns:
+    with _turns_lock:
+        turns = _turns.get(engine)
+        if turns is None:
+            turns = _turns[engine] = WriteTurns()
+        return turns
+
+
+@contextmanager
+def writing(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A write transaction (``session_factory.begin()``) begun in this process's writers' turn
+    order. For the writers that commit often (the collection's stores), not for reads."""
+    engine = session_factory.kw["bind"]
+    with write_turns(engine).turn(), session_factory.begin() as session:
+        yield session

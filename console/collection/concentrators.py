@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from console.collection.outbox import Batch, Outbox, Started, Tally
 from console.core.clock import Clock
 from console.core.memory import postponed_full_collections
+from db.engine import writing
 from db.ingest import (
     AttemptRow,
     EventRow,
@@ -273,7 +274,7 @@ class ConcentratorCollector:
 
     def _store(self, batch: Batch, run_id: int) -> int:
         attempts = [a._replace(run_id=run_id) for a in batch.attempts + batch.provisional]
-        with self._sf.begin() as session:
+        with writing(self._sf) as session:
             stored = upsert_daily_freezes(session, batch.freezes)
             stored += upsert_interval_readings(session, batch.points)
             stored += upsert_meter_events(session, batch.events)

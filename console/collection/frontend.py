@@ -19,6 +19,7 @@ from console.collection.concentrators import ConcentratorCollector
 from console.core.bus import Health
 from console.core.clock import Clock
 from console.core.config import FrontEndSettings
+from db.engine import writing
 from db.ingest import upsert_meter_events
 from db.queries.collection import LinkState, concentrator_targets, update_concentrator_links
 from db.queries.devices import concentrator_id_of, mark_all_offline
@@ -152,7 +153,7 @@ class FrontEndService:
             for online in (e.kind not in (EventKind.OFFLINE, EventKind.LOGOUT),)
         ]
         reports = [e for e in events if e.kind == EventKind.REPORT]
-        with self._sf.begin() as session:
+        with writing(self._sf) as session:
             update_concentrator_links(session, states)
             if reports and self.collector is not None:
                 for event in reports:

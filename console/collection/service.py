@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.collection.turns import LinkTurns
 from console.core.clock import Clock
+from db.engine import writing
 from db.ingest import (
     FreezeRow,
     IntervalRow,
@@ -299,7 +300,7 @@ class CollectionService:
                 points.append(
                     IntervalRow(mid, _slot_start(r.read_at), r.power_w, r.register_wh, r.read_at)
                 )
-        with self._sf.begin() as session:
+        with writing(self._sf) as session:
             upsert_register_readings(session, registers)
             upsert_daily_freezes(session, freezes)
             upsert_interval_readings(session, points)

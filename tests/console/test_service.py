@@ -88,6 +88,9 @@ def test_a_window_starts_the_service_and_sees_its_jobs_frames_and_events(tmp_pat
         collection.run_job("meter_reading")
         wait_for(lambda: changes, what="RegistersStored from the service")
         assert changes[0].meters > 0
+        # Frames of the front end: the concentrators' clock check talks to each of them at any
+        # hour (the start-up freeze pass does so only from freeze_start, 00:10, on).
+        collection.run_job("clock")
         wait_for(lambda: any(f.terminal for f in frames), what="frames from the front end")
         stop()
         with pytest.raises(ValueError, match="freeze_start"):

@@ -307,6 +307,8 @@ CUSTOMER_CLASS_NAMES = chinese_names(CUSTOMER_CLASSES)
 METER_ROLE_NAMES = chinese_names(METER_ROLES)
 PHASE_NAMES = chinese_names(PHASES)
 EVENT_KIND_NAMES = chinese_names(EVENT_KINDS)
+TARIFF_KIND_NAMES = chinese_names(TARIFF_KINDS)
+TARIFF_PERIOD_NAMES = chinese_names(TARIFF_PERIODS)
 
 
 def spoken(names: Mapping[str, str], value: str) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from console.archive import values as v
+from console.archive.schema import TARIFF_KIND_NAMES
 from console.core.i18n import translate
 
 PRICE_DECIMALS = 5  # tariff_price.price_yuan_per_kwh is Numeric(10, 5)
@@ -160,7 +161,7 @@ def line_problems(kind: str, line: Line) -> list[RowProblem]:
     return out
 
 
-_KIND_NAME = {"flat": "单一制", "tou": "分时", "tiered": "阶梯"}
+_KIND_NAME = TARIFF_KIND_NAMES
 
 
 def tier_problems(lines: Sequence[Line]) -> list[ScheduleProblem]:

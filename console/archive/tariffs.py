@@ -19,17 +19,19 @@ from console.archive import tariff_schedule as s
 from console.archive import values as v
 from console.archive.schema import (
     COLUMNS,
+    CUSTOMER_CLASS_NAMES,
     CUSTOMER_CLASSES,
     CUSTOMER_CLASSES_TEXT,
+    TARIFF_KIND_NAMES,
     TARIFF_KINDS,
     TARIFF_KINDS_TEXT,
+    TARIFF_PERIOD_NAMES,
     TARIFF_PERIODS,
     TARIFF_PERIODS_TEXT,
     ColumnMap,
 )
 from console.archive.store import StoreCounts
 from console.archive.validate import ROW, Problem, RowCells, duplicate_problems
-from console.archive.values import normalise_word
 from console.core.i18n import translate
 from db.queries import archive_tariffs as q
 
@@ -41,18 +43,10 @@ _CLASS = v.choice(CUSTOMER_CLASSES, CUSTOMER_CLASSES_TEXT)
 _PERIOD = v.choice(TARIFF_PERIODS, TARIFF_PERIODS_TEXT)
 
 
-def _names(spellings: dict[str, str]) -> dict[str, str]:
-    """Stored value → its first spelling, the Chinese name a template and an export write."""
-    out: dict[str, str] = {}
-    for name, value in spellings.items():
-        if normalise_word(name) != value:
-            out.setdefault(value, name)
-    return out
-
-
-KIND_NAMES = _names(TARIFF_KINDS)
-CLASS_NAMES = _names(CUSTOMER_CLASSES)
-PERIOD_NAMES = _names(TARIFF_PERIODS)
+# The Chinese names a template, an export and a disagreement use, in English sessions too.
+KIND_NAMES = TARIFF_KIND_NAMES
+CLASS_NAMES = CUSTOMER_CLASS_NAMES
+PERIOD_NAMES = TARIFF_PERIOD_NAMES
 
 
 class TariffRecord(NamedTuple):

@@ -13,7 +13,7 @@ from console.maintenance import checkpoints
 from db.backup import OK, RestoreResult, integrity_check, restore_sqlite
 from db.engine import create_db_engine, make_session_factory, sqlite_path, sqlite_url
 from db.errors import BackupError
-from db.migrate import current_revision, head_revision, is_known_revision, upgrade
+from db.migrate import is_known_revision, upgrade
 
 
 class NotSqliteFileError(BackupError):
@@ -76,8 +76,7 @@ def audit_file(db_file: Path, action: str, object_id: str, at: datetime, after: 
     try:
         # A database (or a restored backup) from an older program gets its schema first, as
         # the console's next start would give it: the entry needs today's audit table.
-        if current_revision(engine) != head_revision():
-            upgrade(engine)
+        upgrade(engine)  # nothing to do at today's revision
         with make_session_factory(engine).begin() as session:
             audit_trail.record(session, action=action,
                          object_kind="database", object_id=object_id, before=None,

@@ -4,7 +4,6 @@ the shipped one); in English each fault reads as the audit log's own words for i
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from console import __main__ as cli
 from console.core import i18n
-from db.audit import record, verify_chain
-from db.engine import create_db_engine, make_session_factory, sqlite_url
-from db.migrate import upgrade
+from db.audit import verify_chain
+from db.engine import create_db_engine
+from tests.console.cli.test_audit_checkpoint import _db_with_entries
 
 Capture = pytest.CaptureFixture[str]
 LINK = (
@@ -37,20 +36,6 @@ CATALOG = {
     ),
     ("SmcDb", "entries intact before it: {n}"): "其之前完好的记录：{n} 条",
 }
-
-
-def _db_with_entries(path: Path, n: int) -> str:
-    url = sqlite_url(path)
-    engine = create_db_engine(url)
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    for i in range(n):
-        with factory.begin() as session:
-            record(session, actor="zhang", action="threshold.change", object_kind="threshold",
-                   object_id=i, before={"value": "6.0"}, after={"value": "7.0"},
-                   at=datetime(2026, 11, 21, 9, i), workstation="ws")  # fmt: skip
-    engine.dispose()
-    return url
 
 
 def _tamper(url: str, *statements: str) -> str:
